@@ -1,0 +1,99 @@
+"""Next Steps: start the app, or run one of its command-line tasks.
+
+    python main.py [--data-dir DIR] [--demo] [--self-test] [--version]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line described in the README."""
+    from services.version import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="nextsteps",
+        description="Next Steps: applications, interviews, thank-you notes and reminders "
+        "for the days after an interview.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep the database, backups and logs in DIR "
+        "(default: $NEXTSTEPS_DATA_DIR or the platform's data folder)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="fill an empty data folder with a sample job search"
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the data, the views and the keyring, print one line per check, and exit",
+    )
+    parser.add_argument("--version", action="version", version=f"Next Steps {__version__}")
+    parser.add_argument("--benchmark-startup", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def run_self_test(paths, demo: bool) -> int:
+    """Open the data, check it, build every view offscreen; 0 only if every check passes."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from services import demo as demo_data
+    from services.selftest import CheckResult, data_checks, run_check
+    from services.store import StoreProblem, open_store
+
+    results: list[CheckResult] = []
+    try:
+        store = open_store(paths)
+    except StoreProblem as problem:
+        print(CheckResult("database", False, problem.message + (
+            f" ({problem.detail})" if problem.detail else "")).line())
+        return 1
+    try:
+        if demo and demo_data.is_empty():
+            result = run_check("demo data", lambda: f"added {demo_data.fill_demo()} applications")
+            print(result.line(), flush=True)
+            results.append(result)
+        for result in data_checks(paths):
+            print(result.line(), flush=True)
+            results.append(result)
+
+        def views() -> str:
+            from PySide6.QtWidgets import QApplication
+
+            from services.version import __version__
+            from ui.main_window import MainWindow
+
+            app = QApplication.instance() or QApplication([sys.argv[0]])
+            window = MainWindow(store, __version__)
+            built = window.build_all_views()
+            window.deleteLater()
+            app.processEvents()
+            return f"built {len(built)} views: {', '.join(built)}"
+
+        result = run_check("views", views)
+        print(result.line(), flush=True)
+        results.append(result)
+    finally:
+        store.close()
+    return 0 if all(result.ok for result in results) else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run what it asks for."""
+    args = build_parser().parse_args(argv)
+    from services.paths import resolve_data_paths
+
+    paths = resolve_data_paths(args.data_dir)
+    if args.self_test:
+        return run_self_test(paths, args.demo)
+    from ui.app import run_gui
+
+    return run_gui(paths, demo=args.demo, benchmark_startup=args.benchmark_startup)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Peewee models, the database proxy, the schema version and its migrations."""

@@ -1,0 +1,77 @@
+"""Opening the SQLite database: pragmas, integrity check and schema version."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import peewee
+
+from models.base import database_proxy
+
+PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("foreign_keys", 1),
+    ("busy_timeout", 5000),
+    ("synchronous", "full"),
+)
+
+
+class DatabaseOpenError(Exception):
+    """The database file could not be opened as an SQLite database."""
+
+
+def make_database(path: Path | str) -> peewee.SqliteDatabase:
+    """A peewee database for ``path`` with the app's pragmas, not yet connected."""
+    return peewee.SqliteDatabase(str(path), pragmas=PRAGMAS, autoconnect=False)
+
+
+def connect(path: Path | str) -> peewee.SqliteDatabase:
+    """Open ``path`` in WAL mode with foreign keys on and bind every model to it."""
+    db = make_database(path)
+    try:
+        db.connect()
+        # Reading the schema forces SQLite to look at the file's header.
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        if not db.is_closed():
+            db.close()
+        raise DatabaseOpenError(str(exc)) from exc
+    database_proxy.initialize(db)
+    return db
+
+
+def close() -> None:
+    """Close the bound database, checkpointing its WAL."""
+    db = database_proxy.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+def integrity_problems(db: peewee.SqliteDatabase, *, quick: bool = False) -> list[str]:
+    """What ``PRAGMA integrity_check`` (or ``quick_check``) reports; empty when the file is sound."""
+    pragma = "quick_check" if quick else "integrity_check"
+    try:
+        rows = db.execute_sql(f"PRAGMA {pragma}").fetchall()
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        return [str(exc)]
+    messages = [row[0] for row in rows]
+    return [] if messages == ["ok"] else messages
+
+
+def schema_version(db: peewee.SqliteDatabase) -> int:
+    """The highest schema version recorded, 0 for a database with no tables yet."""
+    if not db.table_exists("schema_version"):
+        return 0
+    row = db.execute_sql("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def backup_to(db: peewee.SqliteDatabase, destination: Path | str) -> None:
+    """Copy the live database into ``destination`` with SQLite's online backup API."""
+    target = sqlite3.connect(str(destination))
+    try:
+        db.connection().backup(target)
+        target.commit()
+    finally:
+        target.close()

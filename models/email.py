@@ -1,0 +1,48 @@
+"""Emails composed in the app: drafts, the outbox and what was sent."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import peewee
+
+from models.application import Application
+from models.base import BaseModel, UTCDateTimeField, new_uid, utc_now
+from models.interview import Interviewer, InterviewRound
+
+
+class EmailState(StrEnum):
+    """An email's place in its life: draft → queued → sending → sent, failed or uncertain."""
+
+    DRAFT = "draft"
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+    MARKED_SENT = "marked_sent"
+
+
+class Email(BaseModel):
+    """One message to one recipient, kept from its first draft to its delivery."""
+
+    uid = peewee.CharField(unique=True, default=new_uid)
+    application = peewee.ForeignKeyField(Application, backref="emails", on_delete="CASCADE")
+    round = peewee.ForeignKeyField(
+        InterviewRound, backref="emails", null=True, on_delete="SET NULL"
+    )
+    interviewer = peewee.ForeignKeyField(
+        Interviewer, backref="emails", null=True, on_delete="SET NULL"
+    )
+    template_key = peewee.CharField(default="")
+    to_name = peewee.CharField(default="")
+    to_address = peewee.CharField(default="")
+    subject = peewee.TextField(default="")
+    body = peewee.TextField(default="")
+    state = peewee.CharField(default=EmailState.DRAFT.value, index=True)
+    message_id = peewee.CharField(null=True, unique=True)
+    attempts = peewee.IntegerField(default=0)
+    error = peewee.TextField(default="")
+    created_at = UTCDateTimeField(default=utc_now)
+    updated_at = UTCDateTimeField(default=utc_now)
+    sent_at = UTCDateTimeField(null=True)

@@ -1,0 +1,38 @@
+"""Reminders: derived from the data or added by the user, each with its state."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import peewee
+
+from models.application import Application
+from models.base import BaseModel, UTCDateTimeField, new_uid, utc_now
+
+
+class ReminderState(StrEnum):
+    """Whether a reminder is waiting, was shown, is snoozed or is done."""
+
+    PENDING = "pending"
+    SHOWN = "shown"
+    SNOOZED = "snoozed"
+    DONE = "done"
+
+
+class Reminder(BaseModel):
+    """A reminder with a due instant. ``key`` identifies a derived one across recomputations."""
+
+    uid = peewee.CharField(unique=True, default=new_uid)
+    key = peewee.CharField(unique=True)
+    kind = peewee.CharField(index=True)
+    application = peewee.ForeignKeyField(
+        Application, backref="reminders", null=True, on_delete="CASCADE"
+    )
+    due_at = UTCDateTimeField(index=True)
+    text = peewee.TextField(default="")
+    custom = peewee.BooleanField(default=False)
+    state = peewee.CharField(default=ReminderState.PENDING.value, index=True)
+    snoozed_until = UTCDateTimeField(null=True)
+    shown_at = UTCDateTimeField(null=True)
+    done_at = UTCDateTimeField(null=True)
+    created_at = UTCDateTimeField(default=utc_now)

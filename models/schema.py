@@ -1,0 +1,38 @@
+"""The list of tables and the schema version recorded in the database."""
+
+from __future__ import annotations
+
+import peewee
+
+from models.application import Application, Offer, StageChange
+from models.base import BaseModel, UTCDateTimeField, utc_now
+from models.email import Email
+from models.interview import Interviewer, InterviewRound, RoundSignal
+from models.reminder import Reminder
+from models.settings import Setting, Template
+
+#: The schema this version of the app writes. Raise it with every migration.
+CURRENT_VERSION = 2
+
+
+class SchemaVersion(BaseModel):
+    """One row per schema version the database has been brought to."""
+
+    version = peewee.IntegerField(primary_key=True)
+    applied_at = UTCDateTimeField(default=utc_now)
+
+
+#: Every table of the current schema, in dependency order.
+ALL_MODELS: list[type[BaseModel]] = [
+    SchemaVersion,
+    Application,
+    StageChange,
+    Offer,
+    InterviewRound,
+    Interviewer,
+    RoundSignal,
+    Email,
+    Reminder,
+    Template,
+    Setting,
+]

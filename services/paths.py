@@ -1,0 +1,86 @@
+"""The one place that decides where Next Steps keeps its files.
+
+Everything lives under one data folder: the database, its backups and the
+logs. The folder is, in order of precedence, the ``--data-dir`` option, the
+``NEXTSTEPS_DATA_DIR`` environment variable, or the platform's user data
+folder from :mod:`platformdirs`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "NextSteps"
+ENV_DATA_DIR = "NEXTSTEPS_DATA_DIR"
+DATABASE_NAME = "nextsteps.sqlite3"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """Every path the app writes to, derived from one root folder."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        """The SQLite database file."""
+        return self.root / DATABASE_NAME
+
+    @property
+    def backups(self) -> Path:
+        """Folder of database backups made with SQLite's backup API."""
+        return self.root / "backups"
+
+    @property
+    def logs(self) -> Path:
+        """Folder of rotating log files."""
+        return self.root / "logs"
+
+    @property
+    def log_file(self) -> Path:
+        """The current log file."""
+        return self.logs / "nextsteps.log"
+
+    @property
+    def lock_file(self) -> Path:
+        """Lock held by the running instance for this data folder."""
+        return self.root / "nextsteps.lock"
+
+    @property
+    def form_drafts(self) -> Path:
+        """Folder where unsaved editor forms are kept so a crash loses nothing."""
+        return self.root / "form-drafts"
+
+    def ensure(self) -> None:
+        """Create the data, backup, log and draft folders if they are missing."""
+        for folder in (self.root, self.backups, self.logs, self.form_drafts):
+            folder.mkdir(parents=True, exist_ok=True)
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data folder for Next Steps."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True))
+
+
+def resolve_data_paths(cli_data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
+    """Pick the data folder: the option, then the environment, then the platform default."""
+    if cli_data_dir:
+        root = Path(cli_data_dir)
+    elif os.environ.get(ENV_DATA_DIR):
+        root = Path(os.environ[ENV_DATA_DIR])
+    else:
+        root = default_data_dir()
+    return DataPaths(root.expanduser().resolve())
+
+
+def resources_dir() -> Path:
+    """The folder of icons, templates and styles, in a checkout or a frozen build."""
+    import sys
+
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    base = Path(frozen_root) if frozen_root else Path(__file__).resolve().parent.parent
+    return base / "resources"

@@ -1,0 +1,78 @@
+"""The data-side checks of ``--self-test``: folder, database, schema, keyring."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from models import database
+from models.base import database_proxy
+from models.schema import CURRENT_VERSION
+from services.paths import DataPaths
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One line of the self-test: what was checked, whether it passed, and the detail."""
+
+    name: str
+    ok: bool
+    detail: str
+
+    def line(self) -> str:
+        """The line printed for this check."""
+        return f"{'ok  ' if self.ok else 'FAIL'} {self.name}: {self.detail}"
+
+
+def run_check(name: str, check: Callable[[], str]) -> CheckResult:
+    """Run ``check``; its return value is the detail, any exception a failure."""
+    try:
+        return CheckResult(name, True, check())
+    except Exception as exc:  # the self-test reports every failure as a line
+        return CheckResult(name, False, str(exc) or type(exc).__name__)
+
+
+def data_checks(paths: DataPaths) -> Iterator[CheckResult]:
+    """Check the data folder, the database and the keyring, one result at a time."""
+
+    def folder() -> str:
+        paths.ensure()
+        probe = paths.root / ".self-test-probe"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+        return f"{paths.root} is writable"
+
+    yield run_check("data folder", folder)
+
+    def db_open() -> str:
+        if database_proxy.obj is None or database_proxy.obj.is_closed():
+            raise RuntimeError("the database is not open")
+        return str(paths.database)
+
+    yield run_check("database", db_open)
+
+    def integrity() -> str:
+        problems = database.integrity_problems(database_proxy.obj)
+        if problems:
+            raise RuntimeError("integrity_check: " + "; ".join(problems[:3]))
+        return "integrity_check ok"
+
+    yield run_check("integrity", integrity)
+
+    def schema() -> str:
+        found = database.schema_version(database_proxy.obj)
+        if found != CURRENT_VERSION:
+            raise RuntimeError(f"schema version {found}, expected {CURRENT_VERSION}")
+        return f"schema version {found}"
+
+    yield run_check("schema", schema)
+
+    def keyring_backend() -> str:
+        from services.secrets import keyring_status
+
+        status = keyring_status()
+        if not status.usable:
+            raise RuntimeError(f"{status.backend}: {status.message}")
+        return status.backend
+
+    yield run_check("keyring", keyring_backend)

@@ -1,0 +1,1 @@
+"""Widgets, dialogs, Qt item models and the tray. Calls services, never builds SQL."""

@@ -1,0 +1,217 @@
+"""The main window: section navigation, menus, status bar and remembered geometry."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from services import settings
+from services.paths import resources_dir
+from services.store import Store
+from ui.views import VIEWS, ViewSpec
+
+log = logging.getLogger(__name__)
+
+
+def app_icon() -> QIcon:
+    """The Next Steps icon from its SVG source."""
+    return QIcon(str(resources_dir() / "icons" / "nextsteps.svg"))
+
+
+class MainWindow(QMainWindow):
+    """The window every section lives in. Sections are built the first time they are shown."""
+
+    first_painted = Signal()
+
+    def __init__(self, store: Store, version: str) -> None:
+        super().__init__()
+        self.store = store
+        self.version = version
+        self._views: dict[str, QWidget] = {}
+        self._specs: dict[str, ViewSpec] = {spec.key: spec for spec in VIEWS}
+        self._painted = False
+        self.setWindowTitle("Next Steps")
+        self.setWindowIcon(app_icon())
+        self.setObjectName("MainWindow")
+
+        central = QWidget(self)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.nav = QListWidget(central)
+        self.nav.setObjectName("SectionNavigation")
+        self.nav.setAccessibleName("Sections")
+        self.nav.setFixedWidth(170)
+        self.nav.setSpacing(2)
+        self.stack = QStackedWidget(central)
+        self.stack.setAccessibleName("Current section")
+        for spec in VIEWS:
+            item = QListWidgetItem(spec.label, self.nav)
+            item.setToolTip(f"{spec.label} ({spec.shortcut})")
+            placeholder = QWidget(self.stack)
+            placeholder.setObjectName(f"placeholder-{spec.key}")
+            self.stack.addWidget(placeholder)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.nav.currentRowChanged.connect(self._on_nav_row)
+
+        self._build_menus()
+        self.status_label = QLabel(self)
+        self.status_label.setAccessibleName("Status")
+        self.statusBar().addWidget(self.status_label, 1)
+        self.refresh_status()
+
+        self._restore_geometry()
+        start = settings.get("ui.current_view")
+        self.show_view(start if start in self._specs else VIEWS[0].key)
+
+    # -- sections ---------------------------------------------------------------
+    def view_keys(self) -> list[str]:
+        """The keys of every section, in navigation order."""
+        return [spec.key for spec in VIEWS]
+
+    def view(self, key: str) -> QWidget:
+        """The widget of section ``key``, building it on first use."""
+        if key not in self._views:
+            index = self.view_keys().index(key)
+            widget = self._specs[key].build(self)
+            widget.setObjectName(f"view-{key}")
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, widget)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self._views[key] = widget
+        return self._views[key]
+
+    def build_all_views(self) -> list[str]:
+        """Build every section (the self-test uses this); return their keys."""
+        for key in self.view_keys():
+            self.view(key)
+        return self.view_keys()
+
+    def show_view(self, key: str) -> None:
+        """Switch to section ``key``."""
+        index = self.view_keys().index(key)
+        self.view(key)
+        self.stack.setCurrentIndex(index)
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)
+
+    def current_view_key(self) -> str:
+        """The key of the section on screen."""
+        return self.view_keys()[self.stack.currentIndex()]
+
+    def _on_nav_row(self, row: int) -> None:
+        if row >= 0:
+            self.show_view(self.view_keys()[row])
+
+    # -- menus and status -------------------------------------------------------
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        open_folder = QAction("Open &Data Folder", self)
+        open_folder.triggered.connect(self.open_data_folder)
+        file_menu.addAction(open_folder)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcutContext(quit_action.shortcutContext())
+        quit_action.triggered.connect(self.quit_app)
+        file_menu.addAction(quit_action)
+        self.quit_action = quit_action
+
+        view_menu = self.menuBar().addMenu("&View")
+        self.view_actions: dict[str, QAction] = {}
+        for spec in VIEWS:
+            action = QAction(spec.label, self)
+            action.setShortcut(QKeySequence(spec.shortcut))
+            action.triggered.connect(lambda _checked=False, key=spec.key: self.show_view(key))
+            view_menu.addAction(action)
+            self.view_actions[spec.key] = action
+
+        help_menu = self.menuBar().addMenu("&Help")
+        log_action = QAction("Open &Log File", self)
+        log_action.triggered.connect(self.open_log)
+        help_menu.addAction(log_action)
+        about = QAction("&About Next Steps", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def refresh_status(self) -> None:
+        """Update the status bar with the count of applications and the data folder."""
+        from models.application import Application
+
+        count = Application.select().count()
+        noun = "application" if count == 1 else "applications"
+        self.status_label.setText(f"{count:,} {noun} · data in {self.store.paths.root}")
+
+    def open_data_folder(self) -> None:
+        """Show the data folder in the system's file manager."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.paths.root)))
+
+    def open_log(self) -> None:
+        """Open the log file in the system's viewer."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.paths.log_file)))
+
+    def show_about(self) -> None:
+        """Show the version and where the data lives."""
+        QMessageBox.about(
+            self,
+            "About Next Steps",
+            f"<b>Next Steps {self.version}</b><p>For the days after "
+            "“HR will contact you about next steps”: hope for the best, plan for the worst, "
+            f"and keep your search moving.</p><p>Your data: {self.store.paths.root}</p>",
+        )
+
+    # -- geometry and closing ---------------------------------------------------
+    def _restore_geometry(self) -> None:
+        saved = settings.get("ui.window_geometry")
+        if saved:
+            self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
+        else:
+            self.resize(1100, 720)
+
+    def save_state(self) -> None:
+        """Remember the window's geometry and current section."""
+        try:
+            settings.put("ui.window_geometry", bytes(self.saveGeometry().toBase64()).decode())
+            settings.put("ui.current_view", self.current_view_key())
+        except Exception:
+            log.exception("could not save the window state")
+
+    def quit_app(self) -> None:
+        """Save the window state and leave the application."""
+        self.save_state()
+        QApplication.instance().quit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        """Closing the window quits, after remembering where it was."""
+        self.save_state()
+        event.accept()
+        QApplication.instance().quit()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """Announce the first paint once (start-up measurement and deferred work)."""
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.first_painted.emit()
+
+    def bring_to_front(self) -> None:
+        """Show, un-minimise and raise the window (a second launch asked for it)."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()

@@ -1,0 +1,71 @@
+"""The main sections of the window: their keys, labels, shortcuts and builders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from ui.empty_state import EmptyState
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """One section of the main window."""
+
+    key: str
+    label: str
+    shortcut: str
+    build: Callable[[object], QWidget]
+
+
+def _pending(title: str, what: str) -> Callable[[object], QWidget]:
+    def build(_context: object) -> QWidget:
+        return EmptyState(title, what)
+
+    return build
+
+
+VIEWS: list[ViewSpec] = [
+    ViewSpec(
+        "applications", "Applications", "Ctrl+1",
+        _pending(
+            "Applications",
+            "The application list and editor are not built yet in this version. "
+            "Your applications are kept safely in the database and will appear here.",
+        ),
+    ),
+    ViewSpec(
+        "compose", "Compose", "Ctrl+2",
+        _pending(
+            "Thank-you notes",
+            "The composer is not built yet in this version. It will prepare a personal "
+            "note for each interviewer and warn when two notes read alike.",
+        ),
+    ),
+    ViewSpec(
+        "calendar", "Calendar", "Ctrl+3",
+        _pending(
+            "Calendar",
+            "The calendar is not built yet in this version. It will show interviews, "
+            "thank-you deadlines, follow-ups and offer deadlines.",
+        ),
+    ),
+    ViewSpec(
+        "dashboard", "Dashboard", "Ctrl+4",
+        _pending(
+            "Dashboard",
+            "The dashboard is not built yet in this version. It will show what is waiting, "
+            "what is overdue and how your search is moving week by week.",
+        ),
+    ),
+    ViewSpec(
+        "settings", "Settings", "Ctrl+5",
+        _pending(
+            "Settings",
+            "Settings are not built yet in this version. Your data folder, backups, email "
+            "account and reminder preferences will be set here.",
+        ),
+    ),
+]
