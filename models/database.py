@@ -9,8 +9,9 @@ import peewee
 
 from models.base import database_proxy
 
+#: Set on every connection. WAL mode is written into the file itself, so it is
+#: switched on by :func:`use_wal` only once the file is known to be ours.
 PRAGMAS = (
-    ("journal_mode", "wal"),
     ("foreign_keys", 1),
     ("busy_timeout", 5000),
     ("synchronous", "full"),
@@ -27,7 +28,7 @@ def make_database(path: Path | str) -> peewee.SqliteDatabase:
 
 
 def connect(path: Path | str) -> peewee.SqliteDatabase:
-    """Open ``path`` in WAL mode with foreign keys on and bind every model to it."""
+    """Open ``path`` with foreign keys on and bind every model to it (see :func:`use_wal`)."""
     db = make_database(path)
     try:
         db.connect()
@@ -41,6 +42,11 @@ def connect(path: Path | str) -> peewee.SqliteDatabase:
     return db
 
 
+def use_wal(db: peewee.SqliteDatabase) -> None:
+    """Switch the file to WAL mode (a change written into its header, so call it after checks)."""
+    db.execute_sql("PRAGMA journal_mode = wal").fetchone()
+
+
 def close() -> None:
     """Close the bound database, checkpointing its WAL."""
     db = database_proxy.obj
@@ -49,7 +55,7 @@ def close() -> None:
 
 
 def integrity_problems(db: peewee.SqliteDatabase, *, quick: bool = False) -> list[str]:
-    """What ``PRAGMA integrity_check`` (or ``quick_check``) reports; empty when the file is sound."""
+    """What ``PRAGMA integrity_check`` (or ``quick_check``) reports; empty when sound."""
     pragma = "quick_check" if quick else "integrity_check"
     try:
         rows = db.execute_sql(f"PRAGMA {pragma}").fetchall()

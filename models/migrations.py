@@ -36,46 +36,87 @@ class ForeignDatabaseError(SchemaError):
     """The file is an SQLite database, but not one of ours."""
 
 
-def _add_column(db: peewee.SqliteDatabase, table: str, definition: str) -> None:
-    # playhouse.migrate adds a NOT NULL column by rebuilding the table, which
-    # with foreign keys on would cascade-delete child rows; SQLite can add a
-    # NOT NULL column with a constant default directly.
-    db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN {definition}')
+def _rebuild_table(
+    db: peewee.SqliteDatabase,
+    table: str,
+    create: str,
+    copy: str,
+    indexes: tuple[tuple[tuple[str, ...], bool], ...],
+) -> None:
+    """Replace ``table`` by a new definition (SQLite's documented twelve-step procedure).
+
+    ``create`` makes ``"{table}__new"``, ``copy`` fills it from the old table.
+    Foreign keys must be off (see :func:`prepare_schema`): with them on,
+    dropping the old table would cascade-delete every child row.
+    """
+    db.execute_sql(create)
+    db.execute_sql(copy)
+    db.execute_sql(f'DROP TABLE "{table}"')
+    db.execute_sql(f'ALTER TABLE "{table}__new" RENAME TO "{table}"')
+    migrator = SqliteMigrator(db)
+    migrate(*(migrator.add_index(table, columns, unique) for columns, unique in indexes))
+
+
+# The version-2 definitions, frozen here so this step does not change when the
+# models do. They match what ``create_tables`` writes for a new database: no
+# SQL defaults (peewee supplies them), so an upgraded and a new file are alike.
+_V2_APPLICATION = (
+    'CREATE TABLE "application__new" ("id" INTEGER NOT NULL PRIMARY KEY, '
+    '"uid" VARCHAR(255) NOT NULL, "company" VARCHAR(255) NOT NULL, '
+    '"role" VARCHAR(255) NOT NULL, "posting_url" TEXT NOT NULL, '
+    '"channel" VARCHAR(255) NOT NULL, "agency_name" VARCHAR(255) NOT NULL, '
+    '"recruiter_name" VARCHAR(255) NOT NULL, "recruiter_email" VARCHAR(255) NOT NULL, '
+    '"contact_name" VARCHAR(255) NOT NULL, "contact_email" VARCHAR(255) NOT NULL, '
+    '"stage" VARCHAR(255) NOT NULL, "salary_notes" TEXT NOT NULL, "notes" TEXT NOT NULL, '
+    '"applied_on" DATE, "created_at" TEXT NOT NULL, "updated_at" TEXT NOT NULL)'
+)
+_V2_APPLICATION_COPY = (
+    'INSERT INTO "application__new" ("id", "uid", "company", "role", "posting_url", '
+    '"channel", "agency_name", "recruiter_name", "recruiter_email", "contact_name", '
+    '"contact_email", "stage", "salary_notes", "notes", "applied_on", "created_at", '
+    '"updated_at") '
+    "SELECT id, uid, company, role, posting_url, 'direct', '', '', '', '', '', "
+    'stage, salary_notes, notes, applied_on, created_at, updated_at FROM "application"'
+)
+_V2_APPLICATION_INDEXES = ((("uid",), True), (("stage",), False))
+_V2_ROUND = (
+    'CREATE TABLE "interview_round__new" ("id" INTEGER NOT NULL PRIMARY KEY, '
+    '"uid" VARCHAR(255) NOT NULL, "application_id" INTEGER NOT NULL, '
+    '"title" VARCHAR(255) NOT NULL, "starts_at" TEXT, "tz_name" VARCHAR(255) NOT NULL, '
+    '"duration_minutes" INTEGER NOT NULL, "location" TEXT NOT NULL, '
+    '"video_link" TEXT NOT NULL, "cancelled" INTEGER NOT NULL, '
+    '"closing_phrase" TEXT NOT NULL, "asked_timeframe" INTEGER NOT NULL, '
+    '"timeframe_value" INTEGER, "timeframe_unit" VARCHAR(255), "notes" TEXT NOT NULL, '
+    '"ical_uid" VARCHAR(255), "ical_sequence" INTEGER NOT NULL, '
+    '"created_at" TEXT NOT NULL, "updated_at" TEXT NOT NULL, '
+    'FOREIGN KEY ("application_id") REFERENCES "application" ("id") ON DELETE CASCADE)'
+)
+_V2_ROUND_COPY = (
+    'INSERT INTO "interview_round__new" ("id", "uid", "application_id", "title", '
+    '"starts_at", "tz_name", "duration_minutes", "location", "video_link", "cancelled", '
+    '"closing_phrase", "asked_timeframe", "timeframe_value", "timeframe_unit", "notes", '
+    '"ical_uid", "ical_sequence", "created_at", "updated_at") '
+    "SELECT id, uid, application_id, title, starts_at, 'UTC', duration_minutes, location, "
+    "'', 0, closing_phrase, asked_timeframe, timeframe_days, "
+    "CASE WHEN timeframe_days IS NULL THEN NULL ELSE 'days' END, notes, NULL, 0, "
+    'created_at, updated_at FROM "interview_round"'
+)
+_V2_ROUND_INDEXES = (
+    (("uid",), True),
+    (("application_id",), False),
+    (("starts_at",), False),
+    (("ical_uid",), False),
+)
 
 
 def _v1_to_v2(db: peewee.SqliteDatabase) -> None:
     """Agency channel and contacts, time zones and invitations on rounds, new tables."""
-    migrator = SqliteMigrator(db)
-    for definition in (
-        "\"channel\" VARCHAR(255) NOT NULL DEFAULT 'direct'",
-        "\"agency_name\" VARCHAR(255) NOT NULL DEFAULT ''",
-        "\"recruiter_name\" VARCHAR(255) NOT NULL DEFAULT ''",
-        "\"recruiter_email\" VARCHAR(255) NOT NULL DEFAULT ''",
-        "\"contact_name\" VARCHAR(255) NOT NULL DEFAULT ''",
-        "\"contact_email\" VARCHAR(255) NOT NULL DEFAULT ''",
-    ):
-        _add_column(db, "application", definition)
-    for definition in (
-        "\"tz_name\" VARCHAR(255) NOT NULL DEFAULT 'UTC'",
-        "\"video_link\" TEXT NOT NULL DEFAULT ''",
-        '"cancelled" INTEGER NOT NULL DEFAULT 0',
-        '"ical_sequence" INTEGER NOT NULL DEFAULT 0',
-    ):
-        _add_column(db, "interview_round", definition)
-    migrate(
-        migrator.add_column("interview_round", "timeframe_value", peewee.IntegerField(null=True)),
-        migrator.add_column("interview_round", "timeframe_unit", peewee.CharField(null=True)),
-        migrator.add_column("interview_round", "ical_uid", peewee.CharField(null=True)),
+    # ALTER TABLE ADD COLUMN can only add a NOT NULL column with an SQL
+    # DEFAULT, which a new database does not have: rebuild both tables instead.
+    _rebuild_table(
+        db, "application", _V2_APPLICATION, _V2_APPLICATION_COPY, _V2_APPLICATION_INDEXES
     )
-    db.execute_sql(
-        "UPDATE interview_round SET timeframe_value = timeframe_days, timeframe_unit = 'days' "
-        "WHERE timeframe_days IS NOT NULL"
-    )
-    migrate(
-        migrator.drop_column("interview_round", "timeframe_days"),
-        migrator.add_index("interview_round", ("starts_at",), False),
-        migrator.add_index("interview_round", ("ical_uid",), False),
-    )
+    _rebuild_table(db, "interview_round", _V2_ROUND, _V2_ROUND_COPY, _V2_ROUND_INDEXES)
     from models.application import Offer
     from models.email import Email
     from models.reminder import Reminder
@@ -119,14 +160,24 @@ def prepare_schema(
     if before_upgrade is not None:
         before_upgrade(found)
     applied = []
-    with db.atomic():
-        for version in range(found + 1, CURRENT_VERSION + 1):
-            UPGRADES[version](db)
-            SchemaVersion.create(version=version)
-            applied.append(version)
-        problems = db.execute_sql("PRAGMA foreign_key_check").fetchall()
-        if problems:
-            raise SchemaError(
-                f"The upgrade would leave {len(problems)} broken references; nothing was changed."
-            )
+    # Steps may rebuild tables: foreign keys must be off so dropping a parent
+    # table does not cascade, and the pragma only works outside a transaction.
+    # The check below, inside the transaction, still refuses broken references.
+    foreign_keys = bool(db.execute_sql("PRAGMA foreign_keys").fetchone()[0])
+    db.execute_sql("PRAGMA foreign_keys = 0")
+    try:
+        with db.atomic():
+            for version in range(found + 1, CURRENT_VERSION + 1):
+                UPGRADES[version](db)
+                SchemaVersion.create(version=version)
+                applied.append(version)
+            problems = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+            if problems:
+                raise SchemaError(
+                    f"The upgrade would leave {len(problems)} broken references; "
+                    "nothing was changed."
+                )
+    finally:
+        if foreign_keys:
+            db.execute_sql("PRAGMA foreign_keys = 1")
     return applied

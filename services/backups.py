@@ -41,20 +41,35 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _read_only_uri(path: Path) -> str:
+    # as_uri() percent-encodes "#", "?", "%" and spaces, which SQLite would
+    # otherwise read as the start of a fragment, a query or an escape.
+    return Path(path).absolute().as_uri() + "?mode=ro"
+
+
 def file_problems(path: Path) -> list[str]:
-    """What ``integrity_check`` says of a database file; empty when it is sound."""
+    """What ``integrity_check`` says of a database file; empty when it is sound.
+
+    A file without the app's ``schema_version`` table (such as an empty one,
+    which SQLite reads as a sound empty database) is not a usable backup either.
+    """
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(_read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
         return [str(exc)]
     try:
         rows = con.execute("PRAGMA integrity_check").fetchall()
+        ours = con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        ).fetchone()
     except sqlite3.Error as exc:
         return [str(exc)]
     finally:
         con.close()
     messages = [row[0] for row in rows]
-    return [] if messages == ["ok"] else messages
+    if messages != ["ok"]:
+        return messages
+    return [] if ours else ["not a Next Steps database (no schema_version table)"]
 
 
 def make_backup(
@@ -120,7 +135,15 @@ def set_aside(paths: DataPaths, label: str) -> Path | None:
     source = paths.database
     if not source.exists():
         return None
-    target = source.with_name(f"{source.name}.{label}-{_stamp()}")
+    stamp = _stamp()
+    target = source.with_name(f"{source.name}.{label}-{stamp}")
+    counter = 1
+    # Never replace a file kept aside earlier in the same second.
+    while any(
+        target.with_name(target.name + suffix).exists() for suffix in ("", "-wal", "-shm")
+    ):
+        counter += 1
+        target = source.with_name(f"{source.name}.{label}-{stamp}-{counter}")
     for suffix in ("-wal", "-shm"):
         side = source.with_name(source.name + suffix)
         if side.exists():
@@ -142,7 +165,7 @@ def restore_backup(paths: DataPaths, backup: Path, *, label: str = "replaced") -
         raise OSError(f"{backup.name} cannot be restored: {problems[0]}")
     partial = paths.database.with_name(paths.database.name + ".restoring")
     partial.unlink(missing_ok=True)
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    source = sqlite3.connect(_read_only_uri(backup), uri=True)
     target = sqlite3.connect(partial)
     try:
         source.backup(target)

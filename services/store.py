@@ -108,6 +108,8 @@ def open_store(paths: DataPaths, *, check_integrity: bool = True) -> Store:
             ) from exc
         except (peewee.DatabaseError, migrations.SchemaError) as exc:
             raise _corrupt(paths, str(exc)) from exc
+        # Only now that the file is known to be ours (not newer, not foreign).
+        database.use_wal(db)
     except BaseException:
         db.close()
         raise

@@ -97,6 +97,7 @@ def run_gui(paths: DataPaths, *, demo: bool = False, benchmark_startup: bool = F
             QTimer.singleShot(300, app.quit)
             return
         instance.listen()
+        log.info("main window shown")
 
     window.first_painted.connect(after_first_paint)
     window.show()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 
 class EmptyState(QWidget):
@@ -22,10 +22,13 @@ class EmptyState(QWidget):
         self.message = QLabel(message, self)
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setMaximumWidth(520)
-        self.message.setForegroundRole(self.message.foregroundRole())
+        self.message.setFixedWidth(480)
         layout.addWidget(self.title)
         layout.addSpacing(8)
-        layout.addWidget(self.message, 0, Qt.AlignmentFlag.AlignHCenter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.message)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(2)
         self.setAccessibleName(title)

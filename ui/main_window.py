@@ -197,13 +197,12 @@ class MainWindow(QMainWindow):
         self.save_state()
         QApplication.instance().quit()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        """Closing the window quits, after remembering where it was."""
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window remembers where it was; the last window closed ends the app."""
         self.save_state()
         event.accept()
-        QApplication.instance().quit()
 
-    def paintEvent(self, event) -> None:  # noqa: N802 (Qt API)
+    def paintEvent(self, event) -> None:
         """Announce the first paint once (start-up measurement and deferred work)."""
         super().paintEvent(event)
         if not self._painted:
@@ -212,6 +211,7 @@ class MainWindow(QMainWindow):
 
     def bring_to_front(self) -> None:
         """Show, un-minimise and raise the window (a second launch asked for it)."""
+        log.info("window brought to the front for a second launch")
         self.showNormal()
         self.raise_()
         self.activateWindow()

@@ -37,13 +37,8 @@ class SingleInstance(QObject):
     def acquire(self) -> bool:
         """Take the lock; False when another live copy holds it."""
         self.paths.root.mkdir(parents=True, exist_ok=True)
-        if self.lock.tryLock(0):
-            return True
-        if self.lock.error() == QLockFile.LockError.LockFailedError:
-            # removeStaleLockFile only succeeds when the owner is gone.
-            if self.lock.removeStaleLockFile() and self.lock.tryLock(0):
-                return True
-        return False
+        # tryLock clears a lock whose owner process no longer exists on this host.
+        return self.lock.tryLock(0)
 
     def listen(self) -> None:
         """Start accepting "show yourself" requests from later launches."""
@@ -85,7 +80,8 @@ def ask_running_instance_to_activate(paths: DataPaths, timeout_ms: int = 2000) -
     if not socket.waitForConnected(timeout_ms):
         return False
     socket.write(b"activate\n")
+    # flush() may already send everything, after which there is nothing left to wait for.
     socket.flush()
-    ok = socket.waitForBytesWritten(timeout_ms)
+    ok = socket.bytesToWrite() == 0 or socket.waitForBytesWritten(timeout_ms)
     socket.disconnectFromServer()
     return ok

@@ -1,0 +1,1 @@
+"""Start-up and memory benchmarks for Next Steps (run with ``make bench``)."""

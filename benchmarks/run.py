@@ -1,0 +1,227 @@
+"""Measure Next Steps against a bare Qt window and check the targets (``make bench``).
+
+    python benchmarks/run.py [--runs N] [--only NAME_SUBSTRING]
+
+Every start-up subject runs in its own processes, N times each after one
+discarded warm-up run, interleaved with the bare-window baseline; the table
+shows medians and their ratios to the baseline. Figures are written to
+``benchmarks/results.json``. The exit code is 0 even when a target is missed
+(the table says MISSED); it is non-zero only when a measurement fails.
+
+To add figures, append a :class:`Suite` to :data:`SUITES`: its ``subjects``
+(optional) are measured interleaved with the baseline, and its ``figures``
+function turns ``ctx.samples`` (or anything else it measures) into
+:class:`~benchmarks.harness.Figure` objects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import harness  # noqa: E402
+from benchmarks.harness import BenchmarkError, Figure, Samples, Subject  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+BASELINE = "baseline"
+#: Highest acceptable ratio to the bare window for start-up time and peak memory.
+TARGET_RATIO = 1.5
+
+
+@dataclass
+class Context:
+    """What every suite can use: the temp folder, the child environment, data folders,
+    the samples measured for all subjects and the baseline figures."""
+
+    root: Path
+    env: dict[str, str]
+    runs: int
+    launcher: harness.Launcher
+    python: str = sys.executable
+    samples: dict[str, Samples] = field(default_factory=dict)
+    baseline_window: Figure | None = None
+    baseline_rss: Figure | None = None
+    _data_dirs: dict[str, Path] = field(default_factory=dict)
+
+    def app_subject(self, name: str, data_dir: Path) -> Subject:
+        """The real app started on ``data_dir`` in its start-up benchmark mode."""
+        return Subject(
+            name,
+            (self.python, str(ROOT / "main.py"), "--data-dir", str(data_dir),
+             "--benchmark-startup"),
+            ROOT,
+        )
+
+    def generated_data_dir(self, applications: int, rounds: int, interviewers: int) -> Path:
+        """A data folder filled by ``benchmarks/generate.py`` (generated once per run)."""
+        key = f"data-{applications}-{rounds}-{interviewers}"
+        if key not in self._data_dirs:
+            from benchmarks.generate import generate
+
+            folder = self.root / key
+            started = time.perf_counter()
+            generate(folder, applications, rounds, interviewers)
+            print(f"  generated {applications} applications, {rounds} rounds, "
+                  f"{interviewers} interviewers in {time.perf_counter() - started:.1f} s",
+                  file=sys.stderr, flush=True)
+            self._data_dirs[key] = folder
+        return self._data_dirs[key]
+
+    def empty_data_dir(self) -> Path:
+        """A fresh data folder, primed by one app run so its database already exists."""
+        key = "data-empty"
+        if key not in self._data_dirs:
+            folder = self.root / key
+            harness.run_once(self.launcher, self.app_subject("prime empty data folder", folder),
+                             self.env)
+            self._data_dirs[key] = folder
+        return self._data_dirs[key]
+
+    def startup(self, subject_name: str) -> Samples:
+        """The samples measured for one subject."""
+        return self.samples[subject_name]
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A group of figures: the subjects it needs measured, and how it computes its figures."""
+
+    name: str
+    provides: tuple[str, ...]
+    figures: Callable[[Context], list[Figure]]
+    subjects: Callable[[Context], list[Subject]] = lambda ctx: []
+
+    def matches(self, text: str) -> bool:
+        """True when ``text`` is part of the suite's name or of a figure it provides."""
+        return any(text in name for name in (self.name, *self.provides))
+
+
+def baseline_subject(ctx: Context) -> Subject:
+    """The bare QMainWindow every start-up figure is compared with."""
+    return Subject(BASELINE, (ctx.python, str(ROOT / "benchmarks" / "baseline_window.py")), ROOT)
+
+
+# --- Suites ---------------------------------------------------------------------------------
+
+APP_EMPTY = "app-empty"
+APP_10K = "app-10k"
+
+
+def _empty_subjects(ctx: Context) -> list[Subject]:
+    return [ctx.app_subject(APP_EMPTY, ctx.empty_data_dir())]
+
+
+def _empty_figures(ctx: Context) -> list[Figure]:
+    return [harness.median_startup(ctx.startup(APP_EMPTY), "startup_empty_ms",
+                                   ctx.baseline_window)]
+
+
+def _10k_subjects(ctx: Context) -> list[Subject]:
+    return [ctx.app_subject(APP_10K, ctx.generated_data_dir(10_000, 20_000, 30_000))]
+
+
+def _10k_figures(ctx: Context) -> list[Figure]:
+    samples = ctx.startup(APP_10K)
+    return [
+        harness.median_startup(samples, "startup_10k_ms", ctx.baseline_window, TARGET_RATIO),
+        harness.median_peak_rss(samples, "peak_rss_10k_mb", ctx.baseline_rss, TARGET_RATIO),
+    ]
+
+
+SUITES: list[Suite] = [
+    Suite("startup_empty", ("startup_empty_ms",), _empty_figures, _empty_subjects),
+    Suite("startup_10k", ("startup_10k_ms", "peak_rss_10k_mb"), _10k_figures, _10k_subjects),
+]
+
+
+# --- Running --------------------------------------------------------------------------------
+
+
+def select_suites(only: str | None) -> list[Suite]:
+    """The suites matching ``--only`` (all of them without it)."""
+    if not only:
+        return list(SUITES)
+    return [suite for suite in SUITES if suite.matches(only)]
+
+
+def merge_results(figures: list[Figure], path: Path) -> list[dict]:
+    """Earlier results in ``path`` with this run's figures replacing those of the same name."""
+    fresh = [figure.as_json() for figure in figures]
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return fresh
+    by_name = {entry["name"]: entry for entry in fresh}
+    merged = [by_name.pop(entry.get("name"), entry) for entry in earlier
+              if isinstance(entry, dict)]
+    return merged + [entry for entry in fresh if entry["name"] in by_name]
+
+
+def run(runs: int, only: str | None, results_path: Path = RESULTS) -> list[Figure]:
+    """Measure the baseline and the selected suites, print the table, write the results."""
+    suites = select_suites(only)
+    if not suites:
+        names = ", ".join(name for suite in SUITES for name in (suite.name, *suite.provides))
+        raise BenchmarkError(f"--only {only!r} matches no suite or figure; known: {names}")
+    print(f"Machine: {harness.machine_note()}")
+    print(f"Runs: {runs} per subject (medians; one warm-up run each discarded; interleaved)")
+    with (tempfile.TemporaryDirectory(prefix="nextsteps-bench-") as tmp,
+          harness.Launcher() as launcher):
+        root = Path(tmp)
+        ctx = Context(root=root, env=harness.child_env(root / "home"), runs=runs,
+                      launcher=launcher)
+        subjects = [baseline_subject(ctx)]
+        for suite in suites:
+            for subject in suite.subjects(ctx):
+                if subject.name not in {known.name for known in subjects}:
+                    subjects.append(subject)
+        ctx.samples = harness.measure_interleaved(launcher, subjects, ctx.env, runs)
+        ctx.baseline_window = harness.median_startup(ctx.samples[BASELINE], "baseline_window_ms")
+        ctx.baseline_rss = harness.median_peak_rss(ctx.samples[BASELINE], "baseline_rss_mb")
+        figures = [ctx.baseline_window, ctx.baseline_rss]
+        for suite in suites:
+            figures.extend(suite.figures(ctx))
+    print()
+    print(harness.format_table(figures))
+    if only:
+        data = merge_results(figures, results_path)
+        results_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                                encoding="utf-8")
+    else:
+        harness.write_results(figures, results_path)
+    shown = results_path.relative_to(ROOT) if results_path.is_relative_to(ROOT) else results_path
+    print(f"\nWrote {shown}")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line of ``make bench`` (pass options with ``make bench ARGS="--runs 3"``)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="measured runs per subject (7)")
+    parser.add_argument("--only", metavar="NAME_SUBSTRING",
+                        help="run only the suites whose name or figure names contain this; "
+                        "the baseline is always measured and results.json is merged, not replaced")
+    parser.add_argument("--results", type=Path, default=RESULTS, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    try:
+        run(args.runs, args.only, args.results.resolve())
+    except BenchmarkError as error:
+        print(f"\nbenchmark error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

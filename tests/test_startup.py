@@ -1,0 +1,208 @@
+"""Start-up: the window on empty and demo data, damaged data, the self-test, one instance."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from PySide6.QtCore import Qt
+
+from services.paths import DataPaths
+from services.store import open_store
+from tests.conftest import ROOT, subprocess_env
+from ui.main_window import MainWindow
+
+
+def make_window(qtbot, store) -> MainWindow:
+    window = MainWindow(store, "test")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_window_opens_on_empty_data(qtbot, store):
+    window = make_window(qtbot, store)
+    assert window.nav.count() == 5
+    assert [window.nav.item(i).text() for i in range(5)] == [
+        "Applications", "Compose", "Calendar", "Dashboard", "Settings"]
+    assert window.status_label.text().startswith("0 applications")
+    assert not window.windowIcon().isNull()
+
+
+def test_window_opens_on_demo_data(qtbot, demo_store):
+    window = make_window(qtbot, demo_store)
+    assert window.status_label.text().startswith("12 applications")
+
+
+def test_sections_switch_by_shortcut_and_navigation(qtbot, store):
+    window = make_window(qtbot, store)
+    window.view_actions["calendar"].trigger()
+    assert window.current_view_key() == "calendar"
+    assert window.nav.currentRow() == 2
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_Down)
+    assert window.current_view_key() == "dashboard"
+    assert window.view_actions["settings"].shortcut().toString() == "Ctrl+5"
+
+
+def test_every_view_builds_and_has_an_accessible_name(qtbot, store):
+    window = make_window(qtbot, store)
+    for key in window.build_all_views():
+        assert window.view(key).accessibleName()
+
+
+def test_geometry_and_section_are_remembered(qtbot, store):
+    window = make_window(qtbot, store)
+    window.resize(760, 540)
+    window.show_view("dashboard")
+    window.save_state()
+    window.close()
+    again = make_window(qtbot, store)
+    assert (again.width(), again.height()) == (760, 540)
+    assert again.current_view_key() == "dashboard"
+
+
+def _run_main(*args: str, data_dir) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir), *args],
+        capture_output=True, text=True, timeout=60, env=subprocess_env(), cwd=ROOT,
+    )
+
+
+def test_self_test_passes_on_demo_data(tmp_path):
+    result = _run_main("--demo", "--self-test", data_dir=tmp_path / "d")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.strip().splitlines()
+    names = [line.split(":")[0].split(maxsplit=1)[1] for line in lines]
+    assert names == ["demo data", "data folder", "database", "integrity", "schema",
+                     "keyring", "views"]
+    assert all(line.startswith("ok") for line in lines)
+
+
+def test_self_test_fails_clearly_on_a_damaged_database(tmp_path):
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / DataPaths(data).database.name).write_bytes(b"this is not a database" * 100)
+    result = _run_main("--self-test", data_dir=data)
+    assert result.returncode == 1
+    assert result.stdout.startswith("FAIL database: Your Next Steps database is damaged")
+
+
+def test_self_test_fails_without_a_usable_keyring(tmp_path):
+    env = subprocess_env(PYTHON_KEYRING_BACKEND="keyring.backends.null.Keyring")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path / "d"), "--self-test"],
+        capture_output=True, text=True, timeout=60, env=env, cwd=ROOT,
+    )
+    assert result.returncode == 1
+    assert "FAIL keyring: keyring.backends.null.Keyring" in result.stdout
+
+
+def test_version_and_help():
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--version"],
+                            capture_output=True, text=True, timeout=30, env=subprocess_env())
+    assert result.stdout.strip() == "Next Steps 0.1.0"
+    result = subprocess.run([sys.executable, str(ROOT / "main.py"), "--help"],
+                            capture_output=True, text=True, timeout=30, env=subprocess_env())
+    for option in ("--data-dir", "--demo", "--self-test", "--version"):
+        assert option in result.stdout
+
+
+def test_damaged_database_is_kept_aside_and_backup_restored(qtbot, data_paths, monkeypatch):
+    from services import backups
+    from services.store import StoreProblem
+    from ui import app as app_module
+    from ui.startup_dialogs import StoreProblemDialog
+
+    store = open_store(data_paths)
+    from models.application import Application
+
+    Application.create(company="Lumen", role="Data Engineer")
+    backups.make_backup(store.db, data_paths.backups, reason="daily")
+    store.close()
+    data_paths.database.write_bytes(b"\0garbage" * 4096)
+    for side in ("-wal", "-shm"):
+        data_paths.database.with_name(data_paths.database.name + side).unlink(missing_ok=True)
+
+    asked: list[StoreProblem] = []
+
+    def ask(problem):
+        asked.append(problem)
+        return StoreProblemDialog.RESTORE
+
+    monkeypatch.setattr(StoreProblemDialog, "ask", staticmethod(ask))
+    reopened = app_module.open_store_interactively(data_paths)
+    assert reopened is not None
+    try:
+        assert len(asked) == 1 and asked[0].kind == "corrupt"
+        assert "damaged" in asked[0].message and asked[0].backup is not None
+        kept = [p for p in data_paths.root.iterdir() if ".damaged-" in p.name]
+        assert len(kept) == 1 and kept[0].read_bytes().startswith(b"\0garbage")
+        assert [a.company for a in Application.select()] == ["Lumen"]
+    finally:
+        reopened.close()
+
+
+def test_quit_choice_leaves_the_damaged_file_alone(data_paths, monkeypatch):
+    from ui import app as app_module
+    from ui.startup_dialogs import StoreProblemDialog
+
+    data_paths.ensure()
+    data_paths.database.write_bytes(b"not sqlite" * 1000)
+    monkeypatch.setattr(StoreProblemDialog, "ask", staticmethod(lambda p: StoreProblemDialog.QUIT))
+    assert app_module.open_store_interactively(data_paths) is None
+    assert data_paths.database.read_bytes() == b"not sqlite" * 1000
+
+
+def test_single_instance_lock_is_exclusive(data_paths):
+    from ui.single_instance import SingleInstance
+
+    first = SingleInstance(data_paths)
+    second = SingleInstance(data_paths)
+    assert first.acquire()
+    try:
+        assert not second.acquire()
+    finally:
+        first.release()
+    assert second.acquire()
+    second.release()
+
+
+def test_stale_lock_after_a_crash_is_cleared(data_paths):
+    """A copy killed while holding the lock must not keep the next start out."""
+    from ui.single_instance import SingleInstance
+
+    data_paths.ensure()
+    crash = textwrap.dedent(f"""
+        import os
+        from PySide6.QtCore import QLockFile
+        lock = QLockFile({str(data_paths.lock_file)!r})
+        assert lock.tryLock(0)
+        os._exit(0)  # dies without unlocking, like a crash
+    """)
+    subprocess.run([sys.executable, "-c", crash], check=True, timeout=30, env=subprocess_env())
+    assert data_paths.lock_file.exists()
+    instance = SingleInstance(data_paths)
+    assert instance.acquire()
+    instance.release()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_theme_palettes(qtbot, store, theme):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from ui.theme import apply_theme
+
+    app = QApplication.instance()
+    old = app.palette()
+    try:
+        dark = apply_theme(app, theme)
+        window_colour = app.palette().color(QPalette.ColorRole.Window)
+        assert dark == (theme == "dark")
+        assert (window_colour.lightness() < 100) == dark
+    finally:
+        app.setPalette(old)
