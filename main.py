@@ -64,11 +64,15 @@ def run_self_test(paths, demo: bool) -> int:
         def views() -> str:
             from PySide6.QtWidgets import QApplication
 
+            from services.startup import read_snapshot
             from services.version import __version__
             from ui.main_window import MainWindow
 
             app = QApplication.instance() or QApplication([sys.argv[0]])
-            window = MainWindow(store, __version__)
+            snapshot = read_snapshot(paths)
+            if snapshot is None:
+                raise RuntimeError("the database cannot be read back for the first paint")
+            window = MainWindow(paths, snapshot, __version__, store)
             built = window.build_all_views()
             window.deleteLater()
             app.processEvents()

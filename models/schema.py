@@ -10,9 +10,9 @@ from models.email import Email
 from models.interview import Interviewer, InterviewRound, RoundSignal
 from models.reminder import Reminder
 from models.settings import Setting, Template
+from models.version import CURRENT_VERSION
 
-#: The schema this version of the app writes. Raise it with every migration.
-CURRENT_VERSION = 2
+__all__ = ["ALL_MODELS", "CURRENT_VERSION", "SchemaVersion"]
 
 
 class SchemaVersion(BaseModel):

@@ -8,11 +8,12 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import peewee
-
-from models.database import backup_to
 from services.paths import DataPaths
+
+if TYPE_CHECKING:
+    import peewee
 
 _NAME = re.compile(r"^nextsteps-(\d{8}-\d{6})-([a-z0-9-]+)\.sqlite3$")
 
@@ -81,6 +82,8 @@ def make_backup(
     ``integrity_check``, flushed to disk, then renamed into place, so a
     listed backup is always complete.
     """
+    from models.database import backup_to
+
     backups_dir.mkdir(parents=True, exist_ok=True)
     now = datetime.now(UTC).replace(microsecond=0)
     final = backups_dir / f"nextsteps-{_stamp(now)}-{reason}.sqlite3"

@@ -9,7 +9,6 @@ folder from :mod:`platformdirs`.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 APP_NAME = "NextSteps"
@@ -17,11 +16,25 @@ ENV_DATA_DIR = "NEXTSTEPS_DATA_DIR"
 DATABASE_NAME = "nextsteps.sqlite3"
 
 
-@dataclass(frozen=True)
 class DataPaths:
-    """Every path the app writes to, derived from one root folder."""
+    """Every path the app writes to, derived from one root folder.
 
-    root: Path
+    (A plain class rather than a dataclass: ``dataclasses`` costs start-up time.)
+    """
+
+    __slots__ = ("root",)
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, DataPaths) and other.root == self.root
+
+    def __hash__(self) -> int:
+        return hash(self.root)
+
+    def __repr__(self) -> str:
+        return f"DataPaths({str(self.root)!r})"
 
     @property
     def database(self) -> Path:
@@ -47,6 +60,11 @@ class DataPaths:
     def lock_file(self) -> Path:
         """Lock held by the running instance for this data folder."""
         return self.root / "nextsteps.lock"
+
+    @property
+    def requests(self) -> Path:
+        """Folder where a second launch leaves a request for the running copy."""
+        return self.root / "requests"
 
     @property
     def form_drafts(self) -> Path:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from models.settings import Setting
-
 #: Every setting the app reads, with its default.
 DEFAULTS: dict[str, Any] = {
     "user.name": "",
@@ -25,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
 
 def get(key: str) -> Any:
     """The stored value of ``key``, or its default."""
+    from models.settings import Setting
+
     row = Setting.get_or_none(Setting.key == key)
     if row is None:
         return DEFAULTS.get(key)
@@ -35,5 +35,7 @@ def put(key: str, value: Any) -> None:
     """Store ``value`` (anything JSON can hold) under ``key``."""
     if key.startswith("smtp.password") or "secret" in key:
         raise ValueError("Secrets belong in the system keyring, never in settings.")
+    from models.settings import Setting
+
     encoded = json.dumps(value)
     Setting.insert(key=key, value=encoded).on_conflict_replace().execute()

@@ -55,7 +55,8 @@ class Store:
             self.db.close()
 
 
-def _corrupt(paths: DataPaths, detail: str) -> StoreProblem:
+def corrupt_problem(paths: DataPaths, detail: str) -> StoreProblem:
+    """The problem to show for a damaged database, with the newest sound backup if any."""
     good = backups.latest_good_backup(paths.backups)
     message = (
         "Your Next Steps database is damaged and cannot be opened safely. "
@@ -82,12 +83,12 @@ def open_store(paths: DataPaths, *, check_integrity: bool = True) -> Store:
     try:
         db = database.connect(paths.database)
     except database.DatabaseOpenError as exc:
-        raise _corrupt(paths, str(exc)) from exc
+        raise corrupt_problem(paths, str(exc)) from exc
     try:
         if check_integrity and existed:
             problems = database.integrity_problems(db)
             if problems:
-                raise _corrupt(paths, "; ".join(problems[:5]))
+                raise corrupt_problem(paths, "; ".join(problems[:5]))
         store = Store(paths=paths, db=db, created=not existed)
 
         def before_upgrade(found: int) -> None:
@@ -107,7 +108,7 @@ def open_store(paths: DataPaths, *, check_integrity: bool = True) -> Store:
                 kind="foreign",
             ) from exc
         except (peewee.DatabaseError, migrations.SchemaError) as exc:
-            raise _corrupt(paths, str(exc)) from exc
+            raise corrupt_problem(paths, str(exc)) from exc
         # Only now that the file is known to be ours (not newer, not foreign).
         database.use_wal(db)
     except BaseException:

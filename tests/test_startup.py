@@ -16,7 +16,9 @@ from ui.main_window import MainWindow
 
 
 def make_window(qtbot, store) -> MainWindow:
-    window = MainWindow(store, "test")
+    from services.startup import read_snapshot
+
+    window = MainWindow(store.paths, read_snapshot(store.paths), "test", store)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

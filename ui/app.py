@@ -1,4 +1,11 @@
-"""Start the desktop app: one instance, logging, the data, the theme and the window."""
+"""Start the desktop app: one instance, logging, the data, the theme and the window.
+
+A normal start paints the window from a quick snapshot of the database
+(:mod:`services.startup`), then opens the database through the ORM and
+checks its integrity on a worker thread. A new, older or unreadable
+database is opened the careful way (creation, upgrade with a backup first,
+integrity check, the choice of restoring a backup) before any window shows.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +13,23 @@ import logging
 import sys
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QProcess, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from services.paths import DataPaths
-from services.store import Store, StoreProblem, keep_aside_and_restore, open_store
 from ui.single_instance import SingleInstance, ask_running_instance_to_activate
-from ui.startup_dialogs import StoreProblemDialog
 
 log = logging.getLogger(__name__)
 
 
-def open_store_interactively(paths: DataPaths) -> Store | None:
-    """Open the data; on a damaged file, keep it aside and restore a backup if the user agrees."""
+def open_store_interactively(paths: DataPaths):
+    """Open the data; on a damaged file, keep it aside and restore a backup if the user agrees.
+
+    Returns the opened :class:`services.store.Store`, or None when the user quits.
+    """
+    from services.store import StoreProblem, keep_aside_and_restore, open_store
+    from ui.startup_dialogs import StoreProblemDialog
+
     for _attempt in range(3):
         try:
             return open_store(paths)
@@ -43,40 +54,95 @@ def make_application() -> QApplication:
     return app
 
 
-def run_gui(paths: DataPaths, *, demo: bool = False, benchmark_startup: bool = False) -> int:
-    """Run the window until the user quits; return the exit code."""
-    app = make_application()
-    instance = SingleInstance(paths)
-    if not instance.acquire():
-        if ask_running_instance_to_activate(paths):
+def restart_app() -> None:
+    """Start a new copy with the same arguments (used after a restore), then quit this one."""
+    if getattr(sys, "frozen", False):
+        QProcess.startDetached(sys.executable, sys.argv[1:])
+    else:
+        QProcess.startDetached(sys.executable, sys.argv)
+    QApplication.instance().quit()
+
+
+class Startup:
+    """Brings the app up and owns what lives as long as it does."""
+
+    def __init__(self, paths: DataPaths, *, demo: bool, benchmark_startup: bool) -> None:
+        self.paths = paths
+        self.demo = demo
+        self.benchmark_startup = benchmark_startup
+        self.app = make_application()
+        self.instance = SingleInstance(paths)
+        self.store = None
+        self.window = None
+        self.reporter = None
+        self._logging = False
+
+    def run(self) -> int:
+        """Run until the user quits; return the exit code."""
+        if not self.instance.acquire():
+            return self._hand_over_to_running_copy()
+        from ui.errors import ErrorReporter
+
+        self.reporter = ErrorReporter(str(self.paths.log_file))
+        self.reporter.install()
+        try:
+            if not self._show_window():
+                return 1
+            return self.app.exec()
+        finally:
+            if self.store is not None:
+                self.store.close()
+            self.instance.release()
+            self.reporter.uninstall()
+
+    def _hand_over_to_running_copy(self) -> int:
+        if ask_running_instance_to_activate(self.paths):
             print("Next Steps is already running; its window was brought to the front.")
             return 0
         QMessageBox.warning(
             None, "Next Steps is already running",
-            f"Another copy of Next Steps is using {paths.root} but does not answer. "
+            f"Another copy of Next Steps is using {self.paths.root} but does not answer. "
             "Close it, or start this one with another --data-dir.",
         )
         return 1
 
-    from services.logs import setup_logging
-    from ui.errors import ErrorReporter
+    def _show_window(self) -> bool:
+        from services.startup import read_snapshot
+        from services.version import __version__
+        from ui.main_window import MainWindow
+        from ui.theme import apply_theme
 
-    setup_logging(paths)
-    reporter = ErrorReporter(str(paths.log_file))
-    reporter.install()
-    log.info("starting with data in %s", paths.root)
+        snapshot = None if self.demo else read_snapshot(self.paths)
+        if snapshot is None:
+            self._start_logging()
+            self.store = open_store_interactively(self.paths)
+            if self.store is None:
+                return False
+            if self.demo:
+                self._fill_demo()
+            snapshot = read_snapshot(self.paths)
+            if snapshot is None:
+                raise RuntimeError("the database was opened but cannot be read back")
+        apply_theme(self.app, snapshot.setting("ui.theme"))
+        self.window = MainWindow(
+            self.paths, snapshot, __version__, self.store, open_store=self._open_store_on_demand
+        )
+        self.instance.activation_requested.connect(self.window.bring_to_front)
+        self.window.first_painted.connect(self._after_first_paint)
+        self.window.show()
+        return True
 
-    store = open_store_interactively(paths)
-    if store is None:
-        instance.release()
-        return 1
-    from services import settings
-    from services.version import __version__
-    from ui.main_window import MainWindow
-    from ui.theme import apply_theme
+    def _start_logging(self) -> None:
+        # Deferred until needed: logging.handlers costs start-up time.
+        if self._logging:
+            return
+        from services.logs import setup_logging
 
-    apply_theme(app, settings.get("ui.theme"))
-    if demo:
+        setup_logging(self.paths)
+        self._logging = True
+        log.info("starting with data in %s", self.paths.root)
+
+    def _fill_demo(self) -> None:
         from services import demo as demo_data
 
         if demo_data.is_empty():
@@ -84,26 +150,69 @@ def run_gui(paths: DataPaths, *, demo: bool = False, benchmark_startup: bool = F
         else:
             log.info("--demo ignored: the data folder already holds applications")
 
-    window = MainWindow(store, __version__)
-    instance.activation_requested.connect(window.bring_to_front)
-
-    def after_first_paint() -> None:
-        if benchmark_startup:
+    def _after_first_paint(self) -> None:
+        if self.benchmark_startup:
             import resource
 
             rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             print(f"first_paint {time.time():.6f} rss_kb {rss_kb}", flush=True)
             # Stay a moment so work deferred until after the first paint counts in peak memory.
-            QTimer.singleShot(300, app.quit)
-            return
-        instance.listen()
+            QTimer.singleShot(300, self.app.quit)
+        QTimer.singleShot(0, self._finish_opening)
+
+    def _finish_opening(self) -> None:
+        self._start_logging()
+        if self.store is None:
+            self._check_integrity_in_background()
+        self.instance.listen()
         log.info("main window shown")
 
-    window.first_painted.connect(after_first_paint)
-    window.show()
-    try:
-        return app.exec()
-    finally:
-        store.close()
-        instance.release()
-        reporter.uninstall()
+    def _open_store_on_demand(self):
+        """Open the database through the ORM the first time the window needs it."""
+        from services.store import StoreProblem, open_store
+
+        try:
+            self.store = open_store(self.paths, check_integrity=False)
+        except StoreProblem as problem:
+            # The snapshot was readable at start-up: another program changed the file.
+            self._offer_recovery(problem)
+            raise
+        return self.store
+
+    def _check_integrity_in_background(self) -> None:
+        from services.backups import file_problems
+        from ui.tasks import run_in_background
+
+        database = self.paths.database
+        run_in_background(lambda: file_problems(database), self._on_integrity_result)
+
+    def _on_integrity_result(self, problems: list[str]) -> None:
+        if not problems:
+            log.info("integrity check ok")
+            return
+        from services.store import corrupt_problem
+
+        self._offer_recovery(corrupt_problem(self.paths, "; ".join(problems[:5])))
+
+    def _offer_recovery(self, problem) -> None:
+        from services.store import keep_aside_and_restore
+        from ui.startup_dialogs import StoreProblemDialog
+
+        log.error("the data is damaged: %s (%s)", problem.message, problem.detail)
+        choice = StoreProblemDialog.ask(problem)
+        if choice == StoreProblemDialog.QUIT:
+            self.app.quit()
+            return
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        backup = problem.backup if choice == StoreProblemDialog.RESTORE else None
+        kept = keep_aside_and_restore(self.paths, backup)
+        log.warning("damaged database kept aside as %s; restarting", kept)
+        self.instance.release()
+        restart_app()
+
+
+def run_gui(paths: DataPaths, *, demo: bool = False, benchmark_startup: bool = False) -> int:
+    """Run the window until the user quits; return the exit code."""
+    return Startup(paths, demo=demo, benchmark_startup=benchmark_startup).run()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
@@ -18,27 +20,51 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from services import settings
-from services.paths import resources_dir
-from services.store import Store
+from services.paths import DataPaths, resources_dir
+from services.startup import Snapshot
 from ui.views import VIEWS, ViewSpec
+
+if TYPE_CHECKING:
+    from services.store import Store
 
 log = logging.getLogger(__name__)
 
 
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
+
+
 def app_icon() -> QIcon:
-    """The Next Steps icon from its SVG source."""
-    return QIcon(str(resources_dir() / "icons" / "nextsteps.svg"))
+    """The Next Steps icon, from PNGs rendered from its SVG source (tools/render_icons.py)."""
+    icon = QIcon()
+    hicolor = resources_dir() / "icons" / "hicolor"
+    for size in ICON_SIZES:
+        icon.addFile(str(hicolor / f"{size}x{size}" / "apps" / "next-steps.png"))
+    return icon
 
 
 class MainWindow(QMainWindow):
-    """The window every section lives in. Sections are built the first time they are shown."""
+    """The window every section lives in. Sections are built the first time they are shown.
+
+    It is painted from a :class:`Snapshot` before the database is opened
+    through the ORM; :meth:`attach_store` hands it the opened store.
+    """
 
     first_painted = Signal()
+    store_attached = Signal()
 
-    def __init__(self, store: Store, version: str) -> None:
+    def __init__(
+        self,
+        paths: DataPaths,
+        snapshot: Snapshot,
+        version: str,
+        store: Store | None = None,
+        open_store: Callable[[], Store] | None = None,
+    ) -> None:
         super().__init__()
-        self.store = store
+        self.paths = paths
+        self.snapshot = snapshot
+        self._store: Store | None = store
+        self._open_store = open_store
         self.version = version
         self._views: dict[str, QWidget] = {}
         self._specs: dict[str, ViewSpec] = {spec.key: spec for spec in VIEWS}
@@ -73,10 +99,10 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(self)
         self.status_label.setAccessibleName("Status")
         self.statusBar().addWidget(self.status_label, 1)
-        self.refresh_status()
+        self.show_status(snapshot.application_count)
 
         self._restore_geometry()
-        start = settings.get("ui.current_view")
+        start = snapshot.setting("ui.current_view")
         self.show_view(start if start in self._specs else VIEWS[0].key)
 
     # -- sections ---------------------------------------------------------------
@@ -150,21 +176,43 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
+    @property
+    def store(self) -> Store | None:
+        """The opened database, or None while it has not been needed yet."""
+        return self._store
+
+    def ensure_store(self) -> Store:
+        """The opened database, opening it through the ORM on first need.
+
+        A normal start paints from a snapshot and leaves the ORM unloaded
+        until something reads or writes through it.
+        """
+        if self._store is None:
+            if self._open_store is None:
+                raise RuntimeError("no database was given to the window")
+            self._store = self._open_store()
+            self.store_attached.emit()
+        return self._store
+
+    def show_status(self, count: int) -> None:
+        """Show the count of applications and the data folder in the status bar."""
+        noun = "application" if count == 1 else "applications"
+        self.status_label.setText(f"{count:,} {noun} · data in {self.paths.root}")
+
     def refresh_status(self) -> None:
-        """Update the status bar with the count of applications and the data folder."""
+        """Recount the applications for the status bar."""
         from models.application import Application
 
-        count = Application.select().count()
-        noun = "application" if count == 1 else "applications"
-        self.status_label.setText(f"{count:,} {noun} · data in {self.store.paths.root}")
+        self.ensure_store()
+        self.show_status(Application.select().count())
 
     def open_data_folder(self) -> None:
         """Show the data folder in the system's file manager."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.paths.root)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.root)))
 
     def open_log(self) -> None:
         """Open the log file in the system's viewer."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.paths.log_file)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.log_file)))
 
     def show_about(self) -> None:
         """Show the version and where the data lives."""
@@ -173,12 +221,12 @@ class MainWindow(QMainWindow):
             "About Next Steps",
             f"<b>Next Steps {self.version}</b><p>For the days after "
             "“HR will contact you about next steps”: hope for the best, plan for the worst, "
-            f"and keep your search moving.</p><p>Your data: {self.store.paths.root}</p>",
+            f"and keep your search moving.</p><p>Your data: {self.paths.root}</p>",
         )
 
     # -- geometry and closing ---------------------------------------------------
     def _restore_geometry(self) -> None:
-        saved = settings.get("ui.window_geometry")
+        saved = self.snapshot.setting("ui.window_geometry")
         if saved:
             self.restoreGeometry(QByteArray.fromBase64(saved.encode("ascii")))
         else:
@@ -186,9 +234,13 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         """Remember the window's geometry and current section."""
+        from services.startup import save_ui_state
+
         try:
-            settings.put("ui.window_geometry", bytes(self.saveGeometry().toBase64()).decode())
-            settings.put("ui.current_view", self.current_view_key())
+            save_ui_state(self.paths, {
+                "ui.window_geometry": bytes(self.saveGeometry().toBase64()).decode(),
+                "ui.current_view": self.current_view_key(),
+            })
         except Exception:
             log.exception("could not save the window state")
 

@@ -1,28 +1,33 @@
-"""One running copy per data folder: a second launch raises the first window and exits."""
+"""One running copy per data folder: a second launch raises the first window and exits.
+
+The running copy holds a :class:`QLockFile` in the data folder. A later
+launch that cannot take the lock drops a small request file into the
+folder's ``requests`` directory; the running copy watches that directory
+(``QFileSystemWatcher``), brings its window forward and deletes the file,
+which tells the later launch it was heard. Files and a watcher work the
+same on every platform and need none of Qt's network module.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import os
+import time
 
-from PySide6.QtCore import QLockFile, QObject, Signal
+from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, Signal
 
 from services.paths import DataPaths
 
 log = logging.getLogger(__name__)
 
-
-def server_name(paths: DataPaths) -> str:
-    """The local socket name for this data folder (short, safe on every platform)."""
-    digest = hashlib.sha1(str(paths.root).encode("utf-8")).hexdigest()[:16]
-    return f"nextsteps-{digest}"
+REQUEST_PREFIX = "activate-"
 
 
 class SingleInstance(QObject):
-    """Holds the data folder's lock and listens for later launches asking to be shown.
+    """Holds the data folder's lock and answers later launches asking to be shown.
 
-    The lock is a :class:`QLockFile`: a lock left by a crashed copy names a
-    process that no longer exists, and Qt clears it on the next attempt.
+    A lock left by a crashed copy names a process that no longer exists, and
+    Qt clears it on the next attempt.
     """
 
     activation_requested = Signal()
@@ -32,7 +37,7 @@ class SingleInstance(QObject):
         self.paths = paths
         self.lock = QLockFile(str(paths.lock_file))
         self.lock.setStaleLockTime(0)
-        self._server = None
+        self._watcher: QFileSystemWatcher | None = None
 
     def acquire(self) -> bool:
         """Take the lock; False when another live copy holds it."""
@@ -41,47 +46,40 @@ class SingleInstance(QObject):
         return self.lock.tryLock(0)
 
     def listen(self) -> None:
-        """Start accepting "show yourself" requests from later launches."""
-        from PySide6.QtNetwork import QLocalServer
+        """Start answering requests (including any left while this copy was starting)."""
+        self.paths.requests.mkdir(parents=True, exist_ok=True)
+        self._watcher = QFileSystemWatcher([str(self.paths.requests)], self)
+        self._watcher.directoryChanged.connect(self._check_requests)
+        self._check_requests()
 
-        name = server_name(self.paths)
-        QLocalServer.removeServer(name)
-        self._server = QLocalServer(self)
-        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        if not self._server.listen(name):
-            log.warning("single-instance server not listening: %s", self._server.errorString())
-            return
-        self._server.newConnection.connect(self._on_connection)
-
-    def _on_connection(self) -> None:
-        while self._server.hasPendingConnections():
-            socket = self._server.nextPendingConnection()
-            socket.readyRead.connect(lambda s=socket: self._on_message(s))
-            socket.disconnected.connect(socket.deleteLater)
-
-    def _on_message(self, socket) -> None:
-        data = bytes(socket.readAll())
-        if b"activate" in data:
+    def _check_requests(self, _path: str = "") -> None:
+        found = False
+        for request in self.paths.requests.glob(REQUEST_PREFIX + "*"):
+            try:
+                request.unlink()
+            except FileNotFoundError:
+                continue
+            found = True
+        if found:
             self.activation_requested.emit()
 
     def release(self) -> None:
-        """Stop listening and release the lock."""
-        if self._server is not None:
-            self._server.close()
+        """Stop answering and release the lock."""
+        if self._watcher is not None:
+            self._watcher.deleteLater()
+            self._watcher = None
         self.lock.unlock()
 
 
-def ask_running_instance_to_activate(paths: DataPaths, timeout_ms: int = 2000) -> bool:
-    """Tell the copy holding ``paths`` to show its window; True when it answered."""
-    from PySide6.QtNetwork import QLocalSocket
-
-    socket = QLocalSocket()
-    socket.connectToServer(server_name(paths))
-    if not socket.waitForConnected(timeout_ms):
-        return False
-    socket.write(b"activate\n")
-    # flush() may already send everything, after which there is nothing left to wait for.
-    socket.flush()
-    ok = socket.bytesToWrite() == 0 or socket.waitForBytesWritten(timeout_ms)
-    socket.disconnectFromServer()
-    return ok
+def ask_running_instance_to_activate(paths: DataPaths, timeout_s: float = 3.0) -> bool:
+    """Ask the copy holding ``paths`` to show its window; True when it answered in time."""
+    paths.requests.mkdir(parents=True, exist_ok=True)
+    request = paths.requests / f"{REQUEST_PREFIX}{os.getpid()}-{time.time_ns()}"
+    request.write_text("activate\n", encoding="utf-8")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if not request.exists():
+            return True
+        time.sleep(0.05)
+    request.unlink(missing_ok=True)
+    return False

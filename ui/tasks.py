@@ -1,0 +1,69 @@
+"""Run work off the UI thread and get its result back on the UI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+_running: set[_Relay] = set()
+
+
+class _Relay(QObject):
+    """Lives on the UI thread; its signals carry the worker's outcome back to it."""
+
+    finished = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.work = work
+        self.relay = relay
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except Exception as exc:  # handed to the UI thread, which decides what to say
+            self._deliver(self.relay.failed, exc)
+        else:
+            self._deliver(self.relay.finished, result)
+
+    @staticmethod
+    def _deliver(signal, value) -> None:
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            # The application is shutting down and the relay is gone: nobody to tell.
+            log.debug("background result dropped at shutdown")
+
+
+def run_in_background(
+    work: Callable[[], Any],
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None] | None = None,
+) -> None:
+    """Run ``work()`` on a worker thread; call ``on_done(result)`` or ``on_error(exc)`` on
+    the UI thread. ``work`` must not touch widgets."""
+    relay = _Relay()
+    _running.add(relay)
+
+    def done(result: Any) -> None:
+        _running.discard(relay)
+        on_done(result)
+
+    def failed(exc: BaseException) -> None:
+        _running.discard(relay)
+        if on_error is None:
+            log.error("background task failed", exc_info=exc)
+        else:
+            on_error(exc)
+
+    relay.finished.connect(done)
+    relay.failed.connect(failed)
+    QThreadPool.globalInstance().start(_Job(work, relay))
