@@ -80,8 +80,15 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget(central)
         self.nav.setObjectName("SectionNavigation")
         self.nav.setAccessibleName("Sections")
-        self.nav.setFixedWidth(170)
-        self.nav.setSpacing(2)
+        self.nav.setFixedWidth(180)
+        self.nav.setFrameShape(QListWidget.Shape.NoFrame)
+        self.nav.setStyleSheet(
+            "QListWidget#SectionNavigation { padding-top: 8px; }"
+            "QListWidget#SectionNavigation::item { padding: 7px 12px; margin: 1px 6px;"
+            " border-radius: 4px; color: palette(text); }"
+            "QListWidget#SectionNavigation::item:selected { background: palette(highlight);"
+            " color: palette(highlighted-text); }"
+        )
         self.stack = QStackedWidget(central)
         self.stack.setAccessibleName("Current section")
         for spec in VIEWS:

@@ -1,0 +1,152 @@
+"""The fast start: a snapshot for the first paint, the ORM loaded on first need,
+integrity checked in the background with recovery offered when it fails."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import pytest
+
+from models.version import CURRENT_VERSION
+from services.startup import read_snapshot, save_ui_state
+from services.store import open_store
+
+
+def test_no_snapshot_for_a_missing_or_empty_database(data_paths):
+    assert read_snapshot(data_paths) is None
+    data_paths.ensure()
+    data_paths.database.write_bytes(b"")
+    assert read_snapshot(data_paths) is None
+
+
+def test_no_snapshot_for_garbage(data_paths):
+    data_paths.ensure()
+    data_paths.database.write_bytes(b"garbage" * 1000)
+    assert read_snapshot(data_paths) is None
+
+
+@pytest.mark.parametrize("version", [CURRENT_VERSION - 1, CURRENT_VERSION + 1])
+def test_no_snapshot_for_another_schema_version(store, version):
+    store.db.execute_sql("UPDATE schema_version SET version = ?", (version,))
+    assert read_snapshot(store.paths) is None
+
+
+def test_snapshot_reads_ui_settings_and_count(demo_store):
+    from services import settings
+
+    settings.put("ui.theme", "dark")
+    settings.put("user.name", "Not read at start-up")
+    snapshot = read_snapshot(demo_store.paths)
+    assert snapshot.application_count == 12
+    assert snapshot.setting("ui.theme") == "dark"
+    assert "user.name" not in snapshot.settings
+    assert snapshot.setting("ui.current_view") == "applications"  # the default
+
+
+def test_ui_state_is_saved_without_the_orm_and_read_back(store):
+    save_ui_state(store.paths, {"ui.current_view": "calendar", "ui.window_geometry": "AAA="})
+    from services import settings
+
+    assert settings.get("ui.current_view") == "calendar"
+    assert read_snapshot(store.paths).setting("ui.window_geometry") == "AAA="
+    with pytest.raises(ValueError):
+        save_ui_state(store.paths, {"smtp.host": "x"})
+
+
+def test_painting_does_not_load_the_orm(tmp_path):
+    """The first paint must not import peewee (start-up time and memory, see make bench)."""
+    import subprocess
+
+    from tests.conftest import ROOT, subprocess_env
+
+    data = tmp_path / "d"
+    from services.paths import DataPaths
+
+    open_store(DataPaths(data)).close()
+    code = (
+        "import sys; sys.argv=['main.py']\n"
+        "from services.paths import DataPaths\n"
+        "from ui.app import Startup\n"
+        f"s = Startup(DataPaths({str(data)!r}), demo=False, benchmark_startup=False)\n"
+        "assert s.instance.acquire()\n"
+        "assert s._show_window()\n"
+        "s.app.processEvents()\n"
+        "print('peewee' in sys.modules)\n"
+        "s.window.ensure_store()\n"
+        "print('peewee' in sys.modules)\n"
+        "s.instance.release()\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, env=subprocess_env(), timeout=60)
+    assert result.stdout.split() == ["False", "True"], result.stderr
+
+
+def test_window_opens_the_store_on_first_need(qtbot, data_paths):
+    from services.startup import read_snapshot as snap
+    from ui.main_window import MainWindow
+
+    open_store(data_paths).close()
+    opened = []
+
+    def opener():
+        store = open_store(data_paths, check_integrity=False)
+        opened.append(store)
+        return store
+
+    window = MainWindow(data_paths, snap(data_paths), "test", open_store=opener)
+    qtbot.addWidget(window)
+    assert window.store is None
+    with qtbot.waitSignal(window.store_attached):
+        window.refresh_status()
+    assert window.store is opened[0]
+    assert window.ensure_store() is opened[0] and len(opened) == 1
+    opened[0].close()
+
+
+def test_damage_found_in_the_background_offers_recovery(qtbot, data_paths, monkeypatch):
+    """A file that reads fine for the snapshot but fails integrity_check is caught after
+    the first paint; choosing to restore keeps the damaged file aside and restarts."""
+    from services import backups
+    from ui import app as app_module
+    from ui.startup_dialogs import StoreProblemDialog
+
+    store = open_store(data_paths)
+    from models.application import Application
+
+    for n in range(400):
+        Application.create(company=f"Company {n}", role="Engineer", notes="x" * 300)
+    backups.make_backup(store.db, data_paths.backups, reason="daily")
+    store.db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    raw = bytearray(data_paths.database.read_bytes())
+    page = 4096
+    # Damage an index page far from the schema so the snapshot still reads.
+    con = sqlite3.connect(data_paths.database)
+    root = con.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'application_uid'").fetchone()[0]
+    con.close()
+    start = (root - 1) * page
+    raw[start + 8:start + 200] = bytes(reversed(raw[start + 8:start + 200]))
+    data_paths.database.write_bytes(bytes(raw))
+    assert read_snapshot(data_paths) is not None
+    assert backups.file_problems(data_paths.database)
+
+    asked, restarted = [], []
+    monkeypatch.setattr(StoreProblemDialog, "ask",
+                        staticmethod(lambda p: asked.append(p) or StoreProblemDialog.RESTORE))
+    monkeypatch.setattr(app_module, "restart_app", lambda: restarted.append(True))
+    startup = app_module.Startup(data_paths, demo=False, benchmark_startup=False)
+    assert startup.instance.acquire()
+    try:
+        assert startup._show_window()
+        qtbot.addWidget(startup.window)
+        startup._check_integrity_in_background()
+        qtbot.waitUntil(lambda: bool(restarted), timeout=10000)
+    finally:
+        startup.instance.release()
+    assert asked[0].kind == "corrupt" and asked[0].backup is not None
+    kept = [p for p in data_paths.root.iterdir()
+            if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))]
+    assert len(kept) == 1
+    assert not backups.file_problems(data_paths.database)
