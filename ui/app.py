@@ -123,7 +123,12 @@ class Startup:
             snapshot = read_snapshot(self.paths)
             if snapshot is None:
                 raise RuntimeError("the database was opened but cannot be read back")
-        apply_theme(self.app, snapshot.setting("ui.theme"))
+        theme = snapshot.setting("ui.theme")
+        apply_theme(self.app, theme)
+        if theme == "system":
+            # Follow the desktop when it switches between light and dark.
+            self.app.styleHints().colorSchemeChanged.connect(
+                lambda _scheme: apply_theme(self.app, "system"))
         self.window = MainWindow(
             self.paths, snapshot, __version__, self.store, open_store=self._open_store_on_demand
         )
