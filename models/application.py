@@ -2,57 +2,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import peewee
 
 from models.base import BaseModel, UTCDateTimeField, new_uid, utc_now
+from models.values import OPEN_STAGES, STAGE_LABELS, Channel, OfferStatus, Stage
 
-
-class Stage(StrEnum):
-    """Where an application stands. The values are stored in the database."""
-
-    APPLIED = "applied"
-    INTERVIEWING = "interviewing"
-    AWAITING_RESPONSE = "awaiting_response"
-    OFFER = "offer"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-    NO_RESPONSE = "no_response"
-
-    @property
-    def label(self) -> str:
-        """The stage as the user reads it."""
-        return STAGE_LABELS[self]
-
-    @property
-    def is_open(self) -> bool:
-        """True while the process is still going on."""
-        return self in OPEN_STAGES
-
-
-STAGE_LABELS = {
-    Stage.APPLIED: "Applied",
-    Stage.INTERVIEWING: "Interviewing",
-    Stage.AWAITING_RESPONSE: "Awaiting response",
-    Stage.OFFER: "Offer",
-    Stage.ACCEPTED: "Accepted",
-    Stage.DECLINED: "Declined",
-    Stage.REJECTED: "Rejected",
-    Stage.WITHDRAWN: "Withdrawn",
-    Stage.NO_RESPONSE: "No response",
-}
-
-OPEN_STAGES = frozenset({Stage.APPLIED, Stage.INTERVIEWING, Stage.AWAITING_RESPONSE, Stage.OFFER})
-
-
-class Channel(StrEnum):
-    """How the user applied."""
-
-    DIRECT = "direct"
-    AGENCY = "agency"
+__all__ = [
+    "OPEN_STAGES", "STAGE_LABELS", "Application", "Channel", "Offer", "OfferStatus", "Stage",
+    "StageChange",
+]
 
 
 class Application(BaseModel):
@@ -91,14 +49,6 @@ class StageChange(BaseModel):
     to_stage = peewee.CharField()
     changed_at = UTCDateTimeField(default=utc_now)
     note = peewee.TextField(default="")
-
-
-class OfferStatus(StrEnum):
-    """What the user did with an offer."""
-
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
 
 
 class Offer(BaseModel):

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import peewee
 
 from models.application import Application
 from models.base import BaseModel, UTCDateTimeField, new_uid, utc_now
 from models.interview import Interviewer, InterviewRound
+from models.values import EmailState
 
-
-class EmailState(StrEnum):
-    """An email's place in its life: draft → queued → sending → sent, failed or uncertain."""
-
-    DRAFT = "draft"
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    UNCERTAIN = "uncertain"
-    MARKED_SENT = "marked_sent"
+__all__ = ["Email", "EmailState"]
 
 
 class Email(BaseModel):

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import peewee
 
 from models.application import Application
 from models.base import BaseModel, UTCDateTimeField, new_uid, utc_now
+from models.values import TimeframeUnit
 
-
-class TimeframeUnit(StrEnum):
-    """The unit of the answer to "how long does the process take?"."""
-
-    DAYS = "days"
-    BUSINESS_DAYS = "business_days"
-    WEEKS = "weeks"
+__all__ = ["InterviewRound", "Interviewer", "RoundSignal", "TimeframeUnit"]
 
 
 class InterviewRound(BaseModel):

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 import peewee
 
 from models.application import Application
 from models.base import BaseModel, UTCDateTimeField, new_uid, utc_now
+from models.values import ReminderState
 
-
-class ReminderState(StrEnum):
-    """Whether a reminder is waiting, was shown, is snoozed or is done."""
-
-    PENDING = "pending"
-    SHOWN = "shown"
-    SNOOZED = "snoozed"
-    DONE = "done"
+__all__ = ["Reminder", "ReminderState"]
 
 
 class Reminder(BaseModel):
