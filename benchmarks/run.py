@@ -138,9 +138,65 @@ def _10k_figures(ctx: Context) -> list[Figure]:
     ]
 
 
+#: Absolute targets of the application list's data (ms), see services/application_index.py.
+LIST_FILTER_10K_MS = 16
+LIST_FILTER_100K_MS = 50
+LIST_SORT_100K_MS = 100
+
+
+def _list_figures(ctx: Context) -> list[Figure]:
+    """The application list's data, timed in this process (no subjects): typing, sorting,
+    loading at 10,000 and 100,000 applications. Details go to stderr."""
+    import sqlite3
+    import statistics
+    from contextlib import closing
+    from datetime import UTC, datetime
+
+    from benchmarks import list_index as bench
+    from services.application_index import ApplicationIndex
+
+    runs = max(3, ctx.runs)
+    now = datetime.now(UTC)
+    median = statistics.median
+    figures = []
+    folders = {"10k": ctx.generated_data_dir(10_000, 20_000, 30_000),
+               "100k": ctx.generated_data_dir(100_000, 200_000, 300_000)}
+    load_10k = bench.time_load(folders["10k"], runs, now)
+    first = {size: bench.time_load_first(folder, runs, now) for size, folder in folders.items()}
+    print(f"  list: load 10k {median(load_10k):.1f} ms; load_first(60) 10k "
+          f"{median(first['10k']):.2f} ms, 100k {median(first['100k']):.2f} ms",
+          file=sys.stderr, flush=True)
+    limits = {"10k": LIST_FILTER_10K_MS, "100k": LIST_FILTER_100K_MS}
+    for size, folder in folders.items():
+        with closing(sqlite3.connect(bench.database(folder))) as con:
+            started = time.perf_counter()
+            index = ApplicationIndex.load(con, now)
+            print(f"  list {size}: loaded in {time.perf_counter() - started:.2f} s",
+                  file=sys.stderr, flush=True)
+        every, by_position = bench.time_typing(index, runs)
+        worst = bench.time_worst_case(index, runs)
+        print(f"  list {size}: keystroke median {median(every):.2f} ms, max {max(every):.1f}; "
+              "by letter " + ", ".join(f"{median(p):.1f}" for p in by_position) + " ms; "
+              f"one letter after clearing median {median(worst):.1f}, max {max(worst):.1f} ms",
+              file=sys.stderr, flush=True)
+        figures.append(Figure(f"list_filter_{size}_ms", median(every), "ms",
+                              limit=limits[size]))
+        if size == "100k":
+            figures.append(Figure("list_filter_worst_100k_ms", median(worst), "ms"))
+            slowest = bench.report_sorting(bench.time_sorting(index, runs), index)
+            figures.append(Figure("list_sort_100k_ms", slowest, "ms", limit=LIST_SORT_100K_MS))
+        del index
+    figures.append(Figure("list_load_10k_ms", median(load_10k), "ms"))
+    figures.append(Figure("list_load_first_100k_ms", median(first["100k"]), "ms"))
+    return figures
+
+
 SUITES: list[Suite] = [
     Suite("startup_empty", ("startup_empty_ms",), _empty_figures, _empty_subjects),
     Suite("startup_10k", ("startup_10k_ms", "peak_rss_10k_mb"), _10k_figures, _10k_subjects),
+    Suite("list_index", ("list_filter_10k_ms", "list_filter_100k_ms", "list_filter_worst_100k_ms",
+                         "list_sort_100k_ms", "list_load_10k_ms", "list_load_first_100k_ms"),
+          _list_figures),
 ]
 
 
@@ -178,6 +234,7 @@ def run(runs: int, only: str | None, results_path: Path = RESULTS) -> list[Figur
     with (tempfile.TemporaryDirectory(prefix="nextsteps-bench-") as tmp,
           harness.Launcher() as launcher):
         root = Path(tmp)
+        harness.compile_project(ROOT)
         ctx = Context(root=root, env=harness.child_env(root / "home"), runs=runs,
                       launcher=launcher)
         subjects = [baseline_subject(ctx)]

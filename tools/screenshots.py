@@ -20,6 +20,37 @@ OUT = ROOT / "docs" / "screenshots"
 SIZE = (1200, 760)
 
 
+def settle(window) -> None:
+    """Let the window finish loading and painting."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    view = window.view("applications")
+    deadline = time.monotonic() + 10
+    while not view.model.index_data.complete and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def editor_shot(window, company: str, tab: int, target: Path) -> None:
+    """Open the editor of ``company`` on ``tab`` and save a picture of it."""
+    view = window.view("applications")
+    view.search.setText(company)
+    window.open_editor(view.model.application_id(0))
+    editor = window.editor
+    editor.resize(1000, 780)
+    editor.tabs.setCurrentIndex(tab)
+    settle(window)
+    editor.grab().save(str(target))
+    editor.done(0)
+    editor.deleteLater()
+    view.search.clear()
+    settle(window)
+
+
 def main() -> int:
     """Write one PNG per view and palette; print each path."""
     from PySide6.QtWidgets import QApplication
@@ -45,13 +76,16 @@ def main() -> int:
                 window = MainWindow(paths, read_snapshot(paths), __version__, store)
                 window.resize(*SIZE)
                 window.show()
+                suffix = "" if theme == "light" else "-dark"
                 for key in window.view_keys():
                     window.show_view(key)
-                    for _ in range(5):
-                        QApplication.processEvents()
-                    suffix = "" if theme == "light" else "-dark"
+                    settle(window)
                     target = OUT / f"{key}{suffix}.png"
                     window.grab().save(str(target))
+                    print(f"wrote {target.relative_to(ROOT)}")
+                for tab, name in ((0, "editor"), (1, "editor-interviews")):
+                    target = OUT / f"{name}{suffix}.png"
+                    editor_shot(window, "Lumen Analytics", tab, target)
                     print(f"wrote {target.relative_to(ROOT)}")
                 window.close()
                 window.deleteLater()

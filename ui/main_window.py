@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -184,6 +184,11 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     @property
+    def painted(self) -> bool:
+        """True once the window has been painted for the first time."""
+        return self._painted
+
+    @property
     def store(self) -> Store | None:
         """The opened database, or None while it has not been needed yet."""
         return self._store
@@ -267,6 +272,29 @@ class MainWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             self.first_painted.emit()
+
+    # -- editing ------------------------------------------------------------------
+    def local_zone_name(self) -> str:
+        """The IANA name of the system's time zone (default for new rounds)."""
+        from ui.applications_view import local_zone
+
+        return local_zone().key
+
+    def open_editor(self, application_id: int | None) -> None:
+        """Open the editor for an application (None: a new one)."""
+        from ui.application_editor import ApplicationEditor
+
+        editor = ApplicationEditor(self, application_id)
+        editor.saved.connect(self._on_application_saved)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.open()
+        self.editor = editor
+
+    def _on_application_saved(self, application_id: int) -> None:
+        view = self._views.get("applications")
+        if view is not None:
+            view.reload_one(application_id)
+        self.refresh_status()
 
     def bring_to_front(self) -> None:
         """Show, un-minimise and raise the window (a second launch asked for it)."""

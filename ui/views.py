@@ -26,15 +26,16 @@ def _pending(title: str, what: str) -> Callable[[object], QWidget]:
     return build
 
 
+def _applications(window) -> QWidget:
+    from ui.applications_view import ApplicationsView
+
+    view = ApplicationsView(window)
+    view.editor_requested.connect(window.open_editor)
+    return view
+
+
 VIEWS: list[ViewSpec] = [
-    ViewSpec(
-        "applications", "Applications", "Ctrl+1",
-        _pending(
-            "Applications",
-            "The application list and editor are not built yet in this version. "
-            "Your applications are kept safely in the database and will appear here.",
-        ),
-    ),
+    ViewSpec("applications", "Applications", "Ctrl+1", _applications),
     ViewSpec(
         "compose", "Compose", "Ctrl+2",
         _pending(

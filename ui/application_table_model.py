@@ -1,0 +1,144 @@
+"""The Qt table model of the application list, over :class:`ApplicationIndex`.
+
+Filtering and sorting happen in the index over precomputed keys (see
+ENGINEERING.md: no proxy model over a large Python model); this model only
+presents ``index.visible``.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from services.application_index import COLUMNS, ApplicationIndex
+from services.outlook import Verdict
+
+_Index = QModelIndex | QPersistentModelIndex
+
+#: Column numbers, in the order of :data:`COLUMNS`.
+COL = {column.key: number for number, column in enumerate(COLUMNS)}
+#: Role returning the application id of a row.
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Role returning the value the column sorts by.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_OUTLOOK_COLOURS = {
+    Verdict.POSITIVE: ("#1b7a3d", "#6fd08f"),
+    Verdict.NEGATIVE: ("#a33a2b", "#f08a7a"),
+}
+
+
+class ApplicationTableModel(QAbstractTableModel):
+    """Rows are ``index.visible``; columns are :data:`COLUMNS`."""
+
+    def __init__(self, index: ApplicationIndex, zone: ZoneInfo, parent=None) -> None:
+        super().__init__(parent)
+        self._index = index
+        self.zone = zone
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # -- the index ----------------------------------------------------------------
+    @property
+    def index_data(self) -> ApplicationIndex:
+        """The index behind the model."""
+        return self._index
+
+    def replace_index(self, index: ApplicationIndex) -> None:
+        """Swap in another index (the full one after the first paint), keeping filter and sort."""
+        index.sort_by(self._index.sort_column, self._index.descending)
+        index.set_filter(self._index.filter_text, self._index.stage_filter)
+        self.beginResetModel()
+        self._index = index
+        self.endResetModel()
+
+    def set_filter(self, text: str, stage: str | None) -> None:
+        """Filter the rows (typing in the search box, choosing a stage)."""
+        self.beginResetModel()
+        self._index.set_filter(text, stage)
+        self.endResetModel()
+
+    def application_id(self, row: int) -> int | None:
+        """The application id shown in ``row``."""
+        if 0 <= row < len(self._index.visible):
+            return self._index.visible[row].id
+        return None
+
+    def row_of(self, application_id: int) -> int | None:
+        """The row showing ``application_id``, if visible."""
+        return self._index.position_of(application_id)
+
+    def refresh_rows(self) -> None:
+        """Tell the view that rows were added, removed or changed."""
+        self.beginResetModel()
+        self.endResetModel()
+
+    # -- Qt model API -------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of visible applications."""
+        return 0 if parent.isValid() else len(self._index.visible)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        """Number of columns."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        """Column titles (also read by screen readers)."""
+        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS)
+        text_roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
+        return COLUMNS[section].header if horizontal and role in text_roles else None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        """Plain text for display; ids, sort keys, tooltips and emphasis by role."""
+        if not index.isValid():
+            return None
+        row = self._index.visible[index.row()]
+        key = COLUMNS[index.column()].key
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return row.display(key, self.zone)
+        if role == ID_ROLE:
+            return row.id
+        if role == SORT_ROLE:
+            return repr(row.sort_key(key))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, key)
+        if role == Qt.ItemDataRole.FontRole and key == "company":
+            return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and key == "outlook" and row.outlook:
+            colours = _OUTLOOK_COLOURS.get(row.outlook)
+            if colours:
+                dark = QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+                return QColor(colours[1] if dark else colours[0])
+        return None
+
+    def _tooltip(self, row, key: str) -> str | None:
+        if key == "channel" and row.is_agency:
+            return f"Through the staffing agency {row.agency_name}: follow-ups go through " \
+                   "the recruiter."
+        if key == "expected_response" and row.expected_response:
+            return "When to expect an answer; follow up if you hear nothing by then."
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        """Rows are selectable, not editable in place (Enter opens the editor)."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column`` in the index (precomputed keys)."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        ids = [self.application_id(old.row()) for old in before]
+        self._index.sort_by(COLUMNS[column].key, order == Qt.SortOrder.DescendingOrder)
+        after = []
+        for old, application_id in zip(before, ids, strict=True):
+            row = None if application_id is None else self.row_of(application_id)
+            after.append(QModelIndex() if row is None else self.index(row, old.column()))
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()

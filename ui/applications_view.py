@@ -1,0 +1,376 @@
+"""The application list: search as you type, filter by stage, sort, open, delete with undo."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.values import STAGE_LABELS, Stage
+from services.application_index import ApplicationIndex
+from services.startup import connect_for_reading
+from ui.application_table_model import ApplicationTableModel
+from ui.tasks import run_in_background
+
+log = logging.getLogger(__name__)
+
+#: Rows loaded before the first paint. The rest are loaded the first time the
+#: user searches, filters, sorts or scrolls down (about 15 MB at 10,000 rows).
+FIRST_SCREENFUL = 40
+UNDO_SECONDS = 8
+
+
+_local_zone: ZoneInfo | None = None
+
+
+def local_zone() -> ZoneInfo:
+    """The system's time zone as a ZoneInfo (UTC when it cannot be named)."""
+    global _local_zone
+    if _local_zone is None:
+        _local_zone = _find_local_zone()
+    return _local_zone
+
+
+def _find_local_zone() -> ZoneInfo:
+    import os
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        # /etc/localtime links into the zoneinfo tree on Linux and macOS: cheap to read.
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            name = target.split("zoneinfo/", 1)[1]
+    if not name:
+        from PySide6.QtCore import QTimeZone
+
+        name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):
+        return ZoneInfo("UTC")
+
+
+class ConfirmDelete:
+    """Asks before deleting an application; tests replace :meth:`ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget, description: str) -> bool:
+        """True when the user confirms deleting ``description``."""
+        answer = QMessageBox.question(
+            parent,
+            "Delete application",
+            f"Delete {description} with its interviews, notes and emails?\n\n"
+            f"You can undo this for {UNDO_SECONDS} seconds.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
+class _KeyFilter(QObject):
+    """Enter opens, Delete deletes, Down from the search box moves into the list."""
+
+    def __init__(self, view: ApplicationsView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key = event.key()
+        if watched is self.view.table:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.view.open_current()
+                return True
+            if key == Qt.Key.Key_Delete:
+                self.view.delete_current()
+                return True
+        elif watched is self.view.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Return):
+            self.view.table.setFocus()
+            if self.view.model.rowCount() and not self.view.table.currentIndex().isValid():
+                self.view.table.selectRow(0)
+            return True
+        return False
+
+
+class ApplicationsView(QWidget):
+    """Every application in a fast, searchable, sortable table."""
+
+    editor_requested = Signal(object)  # application id, or None for a new one
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.window_ = window
+        self.paths = window.paths
+        self.zone = local_zone()
+        self.setAccessibleName("Applications")
+        self._undo_snapshot = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 10)
+        layout.setSpacing(10)
+
+        top = QHBoxLayout()
+        title = QLabel("Applications", self)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        title.setFont(font)
+        top.addWidget(title)
+        self.count_label = QLabel(self)
+        self.count_label.setAccessibleName("Number of applications shown")
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        self.new_button = QPushButton("New application", self)
+        self.new_button.setToolTip("Add an application (Ctrl+N)")
+        self.new_button.setAccessibleName("New application")
+        self.new_button.clicked.connect(lambda: self.editor_requested.emit(None))
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search company, role, people or notes   (Ctrl+F)")
+        self.search.setAccessibleName("Search applications")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._apply_filter)
+        bar.addWidget(self.search, 1)
+        self.stage_filter = QComboBox(self)
+        self.stage_filter.setAccessibleName("Show stage")
+        self.stage_filter.addItem("All stages", None)
+        self.stage_filter.addItem("Still open", "open")
+        for stage in Stage:
+            self.stage_filter.addItem(STAGE_LABELS[stage], stage.value)
+        self.stage_filter.currentIndexChanged.connect(self._apply_filter)
+        bar.addWidget(self.stage_filter)
+        layout.addLayout(bar)
+
+        self.model = ApplicationTableModel(self._first_index(), self.zone, self)
+        self.table = QTableView(self)
+        self.table.setAccessibleName("Application list")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((170, 210, 130, 150, 150, 140, 130, 150)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        layout.addWidget(self.table, 1)
+
+        self.nothing = QLabel(self)
+        self.nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.nothing.setWordWrap(True)
+        self.nothing.hide()
+        layout.addWidget(self.nothing)
+
+        self.undo_bar = QFrame(self)
+        self.undo_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        undo_layout = QHBoxLayout(self.undo_bar)
+        undo_layout.setContentsMargins(10, 4, 6, 4)
+        self.undo_label = QLabel(self.undo_bar)
+        undo_layout.addWidget(self.undo_label, 1)
+        self.undo_button = QPushButton("Undo", self.undo_bar)
+        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button.clicked.connect(self.undo_delete)
+        undo_layout.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        layout.addWidget(self.undo_bar)
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(self._expire_undo)
+
+        keys = _KeyFilter(self)
+        self.table.installEventFilter(keys)
+        self.search.installEventFilter(keys)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        QShortcut(QKeySequence.StandardKey.New, self,
+                  activated=lambda: self.editor_requested.emit(None))
+        self._loading = False
+        self._update_count()
+        # Everything else is loaded when first needed (see FIRST_SCREENFUL).
+        self.search.textEdited.connect(self.ensure_complete)
+        self.stage_filter.activated.connect(self.ensure_complete)
+        self.table.horizontalHeader().sectionPressed.connect(self.ensure_complete)
+        self.table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    # -- loading ------------------------------------------------------------------
+    def _now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def _first_index(self) -> ApplicationIndex:
+        con = connect_for_reading(self.paths)
+        try:
+            return ApplicationIndex.load_first(con, self._now(), FIRST_SCREENFUL)
+        finally:
+            con.close()
+
+    def ensure_complete(self, *_args) -> None:
+        """Start loading every application unless that is done or under way."""
+        if not self.model.index_data.complete and not self._loading:
+            self.load_all()
+
+    def _on_scrolled(self, value: int) -> None:
+        if value >= self.table.verticalScrollBar().maximum() - 5:
+            self.ensure_complete()
+
+    def load_all(self) -> None:
+        """Load every application on a worker thread, then show them (keeps filter and sort)."""
+        self._loading = True
+        self._update_count()
+        paths, now = self.paths, self._now()
+
+        def work() -> ApplicationIndex:
+            con = connect_for_reading(paths)
+            try:
+                return ApplicationIndex.load(con, now)
+            finally:
+                con.close()
+
+        run_in_background(work, self._on_loaded, self._on_load_failed)
+
+    def _on_loaded(self, index: ApplicationIndex) -> None:
+        self._loading = False
+        selected = self.current_id()
+        self.model.replace_index(index)
+        if selected is not None:
+            self.select_application(selected)
+        self._update_count()
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        log.error("loading the application list failed", exc_info=exc)
+        self.count_label.setText("Could not load every application; see the log.")
+
+    def reload_one(self, application_id: int) -> None:
+        """Re-read one application after it was saved, and select it."""
+        con = connect_for_reading(self.paths)
+        try:
+            self.model.index_data.upsert(con, application_id, self._now())
+        finally:
+            con.close()
+        self.model.refresh_rows()
+        self._update_count()
+        self.select_application(application_id)
+
+    # -- filtering ----------------------------------------------------------------
+    def focus_search(self) -> None:
+        """Put the cursor in the search box (Ctrl+F)."""
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _apply_filter(self, *_args) -> None:
+        self.model.set_filter(self.search.text(), self.stage_filter.currentData())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        index = self.model.index_data
+        shown, total = len(index.visible), index.total
+        if self._loading:
+            self.count_label.setText(f"{total:,} · loading…")
+        elif not index.complete or shown == total:
+            self.count_label.setText(f"{total:,}")
+        else:
+            self.count_label.setText(f"{shown:,} of {total:,}")
+        if total == 0:
+            self.nothing.setText("No applications yet. Add your first with “New application” "
+                                 "(Ctrl+N); every interview, note and date will hang off it.")
+        elif shown == 0 and index.complete:
+            self.nothing.setText("Nothing matches your search. Try fewer or shorter words; "
+                                 "accents and capitals do not matter.")
+        nothing = shown == 0 and (total == 0 or index.complete)
+        self.nothing.setVisible(nothing)
+        self.table.setVisible(not nothing)
+
+    # -- selection, opening, deleting -----------------------------------------------
+    def current_id(self) -> int | None:
+        """The application id of the current row."""
+        current = self.table.currentIndex()
+        return self.model.application_id(current.row()) if current.isValid() else None
+
+    def select_application(self, application_id: int) -> None:
+        """Make ``application_id`` the current, visible row (if it passes the filter)."""
+        row = self.model.row_of(application_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def open_row(self, row: int) -> None:
+        """Open the editor for the application in ``row``."""
+        application_id = self.model.application_id(row)
+        if application_id is not None:
+            self.editor_requested.emit(application_id)
+
+    def open_current(self) -> None:
+        """Open the editor for the current row (Enter)."""
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.open_row(current.row())
+
+    def delete_current(self) -> None:
+        """Ask, delete the current application, and offer an undo for a few seconds."""
+        from services import applications
+
+        application_id = self.current_id()
+        if application_id is None:
+            return
+        row = self.model.index_data.row(application_id)
+        description = f"{row.role} at {row.company}" if row else "this application"
+        if not ConfirmDelete.ask(self, description):
+            return
+        self.window_.ensure_store()
+        position = self.table.currentIndex().row()
+        self._undo_snapshot = applications.delete(application_id)
+        self.model.index_data.remove(application_id)
+        self.model.refresh_rows()
+        self._update_count()
+        if self.model.rowCount():
+            self.table.selectRow(min(position, self.model.rowCount() - 1))
+        self.undo_label.setText(f"Deleted {description}.")
+        self.undo_bar.show()
+        self._undo_timer.start(UNDO_SECONDS * 1000)
+        self.window_.refresh_status()
+
+    def undo_delete(self) -> None:
+        """Bring back the application deleted last."""
+        from services import applications
+
+        snapshot, self._undo_snapshot = self._undo_snapshot, None
+        self._undo_timer.stop()
+        self.undo_bar.hide()
+        if snapshot is None:
+            return
+        applications.undo_delete(snapshot)
+        self.reload_one(snapshot.application_id)
+        self.window_.refresh_status()
+
+    def _expire_undo(self) -> None:
+        self._undo_snapshot = None
+        self.undo_bar.hide()
