@@ -181,3 +181,88 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+class ListView:
+    """The real table (model and view) over an index, shown offscreen, for timing what
+    the user sees: a keystroke or a sort is only done once the view has repainted."""
+
+    def __init__(self, index: ApplicationIndex) -> None:
+        import os
+        from zoneinfo import ZoneInfo
+
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtWidgets import QApplication, QTableView
+
+        from ui.application_table_model import ApplicationTableModel
+
+        self.app = QApplication.instance() or QApplication([sys.argv[0]])
+        self.model = ApplicationTableModel(index, ZoneInfo("Europe/Berlin"))
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.resize(1100, 640)
+        self.view.show()
+        self.settle()
+
+    def settle(self) -> None:
+        """Process pending events and repaint the table now."""
+        self.app.processEvents()
+        self.view.viewport().repaint()
+
+    def type_text(self, text: str) -> None:
+        """What one keystroke does: filter through the model, then repaint."""
+        self.model.set_filter(text, None)
+        self.settle()
+
+    def sort(self, column: int, descending: bool) -> None:
+        """What a header click does: sort through the model, then repaint."""
+        from PySide6.QtCore import Qt
+
+        order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
+        self.model.sort(column, order)
+        self.settle()
+
+    def close(self) -> None:
+        """Close the view."""
+        self.view.close()
+        self.view.deleteLater()
+        self.app.processEvents()
+
+
+def time_typing_in_view(view: ListView, runs: int) -> tuple[list[float], list[float]]:
+    """Keystroke times through the view (every keystroke; one letter after clearing)."""
+    index = view.model.index_data
+    prefixes = typed_prefixes(index)
+    every: list[float] = []
+    for _ in range(runs):
+        for prefix in prefixes:
+            view.type_text("")
+            gc.collect()
+            for length in range(1, len(prefix) + 1):
+                every.append(_ms(lambda length=length, prefix=prefix:
+                                 view.type_text(prefix[:length])))
+    worst = []
+    for _ in range(runs):
+        for letter in WORST_LETTERS:
+            view.type_text("")
+            worst.append(_ms(lambda letter=letter: view.type_text(letter)))
+    view.type_text("")
+    return every, worst
+
+
+def time_sorting_in_view(view: ListView, runs: int) -> float:
+    """The slowest column's median first sort through the view (cache dropped first)."""
+    index = view.model.index_data
+    slowest = 0.0
+    for number, column in enumerate(COLUMNS):
+        samples = []
+        for _ in range(runs):
+            view.sort(2, False)
+            index._forget_orders()
+            gc.collect()
+            samples.append(_ms(lambda number=number: view.sort(number, True)))
+        median = statistics.median(samples)
+        _say(f"view sort by {column.key}: {median:.1f} ms")
+        slowest = max(slowest, median)
+    view.sort(2, False)
+    return slowest

@@ -150,3 +150,18 @@ def test_damage_found_in_the_background_offers_recovery(qtbot, data_paths, monke
             if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))]
     assert len(kept) == 1
     assert not backups.file_problems(data_paths.database)
+
+
+def test_first_paint_shows_the_first_rows_of_the_list(qtbot, demo_store):
+    """make bench's list_first_rows figure is the start-up to first paint: check rows are there."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(demo_store.paths, read_snapshot(demo_store.paths), "test",
+                        open_store=lambda: demo_store)
+    qtbot.addWidget(window)
+    painted = []
+    window.first_painted.connect(
+        lambda: painted.append(window.view("applications").model.rowCount()))
+    window.show()
+    qtbot.waitUntil(lambda: bool(painted), timeout=5000)
+    assert painted[0] == 12

@@ -25,6 +25,20 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Role returning the value the column sorts by.
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
+# Roles as plain ints: data() runs for every cell and role on each repaint.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_ID = int(ID_ROLE)
+_SORT = int(SORT_ROLE)
+_COMPANY = COL["company"]
+_OUTLOOK = COL["outlook"]
+_KEYS = tuple(column.key for column in COLUMNS)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+
 _OUTLOOK_COLOURS = {
     Verdict.POSITIVE: ("#1b7a3d", "#6fd08f"),
     Verdict.NEGATIVE: ("#a33a2b", "#f08a7a"),
@@ -40,6 +54,7 @@ class ApplicationTableModel(QAbstractTableModel):
         self.zone = zone
         self._bold = QFont()
         self._bold.setBold(True)
+        self._texts: dict[int, tuple[str, ...]] = {}
 
     # -- the index ----------------------------------------------------------------
     @property
@@ -53,6 +68,7 @@ class ApplicationTableModel(QAbstractTableModel):
         index.set_filter(self._index.filter_text, self._index.stage_filter)
         self.beginResetModel()
         self._index = index
+        self._texts.clear()
         self.endResetModel()
 
     def set_filter(self, text: str, stage: str | None) -> None:
@@ -74,6 +90,7 @@ class ApplicationTableModel(QAbstractTableModel):
     def refresh_rows(self) -> None:
         """Tell the view that rows were added, removed or changed."""
         self.beginResetModel()
+        self._texts.clear()
         self.endResetModel()
 
     # -- Qt model API -------------------------------------------------------------
@@ -91,27 +108,42 @@ class ApplicationTableModel(QAbstractTableModel):
         text_roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
         return COLUMNS[section].header if horizontal and role in text_roles else None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
-        """Plain text for display; ids, sort keys, tooltips and emphasis by role."""
+    def _row_texts(self, row) -> tuple[str, ...]:
+        texts = self._texts.get(row.id)
+        if texts is None:
+            texts = tuple(row.display(key, self.zone) for key in _KEYS)
+            self._texts[row.id] = texts
+        return texts
+
+    def data(self, index: _Index, role: int = _DISPLAY):
+        """Plain text for display; ids, sort keys, tooltips and emphasis by role.
+
+        Display texts are formatted once per row and cached: a repaint asks for
+        every visible cell several times over.
+        """
         if not index.isValid():
             return None
-        row = self._index.visible[index.row()]
-        key = COLUMNS[index.column()].key
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return row.display(key, self.zone)
-        if role == ID_ROLE:
-            return row.id
-        if role == SORT_ROLE:
-            return repr(row.sort_key(key))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, key)
-        if role == Qt.ItemDataRole.FontRole and key == "company":
-            return self._bold
-        if role == Qt.ItemDataRole.ForegroundRole and key == "outlook" and row.outlook:
-            colours = _OUTLOOK_COLOURS.get(row.outlook)
+        role = int(role)
+        if role in (_DISPLAY, _ACCESSIBLE):
+            return self._row_texts(self._index.visible[index.row()])[index.column()]
+        column = index.column()
+        if role == _FONT:
+            return self._bold if column == _COMPANY else None
+        if role == _FOREGROUND:
+            if column != _OUTLOOK:
+                return None
+            row = self._index.visible[index.row()]
+            colours = _OUTLOOK_COLOURS.get(row.outlook) if row.outlook else None
             if colours:
                 dark = QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
                 return QColor(colours[1] if dark else colours[0])
+            return None
+        if role == _ID:
+            return self._index.visible[index.row()].id
+        if role == _SORT:
+            return repr(self._index.visible[index.row()].sort_key(_KEYS[column]))
+        if role == _TOOLTIP:
+            return self._tooltip(self._index.visible[index.row()], _KEYS[column])
         return None
 
     def _tooltip(self, row, key: str) -> str | None:
@@ -124,9 +156,7 @@ class ApplicationTableModel(QAbstractTableModel):
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         """Rows are selectable, not editable in place (Enter opens the editor)."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by ``column`` in the index (precomputed keys)."""
