@@ -858,3 +858,42 @@ def from_dict(d: dict) -> ApplicationData:
     if isinstance(values.get("applied_on"), str):
         values["applied_on"] = date.fromisoformat(values["applied_on"])
     return ApplicationData(**values)
+
+
+class RoundChoice(NamedTuple):
+    """A round the composer can write about: which application, which round, when."""
+
+    application_id: int
+    company: str
+    role: str
+    is_agency: bool
+    round_id: int
+    round_title: str
+    starts_at: datetime | None
+    tz_name: str
+
+    def label(self) -> str:
+        """“Lumen Analytics · Technical interview, 23 Nov 2026” for a picker."""
+        title = self.round_title or "Interview"
+        when = ""
+        if self.starts_at is not None:
+            when = f", {self.starts_at.astimezone(_zone_or_utc(self.tz_name)):%d %b %Y}"
+        return f"{self.company} · {title}{when}"
+
+
+def round_choices() -> list[RoundChoice]:
+    """Every non-cancelled round, newest first, for the composer's picker."""
+    from models.application import Application
+    from models.interview import InterviewRound
+
+    query = (InterviewRound
+             .select(InterviewRound, Application)
+             .join(Application)
+             .where(InterviewRound.cancelled == False)  # noqa: E712 (peewee expression)
+             .order_by(InterviewRound.starts_at.desc(nulls="LAST"), InterviewRound.id.desc()))
+    return [
+        RoundChoice(rnd.application.id, rnd.application.company, rnd.application.role,
+                    rnd.application.channel == "agency", rnd.id, rnd.title, rnd.starts_at,
+                    rnd.tz_name)
+        for rnd in query
+    ]

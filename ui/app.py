@@ -133,6 +133,7 @@ class Startup:
             self.paths, snapshot, __version__, self.store, open_store=self._open_store_on_demand
         )
         self.instance.activation_requested.connect(self.window.bring_to_front)
+        self.window.restart_hook = self._restart
         self.window.first_painted.connect(self._after_first_paint)
         self.window.show()
         return True
@@ -171,6 +172,14 @@ class Startup:
             self._check_integrity_in_background()
         self.instance.listen()
         log.info("main window shown")
+
+    def _restart(self) -> None:
+        """Release the data folder, then start a fresh copy (after a restore)."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.instance.release()
+        restart_app()
 
     def _open_store_on_demand(self):
         """Open the database through the ORM the first time the window needs it."""

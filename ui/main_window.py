@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -98,7 +99,14 @@ class MainWindow(QMainWindow):
             placeholder.setObjectName(f"placeholder-{spec.key}")
             self.stack.addWidget(placeholder)
         layout.addWidget(self.nav)
-        layout.addWidget(self.stack, 1)
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(0)
+        self.banners = QVBoxLayout()
+        self.banners.setContentsMargins(12, 8, 12, 0)
+        right.addLayout(self.banners)
+        right.addWidget(self.stack, 1)
+        layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._on_nav_row)
 
@@ -289,6 +297,27 @@ class MainWindow(QMainWindow):
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.open()
         self.editor = editor
+
+    def open_composer(self, application_id: int, round_id: int,
+                      template_key: str = "thank_you") -> None:
+        """Show the composer with the notes of ``round_id``."""
+        self.show_view("compose")
+        self.view("compose").open_round(application_id, round_id, template_key)
+
+    def add_banner(self, widget: QWidget) -> None:
+        """Place a message or panel above the sections (reminders, advice)."""
+        self.banners.addWidget(widget)
+
+    def restart(self) -> None:
+        """Start a fresh copy of the app on the same data and close this one."""
+        self.save_state()
+        hook = getattr(self, "restart_hook", None)
+        if hook is not None:
+            hook()
+        else:
+            from ui.app import restart_app
+
+            restart_app()
 
     def _on_application_saved(self, application_id: int) -> None:
         view = self._views.get("applications")
