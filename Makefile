@@ -6,12 +6,13 @@ ARGS   ?=
 
 RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
+PACKAGE_STAMP := $(VENV)/.installed-package
 
 # Tests never see the user's display, keyring or data.
 TEST_ENV := env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
 	QT_QPA_PLATFORM=offscreen PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: run test test-offscreen test-xvfb lint bench screenshots system-deps clean
+.PHONY: run test test-offscreen test-xvfb lint bench screenshots system-deps clean package install-desktop
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,10 @@ $(RUN_STAMP): pyproject.toml | $(PY)
 
 $(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@ $(RUN_STAMP)
+
+$(PACKAGE_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[package]"
 	touch $@ $(RUN_STAMP)
 
 run: $(RUN_STAMP)
@@ -48,6 +53,16 @@ bench: system-deps $(TEST_STAMP)
 
 screenshots: system-deps $(TEST_STAMP)
 	env -u DISPLAY QT_QPA_PLATFORM=offscreen $(PY) tools/screenshots.py
+
+# Builds dist/NextSteps/ with packaging/nextsteps.spec, runs its self-test (offscreen, in a
+# D-Bus session with GNOME Keyring), prints sizes and start-up against python main.py.
+package: system-deps $(PACKAGE_STAMP)
+	$(PY) tools/package.py build $(ARGS)
+
+# Installs the .desktop entry and icons for the current user ($XDG_DATA_HOME); Exec is the
+# built dist/NextSteps/NextSteps, or .venv/bin/next-steps without a build.
+install-desktop: $(RUN_STAMP)
+	$(PY) tools/package.py install-desktop $(ARGS)
 
 clean:
 	rm -rf build dist .pytest_cache .ruff_cache

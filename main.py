@@ -1,6 +1,10 @@
 """Next Steps: start the app, or run one of its command-line tasks.
 
     python main.py [--data-dir DIR] [--demo] [--self-test] [--version]
+    python main.py [--data-dir DIR] import [--merge | --replace] [--valid-rows-only] FILE...
+    python main.py [--data-dir DIR] export [--format {json,csv,ics}] -o FILE
+
+``import`` and ``export`` never start the window nor load Qt.
 """
 
 from __future__ import annotations
@@ -34,8 +38,47 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the data, the views and the keyring, print one line per check, and exit",
     )
     parser.add_argument("--version", action="version", version=f"Next Steps {__version__}")
+    parser.add_argument(
+        "--minimized", action="store_true",
+        help="start in the system tray without showing the window (used by start at login; "
+        "the window is shown anyway where there is no tray)",
+    )
     parser.add_argument("--benchmark-startup", action="store_true", help=argparse.SUPPRESS)
+    _add_file_commands(parser)
     return parser
+
+
+def _add_file_commands(parser: argparse.ArgumentParser) -> None:
+    """The ``import`` and ``export`` subcommands (``--data-dir`` works before or after them)."""
+    commands = parser.add_subparsers(dest="command", metavar="{import,export}")
+    data_dir = {"metavar": "DIR", "default": argparse.SUPPRESS,
+                "help": "the data folder (as for the app itself)"}
+    importer = commands.add_parser(
+        "import", help="import .json backups, .csv applications or .ics invitations",
+        description="Import each FILE in one transaction: a .json backup, a .csv list of "
+        "applications or an .ics interview invitation. A bad file changes nothing; the exit "
+        "code is 1 when any file failed.",
+    )
+    importer.add_argument("files", nargs="+", metavar="FILE")
+    how = importer.add_mutually_exclusive_group()
+    how.add_argument("--merge", dest="mode", action="store_const", const="merge",
+                     help="a JSON backup into existing data: add new entries, update those "
+                     "with the same identifiers")
+    how.add_argument("--replace", dest="mode", action="store_const", const="replace",
+                     help="a JSON backup into existing data: replace everything (the current "
+                     "data is backed up first)")
+    importer.add_argument("--valid-rows-only", action="store_true",
+                          help="CSV: import the valid rows even when others are rejected")
+    importer.add_argument("--data-dir", **data_dir)
+    exporter = commands.add_parser(
+        "export", help="export everything as JSON, the applications as CSV, or the calendar",
+        description="Write the full backup (json), the applications (csv) or the calendar "
+        "(ics) to FILE, atomically.",
+    )
+    exporter.add_argument("--format", choices=("json", "csv", "ics"),
+                          help="what to write (default: from the file name's extension)")
+    exporter.add_argument("-o", "--output", required=True, metavar="FILE")
+    exporter.add_argument("--data-dir", **data_dir)
 
 
 def run_self_test(paths, demo: bool) -> int:
@@ -92,11 +135,21 @@ def main(argv: list[str] | None = None) -> int:
     from services.paths import resolve_data_paths
 
     paths = resolve_data_paths(args.data_dir)
+    if args.command == "import":
+        from services.cli import run_import
+
+        return run_import(paths, args.files, mode=args.mode,
+                          valid_rows_only=args.valid_rows_only)
+    if args.command == "export":
+        from services.cli import run_export
+
+        return run_export(paths, args.output, args.format)
     if args.self_test:
         return run_self_test(paths, args.demo)
     from ui.app import run_gui
 
-    return run_gui(paths, demo=args.demo, benchmark_startup=args.benchmark_startup)
+    return run_gui(paths, demo=args.demo, benchmark_startup=args.benchmark_startup,
+                   minimized=args.minimized)
 
 
 if __name__ == "__main__":

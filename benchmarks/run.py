@@ -200,6 +200,27 @@ def _list_figures(ctx: Context) -> list[Figure]:
     return figures
 
 
+#: Absolute target of the dashboard (ms): compute, fill and repaint at 10,000 applications.
+DASHBOARD_10K_MS = 50
+
+
+def _dashboard_figures(ctx: Context) -> list[Figure]:
+    """The dashboard timed in this process (no subjects): refresh (every figure computed,
+    charts and lists filled) plus a synchronous repaint of the shown view, at 10,000
+    applications. Details go to stderr (see benchmarks/dashboard.py)."""
+    import statistics
+
+    from benchmarks import dashboard as bench
+
+    times = bench.time_dashboard(ctx.generated_data_dir(10_000, 20_000, 30_000),
+                                 max(5, ctx.runs))
+    median = statistics.median
+    print(f"  dashboard 10k: built in {times['build'][0]:.1f} ms; refresh + repaint median "
+          f"{median(times['refresh']):.1f} ms (max {max(times['refresh']):.1f}); compute "
+          f"alone median {median(times['compute']):.1f} ms", file=sys.stderr, flush=True)
+    return [Figure("dashboard_10k_ms", median(times["refresh"]), "ms", limit=DASHBOARD_10K_MS)]
+
+
 SUITES: list[Suite] = [
     Suite("startup_empty", ("startup_empty_ms",), _empty_figures, _empty_subjects),
     Suite("startup_10k", ("startup_10k_ms", "list_first_rows_10k_ms", "peak_rss_10k_mb"),
@@ -207,7 +228,47 @@ SUITES: list[Suite] = [
     Suite("list_index", ("list_filter_10k_ms", "list_filter_100k_ms", "list_filter_worst_100k_ms",
                          "list_sort_100k_ms", "list_load_10k_ms", "list_load_first_100k_ms"),
           _list_figures),
+    Suite("dashboard", ("dashboard_10k_ms",), _dashboard_figures),
+    # benchmarks/reminders_bench.py says how each reminder figure is measured.
+    Suite("reminders", ("reminders_next_due_100k_ms",),
+          lambda ctx: _reminders_bench().next_due_figures(ctx)),
+    Suite("idle_cpu", ("idle_cpu_60s_s", "startup_after_paint_cpu_s", "idle_rss_10k_mb"),
+          lambda ctx: _reminders_bench().idle_figures(ctx)),
+    # benchmarks/calendar_bench.py says how each calendar figure is measured.
+    Suite("calendar", ("calendar_month_switch_50k_ms", "ics_export_50k_s"),
+          lambda ctx: _calendar_figures(ctx)),
 ]
+
+
+#: Absolute targets of the calendar: a month switch repaints within a frame (ms), and
+#: every entry is exported within 2 s, at about 50,000 dated entries.
+CALENDAR_SWITCH_50K_MS = 16
+ICS_EXPORT_50K_S = 2
+
+
+def _calendar_figures(ctx: Context) -> list[Figure]:
+    """The calendar timed in this process on 12,000 applications, 25,000 rounds and
+    37,500 interviewers (about 51,000 dated entries): details go to stderr."""
+    import statistics
+
+    from benchmarks import calendar_bench
+
+    folder = ctx.generated_data_dir(12_000, 25_000, 37_500)
+    result = calendar_bench.measure(folder, max(3, ctx.runs))
+    if result["entries"] < 50_000:
+        raise BenchmarkError(f"the calendar data has only {result['entries']:,} entries")
+    return [
+        Figure("calendar_month_switch_50k_ms", statistics.median(result["switch"]["cold"]),
+               "ms", limit=CALENDAR_SWITCH_50K_MS),
+        Figure("ics_export_50k_s", statistics.median(result["export"]), "s",
+               limit=ICS_EXPORT_50K_S),
+    ]
+
+
+def _reminders_bench():
+    from benchmarks import reminders_bench
+
+    return reminders_bench
 
 
 # --- Running --------------------------------------------------------------------------------

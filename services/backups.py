@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +17,19 @@ from services.paths import DataPaths
 if TYPE_CHECKING:
     import peewee
 
-_NAME = re.compile(r"^nextsteps-(\d{8}-\d{6})-([a-z0-9-]+)\.sqlite3$")
+log = logging.getLogger(__name__)
+
+_NAME = re.compile(r"^nextsteps-(\d{8}-\d{6})-([a-z0-9-]+?)(?:-(\d+))?\.sqlite3$")
+_REASON = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+#: Why a backup was made (the reasons this version writes).
+DAILY = "daily"
+MANUAL = "manual"
+BEFORE_IMPORT = "before-import"
+
+#: How many daily backups are kept; older daily ones are deleted. Backups made
+#: for any other reason (before an upgrade, before an import, by the user) are kept.
+KEEP_DAILY = 14
 
 
 @dataclass(frozen=True)
@@ -63,7 +77,8 @@ def file_problems(path: Path) -> list[str]:
         ours = con.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
         ).fetchone()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        # A damaged schema can make SQLite quote bytes that are not UTF-8.
         return [str(exc)]
     finally:
         con.close()
@@ -73,27 +88,27 @@ def file_problems(path: Path) -> list[str]:
     return [] if ours else ["not a Next Steps database (no schema_version table)"]
 
 
-def make_backup(
-    db: peewee.SqliteDatabase, backups_dir: Path, reason: str = "manual"
-) -> BackupInfo:
-    """Back the live database up into ``backups_dir`` and check the copy.
-
-    The copy is written under a temporary name, checked with
-    ``integrity_check``, flushed to disk, then renamed into place, so a
-    listed backup is always complete.
-    """
-    from models.database import backup_to
-
-    backups_dir.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(UTC).replace(microsecond=0)
+def _unique_name(backups_dir: Path, reason: str, now: datetime) -> Path:
     final = backups_dir / f"nextsteps-{_stamp(now)}-{reason}.sqlite3"
     counter = 1
     while final.exists():
         counter += 1
         final = backups_dir / f"nextsteps-{_stamp(now)}-{reason}-{counter}.sqlite3"
+    return final
+
+
+def _write_backup(
+    copy: Callable[[Path], None], backups_dir: Path, reason: str, now: datetime | None
+) -> BackupInfo:
+    """Run ``copy(partial_path)``, check the copy, flush it and rename it into place."""
+    if not _REASON.match(reason):
+        raise ValueError(f"a backup reason is lower-case letters, digits and hyphens: {reason!r}")
+    backups_dir.mkdir(parents=True, exist_ok=True)
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    final = _unique_name(backups_dir, reason, now)
     partial = final.with_suffix(".part")
     try:
-        backup_to(db, partial)
+        copy(partial)
         problems = file_problems(partial)
         if problems:
             raise OSError(f"The backup copy failed its integrity check: {problems[0]}")
@@ -104,6 +119,58 @@ def make_backup(
     finally:
         partial.unlink(missing_ok=True)
     return BackupInfo(final, now, reason, final.stat().st_size)
+
+
+def make_backup(
+    db: peewee.SqliteDatabase,
+    backups_dir: Path,
+    reason: str = "manual",
+    *,
+    now: datetime | None = None,
+) -> BackupInfo:
+    """Back the live database up into ``backups_dir`` and check the copy.
+
+    The copy is written under a temporary name, checked with
+    ``integrity_check``, flushed to disk, then renamed into place, so a
+    listed backup is always complete.
+    """
+    from models.database import backup_to
+
+    return _write_backup(lambda partial: backup_to(db, partial), backups_dir, reason, now)
+
+
+def backup_file(
+    source: Path, backups_dir: Path, reason: str = "manual", *, now: datetime | None = None
+) -> BackupInfo:
+    """Back the database file ``source`` up without the ORM (any thread, own connection).
+
+    Uses SQLite's backup API through a read-only ``sqlite3`` connection, so
+    rows still in the write-ahead log are included and a writer in another
+    connection is never disturbed. The copy is checked like :func:`make_backup`'s.
+    Raises ``OSError`` when ``source`` is missing or the copy is not sound.
+    """
+    source = Path(source)
+    if not source.is_file() or source.stat().st_size == 0:
+        raise OSError(f"There is no database at {source} to back up.")
+
+    def copy(partial: Path) -> None:
+        try:
+            origin = sqlite3.connect(_read_only_uri(source), uri=True, timeout=10.0)
+        except sqlite3.Error as exc:
+            raise OSError(f"{source.name} cannot be read for a backup: {exc}") from exc
+        try:
+            target = sqlite3.connect(partial)
+            try:
+                origin.backup(target)
+                target.commit()
+            finally:
+                target.close()
+        except sqlite3.Error as exc:
+            raise OSError(f"{source.name} could not be backed up: {exc}") from exc
+        finally:
+            origin.close()
+
+    return _write_backup(copy, backups_dir, reason, now)
 
 
 def list_backups(backups_dir: Path) -> list[BackupInfo]:
@@ -182,3 +249,69 @@ def restore_backup(paths: DataPaths, backup: Path, *, label: str = "replaced") -
     os.replace(partial, paths.database)
     _fsync_dir(paths.root)
     return kept
+
+
+def describe_reason(reason: str) -> str:
+    """Why a backup was made, in words for the user."""
+    if reason == DAILY:
+        return "Daily"
+    if reason == MANUAL:
+        return "Made by you"
+    if reason == BEFORE_IMPORT:
+        return "Before an import"
+    match = re.fullmatch(r"before-upgrade-v(\d+)", reason)
+    if match:
+        return f"Before the upgrade from data version {match.group(1)}"
+    return reason.replace("-", " ").capitalize()
+
+
+def prune_daily(backups_dir: Path, keep: int = KEEP_DAILY) -> list[Path]:
+    """Delete daily backups beyond the newest ``keep``; return the deleted paths.
+
+    Only backups whose reason is ``daily`` are ever deleted; those made before
+    an upgrade or an import, or by the user, are kept whatever their age.
+    """
+    daily = [info for info in list_backups(backups_dir) if info.reason == DAILY]
+    deleted = []
+    for info in daily[keep:]:
+        try:
+            info.path.unlink()
+        except FileNotFoundError:
+            continue
+        deleted.append(info.path)
+    if deleted:
+        _fsync_dir(backups_dir)
+    return deleted
+
+
+def daily_backup_due(backups_dir: Path, today: date | None = None) -> bool:
+    """True when no daily backup was made today (UTC) or later."""
+    today = today or datetime.now(UTC).date()
+    for info in list_backups(backups_dir):
+        if info.reason == DAILY:
+            return info.made_at.date() < today
+    return True
+
+
+def daily_backup_if_due(
+    paths: DataPaths, today: date | None = None, *, now: datetime | None = None
+) -> BackupInfo | None:
+    """Make the day's backup at the first start of a day (UTC); None when not due.
+
+    Safe on a worker thread: it uses its own ``sqlite3`` connection (no ORM).
+    Nothing is done when there is no database yet. After a new daily backup
+    the daily ones beyond :data:`KEEP_DAILY` are deleted (never other kinds).
+    Raises ``OSError`` when the copy cannot be written or is not sound; older
+    backups are then left as they were.
+    """
+    now = now or datetime.now(UTC)
+    today = today or now.astimezone(UTC).date()
+    database = paths.database
+    if not database.is_file() or database.stat().st_size == 0:
+        return None
+    if not daily_backup_due(paths.backups, today):
+        return None
+    info = backup_file(database, paths.backups, DAILY, now=now)
+    deleted = prune_daily(paths.backups)
+    log.info("daily backup written to %s (%d old daily backups deleted)", info.path, len(deleted))
+    return info

@@ -56,7 +56,8 @@ def read_snapshot(paths: DataPaths) -> Snapshot | None:
             return None
         rows = con.execute("SELECT key, value FROM setting WHERE key LIKE 'ui.%'").fetchall()
         count = con.execute("SELECT count(*) FROM application").fetchone()[0]
-    except sqlite3.Error:
+    except (sqlite3.Error, UnicodeDecodeError):
+        # A damaged schema can decode as garbage text: open it the careful way.
         return None
     finally:
         con.close()

@@ -66,8 +66,11 @@ def restart_app() -> None:
 class Startup:
     """Brings the app up and owns what lives as long as it does."""
 
-    def __init__(self, paths: DataPaths, *, demo: bool, benchmark_startup: bool) -> None:
+    def __init__(self, paths: DataPaths, *, demo: bool, benchmark_startup: bool,
+                 minimized: bool = False) -> None:
         self.paths = paths
+        self.minimized = minimized
+        self.reminders = None
         self.demo = demo
         self.benchmark_startup = benchmark_startup
         self.app = make_application()
@@ -118,6 +121,7 @@ class Startup:
             self.store = open_store_interactively(self.paths)
             if self.store is None:
                 return False
+            self._recover_sends()
             if self.demo:
                 self._fill_demo()
             snapshot = read_snapshot(self.paths)
@@ -135,8 +139,19 @@ class Startup:
         self.instance.activation_requested.connect(self.window.bring_to_front)
         self.window.restart_hook = self._restart
         self.window.first_painted.connect(self._after_first_paint)
-        self.window.show()
+        if self.minimized and self._tray_available():
+            # Started at login: stay in the tray; the window paints when first opened.
+            QTimer.singleShot(0, self._finish_opening)
+        else:
+            self.minimized = False
+            self.window.show()
         return True
+
+    @staticmethod
+    def _tray_available() -> bool:
+        from ui.tray import tray_available
+
+        return tray_available()
 
     def _start_logging(self) -> None:
         # Deferred until needed: logging.handlers costs start-up time.
@@ -171,6 +186,16 @@ class Startup:
         if self.store is None:
             self._check_integrity_in_background()
         self.instance.listen()
+        from services.backups import daily_backup_if_due
+        from ui.tasks import run_in_background
+
+        run_in_background(lambda: daily_backup_if_due(self.paths), lambda _info: None)
+        from ui.tray import AFTER_START_MS, start_reminders  # scheduler, panel, tray
+
+        if self.reminders is None:
+            self.reminders = start_reminders(self.window, minimized=self.minimized,
+                                             delay_ms=AFTER_START_MS)
+            self.window.reminder_system = self.reminders
         log.info("main window shown")
 
     def _restart(self) -> None:
@@ -191,7 +216,19 @@ class Startup:
             # The snapshot was readable at start-up: another program changed the file.
             self._offer_recovery(problem)
             raise
+        self._recover_sends()
         return self.store
+
+    def _recover_sends(self) -> None:
+        """Messages left "sending" by a crash become "uncertain": never resent silently."""
+        if self.store is None or getattr(self.store, "read_only", False):
+            return
+        from services.mail_sender import recover_interrupted
+
+        count = recover_interrupted()
+        if count:
+            log.warning("%d message(s) were being sent when the app stopped; marked uncertain",
+                        count)
 
     def _check_integrity_in_background(self) -> None:
         from services.backups import file_problems
@@ -227,6 +264,8 @@ class Startup:
         restart_app()
 
 
-def run_gui(paths: DataPaths, *, demo: bool = False, benchmark_startup: bool = False) -> int:
+def run_gui(paths: DataPaths, *, demo: bool = False, benchmark_startup: bool = False,
+            minimized: bool = False) -> int:
     """Run the window until the user quits; return the exit code."""
-    return Startup(paths, demo=demo, benchmark_startup=benchmark_startup).run()
+    return Startup(paths, demo=demo, benchmark_startup=benchmark_startup,
+                   minimized=minimized).run()

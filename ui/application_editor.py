@@ -7,9 +7,11 @@ save that fails validation keeps every field as it was and says what to fix.
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import date
 
+import peewee
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -120,6 +122,14 @@ class ApplicationEditor(QDialog):
         self._loading = False
 
         layout = QVBoxLayout(self)
+        from ui.advice_message import AdviceMessage
+
+        self.advice = AdviceMessage(self)
+        self.advice.go_on.connect(self._advice_go_on)
+        self.advice.better.connect(self._advice_better)
+        self._advice_shown: str | None = None
+        self._advice_accepted: set[str] = set()
+        layout.addWidget(self.advice)
         self.problems = QLabel(self)
         self.problems.setObjectName("ProblemBanner")
         self.problems.setWordWrap(True)
@@ -235,6 +245,16 @@ class ApplicationEditor(QDialog):
         self.history.setMaximumHeight(140)
         stage_layout.addWidget(self.history)
         right.addWidget(stage_box)
+        offer_box = QGroupBox("Offer", page)
+        offer_layout = QVBoxLayout(offer_box)
+        self.offer_summary = QLabel(offer_box)
+        self.offer_summary.setWordWrap(True)
+        self.offer_summary.setAccessibleName("Offer")
+        offer_layout.addWidget(self.offer_summary)
+        self.offer_button = QPushButton("Record an offer…", offer_box)
+        self.offer_button.clicked.connect(self.open_offer)
+        offer_layout.addWidget(self.offer_button)
+        right.addWidget(offer_box)
         notes_box = QGroupBox("Notes", page)
         notes_layout = QVBoxLayout(notes_box)
         self.notes = QPlainTextEdit(notes_box)
@@ -280,6 +300,7 @@ class ApplicationEditor(QDialog):
         layout.addWidget(splitter)
         self.round_list.currentRowChanged.connect(self._on_round_selected)
         self.round_editor.changed.connect(self._on_round_changed)
+        self.round_editor.compose_requested.connect(self.write_notes)
         return page
 
     # -- form <-> data --------------------------------------------------------------
@@ -311,12 +332,125 @@ class ApplicationEditor(QDialog):
                     self.history.addItem(_stage_entry_text(entry))
             if self.history.count() == 0:
                 self.history.addItem("Recorded when you save.")
+            self._show_offer()
             self._refresh_round_list()
             self.round_list.setCurrentRow(len(data.rounds) - 1 if data.rounds else -1)
             self.round_editor.edit(data.rounds[-1] if data.rounds else None)
         finally:
             self._loading = False
         self._update_channel_fields()
+
+    # -- offers ---------------------------------------------------------------------------
+    def _current_offer(self):
+        from services.offers import offers_for
+
+        if self.application_id is None:
+            return None
+        offers = offers_for(self.application_id)
+        pending = [offer for offer in offers if offer.status == "pending"]
+        return (pending or offers or [None])[0]
+
+    def _show_offer(self) -> None:
+        offer = self._current_offer()
+        if offer is None:
+            self.offer_summary.setText("No offer recorded.")
+            self.offer_button.setText("Record an offer…")
+            return
+        parts = []
+        if offer.amount is not None:
+            parts.append(f"{offer.amount:,.0f} {offer.currency}".strip())
+        if offer.deadline is not None:
+            parts.append(f"answer by {offer.deadline:%a %d %b %Y, %H:%M}")
+        parts.append({"pending": "open", "accepted": "accepted",
+                      "declined": "declined"}.get(offer.status, offer.status))
+        self.offer_summary.setText(" · ".join(parts))
+        self.offer_button.setText("Open the offer…")
+
+    def open_offer(self) -> None:
+        """Record or open the offer (saves the application first)."""
+        from ui.offer_dialog import OfferDialog
+
+        if (self.is_dirty() or self.application_id is None) and not self.save_keep_open():
+            return
+        offer = self._current_offer()
+        asked: list[int] = []
+        OfferDialog.ask(self, self.application_id, offer.id if offer else None,
+                        self.default_zone, on_more_time=asked.append)
+        self.populate(applications.load(self.application_id))
+        self._saved_state = applications.to_dict(self.data)
+        self.saved.emit(self.application_id)
+        if asked:
+            self._ask_more_time()
+
+    def _ask_more_time(self) -> None:
+        rounds = [r for r in self.data.rounds if r.id is not None]
+        application_id = self.application_id
+        self.accept()
+        if rounds:
+            self.parent().open_composer(application_id, rounds[-1].id, "more_time")
+
+    # -- advice -------------------------------------------------------------------------------
+    def _advice_before_saving(self, data: ApplicationData):
+        """The advice for this save, if any (withdrawing, cancelling, only one left waiting)."""
+        from datetime import UTC, datetime
+
+        from services import advice
+
+        stored = applications.from_dict(self._saved_state)
+        withdrawing = data.stage == Stage.WITHDRAWN.value and stored.stage != data.stage
+        if withdrawing and self.application_id is not None:
+            return advice.before_withdrawing(advice.facts_for_withdraw(self.application_id))
+        was_cancelled = {r.id for r in stored.rounds if r.cancelled}
+        for rnd in data.rounds:
+            if rnd.cancelled and rnd.id is not None and rnd.id not in was_cancelled:
+                return advice.before_withdrawing(
+                    advice.facts_for_withdraw(self.application_id, rnd.id))
+        if (data.stage == Stage.AWAITING_RESPONSE.value and stored.stage != data.stage):
+            return advice.on_awaiting_response(advice.facts_for_stage_change(
+                self.application_id, data.stage, datetime.now(UTC)))
+        return None
+
+    def _advice_go_on(self) -> None:
+        if self._advice_shown:
+            self._advice_accepted.add(self._advice_shown)
+        self._advice_shown = None
+        self.save()
+
+    def _advice_better(self, action: str) -> None:
+        self._advice_shown = None
+        if action == "keep_open":
+            stored = applications.from_dict(self._saved_state)
+            self.stage.setCurrentIndex(max(self.stage.findData(stored.stage), 0))
+            cancelled = {r.id for r in stored.rounds if r.cancelled}
+            for rnd in self.data.rounds:
+                if rnd.id is not None and rnd.id not in cancelled:
+                    rnd.cancelled = False
+            self.round_editor.edit(self.round_editor.round)
+        elif action == "new_application" and self.save_keep_open(check_advice=False):
+            parent = self.parent()
+            self.accept()
+            parent.open_editor(None)
+
+    def _advice_after_saving(self, had_rounds: bool) -> None:
+        from services import advice
+        from ui.advice_message import AdviceMessage
+
+        if had_rounds or not self.data.rounds or self.application_id is None:
+            return
+        note = advice.after_first_round_saved(advice.facts_for_round_saved(self.application_id))
+        window = self.parent()
+        if note is None or not hasattr(window, "add_banner"):
+            return
+        banner = AdviceMessage(window)
+        application_id = self.application_id
+
+        def better(_action: str) -> None:
+            window.open_editor(application_id)
+            window.editor.tabs.setCurrentIndex(1)
+
+        banner.better.connect(better)
+        window.add_banner(banner)
+        banner.show_advice(note)
 
     def collect(self) -> ApplicationData:
         """The form's content as :class:`ApplicationData` (rounds are edited in place)."""
@@ -386,6 +520,25 @@ class ApplicationEditor(QDialog):
     def _on_round_selected(self, row: int) -> None:
         self.round_editor.edit(self.data.rounds[row] if 0 <= row < len(self.data.rounds)
                                else None)
+        self._show_thanked()
+
+    def _show_thanked(self) -> None:
+        from services.email_drafts import thanked_status
+
+        entries = thanked_status(self.application_id) if self.application_id else []
+        self.round_editor.show_thanked(entries)
+
+    def write_notes(self) -> None:
+        """Save, close, and open the composer on the round on screen."""
+        row = self.round_list.currentRow()
+        if not 0 <= row < len(self.data.rounds):
+            return
+        if (self.is_dirty() or self.application_id is None) and not self.save_keep_open():
+            return
+        round_id = self.data.rounds[row].id
+        application_id = self.application_id
+        self.accept()
+        self.parent().open_composer(application_id, round_id)
 
     def _on_round_changed(self) -> None:
         row = self.round_list.currentRow()
@@ -467,21 +620,51 @@ class ApplicationEditor(QDialog):
         return f"Round {number}: "
 
     def save(self) -> bool:
-        """Validate and save; on problems, say what to fix and keep everything as typed."""
+        """Validate, save and close; on problems, say what to fix and keep everything."""
+        if not self.save_keep_open():
+            return False
+        self.accept()
+        return True
+
+    def save_keep_open(self, check_advice: bool = True) -> bool:
+        """Validate and save without closing; on problems, say what to fix.
+
+        Before withdrawing, cancelling an interview or leaving only one application
+        waiting, a non-blocking piece of advice shows first; "Go on" saves.
+        """
+        row = self.round_list.currentRow()
         data = self.collect()
+        if check_advice and not applications.validate(data):
+            note = self._advice_before_saving(data)
+            if note is not None and note.key not in self._advice_accepted:
+                self._advice_shown = note.key
+                self.advice.show_advice(note)
+                return False
+        had_rounds = any(r.id is not None for r in data.rounds)
         try:
             application_id = applications.save(data)
         except ValidationError as exc:
             self.keep_draft()
             self.show_problems(exc.problems)
             return False
+        except (peewee.DatabaseError, OSError) as exc:
+            from services.store import explain_write_error
+
+            # A full disk or a read-only folder: nothing was saved; keep the form for a retry.
+            self.keep_draft()
+            self.problems.setText(f"<b>Not saved.</b> {html.escape(explain_write_error(exc))}")
+            self.problems.show()
+            return False
         self.problems.hide()
         form_drafts.discard_draft(self.paths, self.draft_key)
         self.application_id = application_id
-        self.data = applications.load(application_id)
+        self.draft_key = f"application-{application_id}"
+        self.populate(applications.load(application_id))
         self._saved_state = applications.to_dict(self.data)
+        if 0 <= row < len(self.data.rounds):
+            self.round_list.setCurrentRow(row)
         self.saved.emit(application_id)
-        self.accept()
+        self._advice_after_saving(had_rounds)
         return True
 
     def reject(self) -> None:

@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._painted = False
         self.setWindowTitle("Next Steps")
         self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
         self.setObjectName("MainWindow")
 
         central = QWidget(self)
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.show_status(snapshot.application_count)
 
         self._restore_geometry()
+        self._note_read_only(store)
         start = snapshot.setting("ui.current_view")
         self.show_view(start if start in self._specs else VIEWS[0].key)
 
@@ -145,9 +147,12 @@ class MainWindow(QMainWindow):
         return self.view_keys()
 
     def show_view(self, key: str) -> None:
-        """Switch to section ``key``."""
+        """Switch to section ``key`` (the dashboard is recomputed each time it is shown)."""
         index = self.view_keys().index(key)
-        self.view(key)
+        fresh = key not in self._views
+        widget = self.view(key)
+        if key == "dashboard" and not fresh and hasattr(widget, "refresh"):
+            widget.refresh()
         self.stack.setCurrentIndex(index)
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
@@ -163,6 +168,23 @@ class MainWindow(QMainWindow):
     # -- menus and status -------------------------------------------------------
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        new_action = QAction("&New Application", self)
+        new_action.setShortcut(QKeySequence.StandardKey.New)
+        new_action.triggered.connect(lambda: self.open_editor(None))
+        file_menu.addAction(new_action)
+        file_menu.addSeparator()
+        import_action = QAction("&Import…", self)
+        import_action.setShortcut(QKeySequence("Ctrl+I"))
+        import_action.triggered.connect(self.import_files)
+        file_menu.addAction(import_action)
+        export_menu = file_menu.addMenu("&Export")
+        for fmt, label in (("json", "Full &Backup (.json)…"),
+                           ("csv", "Applications as &Spreadsheet (.csv)…"),
+                           ("ics", "&Calendar (.ics)…")):
+            action = QAction(label, self)
+            action.triggered.connect(lambda _checked=False, f=fmt: self.export(f))
+            export_menu.addAction(action)
+        file_menu.addSeparator()
         open_folder = QAction("Open &Data Folder", self)
         open_folder.triggered.connect(self.open_data_folder)
         file_menu.addAction(open_folder)
@@ -211,8 +233,19 @@ class MainWindow(QMainWindow):
             if self._open_store is None:
                 raise RuntimeError("no database was given to the window")
             self._store = self._open_store()
+            self._note_read_only(self._store)
             self.store_attached.emit()
         return self._store
+
+    def _note_read_only(self, store: Store | None) -> None:
+        if store is not None and getattr(store, "read_only", False):
+            banner = QLabel(store.read_only_message, self)
+            banner.setObjectName("ReadOnlyBanner")
+            banner.setWordWrap(True)
+            banner.setAccessibleName("Read-only data")
+            banner.setStyleSheet("QLabel#ReadOnlyBanner { background: #fdecea; color: #6b1a12;"
+                                 " border: 1px solid #e0a39a; border-radius: 4px; padding: 6px; }")
+            self.add_banner(banner)
 
     def show_status(self, count: int) -> None:
         """Show the count of applications and the data folder in the status bar."""
@@ -270,8 +303,14 @@ class MainWindow(QMainWindow):
         QApplication.instance().quit()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing the window remembers where it was; the last window closed ends the app."""
+        """Closing the window remembers where it was; the last window closed ends the app,
+        unless a tray icon keeps it running (``keep_running_in_tray`` is set by ui.tray)."""
         self.save_state()
+        keep_running = getattr(self, "keep_running_in_tray", None)
+        if keep_running is not None and keep_running():
+            event.ignore()
+            self.hide()
+            return
         event.accept()
 
     def paintEvent(self, event) -> None:
@@ -304,6 +343,48 @@ class MainWindow(QMainWindow):
         self.show_view("compose")
         self.view("compose").open_round(application_id, round_id, template_key)
 
+    def import_files(self, files: list[str] | None = None) -> list[str]:
+        """File → Import (or files dropped on the window)."""
+        from ui import file_actions
+
+        return file_actions.import_files(self, files)
+
+    def export(self, fmt: str) -> str | None:
+        """File → Export in ``fmt``."""
+        from ui import file_actions
+
+        return file_actions.export(self, fmt)
+
+    def after_data_changed(self) -> None:
+        """Refresh what shows the data after an import or restore."""
+        view = self._views.get("applications")
+        if view is not None:
+            view.load_all()
+        for key in ("calendar", "dashboard"):
+            other = self._views.get(key)
+            if other is not None and hasattr(other, "refresh"):
+                other.refresh()
+        self.refresh_status()
+        self.reminders_changed()
+
+    def reminders_changed(self) -> None:
+        """Recompute reminders after the data changed (saves, sends, imports, settings)."""
+        system = getattr(self, "reminder_system", None)
+        if system is not None:
+            system.data_changed()
+
+    def dragEnterEvent(self, event) -> None:
+        """Accept dropped files (invitations, spreadsheets, backups)."""
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        """Import dropped files."""
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.import_files(files)
+
     def add_banner(self, widget: QWidget) -> None:
         """Place a message or panel above the sections (reminders, advice)."""
         self.banners.addWidget(widget)
@@ -323,7 +404,12 @@ class MainWindow(QMainWindow):
         view = self._views.get("applications")
         if view is not None:
             view.reload_one(application_id)
+        for key in ("calendar", "dashboard"):
+            other = self._views.get(key)
+            if other is not None and hasattr(other, "refresh"):
+                other.refresh()
         self.refresh_status()
+        self.reminders_changed()
 
     def bring_to_front(self) -> None:
         """Show, un-minimise and raise the window (a second launch asked for it)."""

@@ -49,6 +49,7 @@ class RoundEditor(QWidget):
     """Edits one :class:`RoundData` in place; ``changed`` fires on every edit."""
 
     changed = Signal()
+    compose_requested = Signal()
 
     def __init__(self, default_zone: str, default_business_days: int, parent=None) -> None:
         super().__init__(parent)
@@ -127,7 +128,15 @@ class RoundEditor(QWidget):
         buttons.addWidget(self.add_person)
         buttons.addWidget(self.remove_person)
         buttons.addStretch(1)
+        self.compose_button = QPushButton("Write thank-you notes…", people)
+        self.compose_button.setToolTip("One personal note per interviewer (saves first)")
+        self.compose_button.clicked.connect(self.compose_requested.emit)
+        buttons.addWidget(self.compose_button)
         people_layout.addLayout(buttons)
+        self.thanked = QLabel(people)
+        self.thanked.setAccessibleName("Thank-you notes")
+        self.thanked.setWordWrap(True)
+        people_layout.addWidget(self.thanked)
         outer.addWidget(people)
 
         ending = QGroupBox("How it ended", self)
@@ -260,6 +269,24 @@ class RoundEditor(QWidget):
         finally:
             self._loading = False
         self._update_meaning()
+
+    def show_thanked(self, entries: list) -> None:
+        """Show who has a draft, who was thanked and when, for this round."""
+        if self.round is None or self.round.id is None:
+            self.thanked.setText("")
+            return
+        states = {"sent": "thanked", "marked_sent": "thanked", "draft": "draft written",
+                  "failed": "not sent (failed)", "uncertain": "may have been sent",
+                  "queued": "waiting to send", "sending": "sending", "none": "not yet"}
+        parts = []
+        for entry in entries:
+            if entry.round_id not in (None, self.round.id):
+                continue
+            text = f"{entry.name}: {states.get(entry.state, entry.state)}"
+            if entry.sent_at is not None:
+                text += f" {entry.sent_at.astimezone():%d %b %H:%M}"
+            parts.append(text)
+        self.thanked.setText("Thank-you notes — " + " · ".join(parts) if parts else "")
 
     def _append_interviewer_row(self, person: InterviewerData) -> None:
         row = self.interviewers.rowCount()

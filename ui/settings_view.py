@@ -65,6 +65,13 @@ class GeneralPage(QWidget):
         theme_label = QLabel("&Theme", look)
         theme_label.setBuddy(self.theme)
         look_form.addRow(theme_label, self.theme)
+        from PySide6.QtWidgets import QCheckBox
+
+        from services import autostart
+
+        self.autostart = QCheckBox("Start Next Steps at login, in the system tray", look)
+        self.autostart.setChecked(autostart.is_enabled())
+        look_form.addRow("", self.autostart)
         layout.addWidget(look)
 
         numbers = QGroupBox("Reminders and goals", self)
@@ -97,7 +104,7 @@ class GeneralPage(QWidget):
         """Store every field and apply the theme now."""
         from PySide6.QtWidgets import QApplication
 
-        from services import settings
+        from services import autostart, settings
         from ui.theme import apply_theme
 
         settings.put("user.name", self.user_name.text().strip())
@@ -107,6 +114,15 @@ class GeneralPage(QWidget):
         for key, spin in self.numbers.items():
             settings.put(key, spin.value())
         apply_theme(QApplication.instance(), theme)
+        if self.autostart.isChecked() != autostart.is_enabled():
+            try:
+                autostart.enable() if self.autostart.isChecked() else autostart.disable()
+            except OSError as exc:
+                self.saved.setText(f"Saved, but start at login could not be changed: "
+                                   f"{exc.strerror or exc}.")
+                return
+        if hasattr(self.window_, "reminders_changed"):
+            self.window_.reminders_changed()
         self.saved.setText("Saved.")
 
 

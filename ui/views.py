@@ -7,8 +7,6 @@ from typing import NamedTuple
 
 from PySide6.QtWidgets import QWidget
 
-from ui.empty_state import EmptyState
-
 
 class ViewSpec(NamedTuple):
     """One section of the main window."""
@@ -19,13 +17,6 @@ class ViewSpec(NamedTuple):
     build: Callable[[object], QWidget]
 
 
-def _pending(title: str, what: str) -> Callable[[object], QWidget]:
-    def build(_context: object) -> QWidget:
-        return EmptyState(title, what)
-
-    return build
-
-
 def _applications(window) -> QWidget:
     from ui.applications_view import ApplicationsView
 
@@ -34,38 +25,36 @@ def _applications(window) -> QWidget:
     return view
 
 
+def _composer(window) -> QWidget:
+    from ui.composer_view import ComposerView
+
+    return ComposerView(window)
+
+
+def _settings(window) -> QWidget:
+    from ui.settings_view import SettingsView
+
+    return SettingsView(window)
+
+
+def _dashboard(window) -> QWidget:
+    from ui.dashboard_view import DashboardView
+
+    window.ensure_store()
+    return DashboardView(window)
+
+
+def _calendar(window) -> QWidget:
+    from ui.calendar_view import CalendarView
+
+    window.ensure_store()
+    return CalendarView(window)
+
+
 VIEWS: list[ViewSpec] = [
     ViewSpec("applications", "Applications", "Ctrl+1", _applications),
-    ViewSpec(
-        "compose", "Compose", "Ctrl+2",
-        _pending(
-            "Thank-you notes",
-            "The composer is not built yet in this version. It will prepare a personal "
-            "note for each interviewer and warn when two notes read alike.",
-        ),
-    ),
-    ViewSpec(
-        "calendar", "Calendar", "Ctrl+3",
-        _pending(
-            "Calendar",
-            "The calendar is not built yet in this version. It will show interviews, "
-            "thank-you deadlines, follow-ups and offer deadlines.",
-        ),
-    ),
-    ViewSpec(
-        "dashboard", "Dashboard", "Ctrl+4",
-        _pending(
-            "Dashboard",
-            "The dashboard is not built yet in this version. It will show what is waiting, "
-            "what is overdue and how your search is moving week by week.",
-        ),
-    ),
-    ViewSpec(
-        "settings", "Settings", "Ctrl+5",
-        _pending(
-            "Settings",
-            "Settings are not built yet in this version. Your data folder, backups, email "
-            "account and reminder preferences will be set here.",
-        ),
-    ),
+    ViewSpec("compose", "Compose", "Ctrl+2", _composer),
+    ViewSpec("calendar", "Calendar", "Ctrl+3", _calendar),
+    ViewSpec("dashboard", "Dashboard", "Ctrl+4", _dashboard),
+    ViewSpec("settings", "Settings", "Ctrl+5", _settings),
 ]

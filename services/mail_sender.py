@@ -1,0 +1,406 @@
+"""The outbox: queue emails and send them one at a time, never twice.
+
+States (``models.values.EmailState``)::
+
+    draft ─queue─► queued ─claim─► sending ─► sent
+                     ▲               ├──► failed (reason in Email.error) ─queue/claim─┐
+                     │               └──► uncertain (connection lost after the data)  │
+                     └──── resend_uncertain (user confirmed) ◄── uncertain             │
+                     ◄───────────────────────────────────────────────────────────────┘
+
+* A row is claimed with one ``UPDATE … WHERE state IN ('queued', 'failed')``;
+  only the caller that changed exactly one row sends, so a double click, two
+  windows or two processes cannot send the same message twice.
+* The Message-ID is stored before connecting and reused by every retry.
+* 4xx replies and connections lost before the server accepted ``DATA`` are
+  retried within :func:`send_one` (bounded); 5xx replies are not.
+* A connection lost after the message data went out leaves the row
+  *uncertain*: it is never resent automatically, only by
+  :func:`resend_uncertain` after the user confirms.
+* Every state change is committed at once, in its own transaction.
+* The password is never logged, stored or put into a message.
+
+:func:`send_one` may run on a worker thread: it opens its own database
+connection there and closes it when done.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, NamedTuple
+
+import peewee
+
+from models.values import EmailState
+from services.mail_headers import HeaderProblem
+
+if TYPE_CHECKING:
+    from services.smtp_account import Account
+
+__all__ = [
+    "SendResult",
+    "mark_arrived",
+    "queue",
+    "recover_interrupted",
+    "resend_uncertain",
+    "send_one",
+]
+
+log = logging.getLogger(__name__)
+
+CLAIMABLE = (EmailState.QUEUED.value, EmailState.FAILED.value)
+
+UNCERTAIN_SENTENCE = (
+    "The connection to {host} was lost after the message was handed over, so it may or may "
+    "not have arrived. Check your Sent folder or ask the recipient before sending it again; "
+    "Next Steps will not resend it by itself."
+)
+INTERRUPTED_SENTENCE = (
+    "Next Steps stopped while this message was being sent, so it may or may not have arrived. "
+    "Check your Sent folder before sending it again; it will not be resent by itself."
+)
+
+
+class SendResult(NamedTuple):
+    """Where a message ended up after :func:`send_one`, with a sentence for the user."""
+
+    state: EmailState
+    message: str
+
+
+class _Outcome(NamedTuple):
+    state: EmailState
+    message: str
+    retry: bool = False
+
+
+def queue(email_ids: Iterable[int]) -> list[int]:
+    """Move drafts (and failed messages) to the outbox; returns the ids actually queued.
+
+    Rows in any other state (sending, sent, uncertain, …) are left alone.
+    """
+
+    queued = []
+    with thread_connection():
+        for email_id in email_ids:
+            queued += _queue_one(email_id)
+    return queued
+
+
+def _queue_one(email_id: int) -> list[int]:
+    from models.base import utc_now
+    from models.email import Email
+
+    with _transaction():
+        changed = (
+            Email.update(state=EmailState.QUEUED.value, error="", updated_at=utc_now())
+            .where(
+                (Email.id == email_id)
+                & Email.state.in_([EmailState.DRAFT.value, EmailState.FAILED.value])
+            )
+            .execute()
+        )
+    if not changed:
+        return []
+    log.info("email %s queued", email_id)
+    return [email_id]
+
+
+def send_one(
+    email_id: int,
+    account: Account,
+    password: str | None,
+    *,
+    tls_context: ssl.SSLContext | None = None,
+    timeout: float = 20,
+    max_attempts: int = 3,
+    retry_delay: float = 2.0,
+    on_step: Callable[[str], None] | None = None,
+) -> SendResult:
+    """Send one queued (or failed) email to its one recipient, and record what happened.
+
+    Safe to call from a worker thread. Returns the final state and a sentence;
+    expected problems never raise. When the row cannot be claimed (another call
+    is sending it, or it was sent already) nothing is sent.
+    ``tls_context`` is for tests only (a context trusting their CA); ``on_step``
+    receives short progress sentences on the calling thread.
+    """
+    with thread_connection():
+        return _send_one(email_id, account, password, tls_context=tls_context,
+                         timeout=timeout, max_attempts=max(1, max_attempts),
+                         retry_delay=retry_delay, on_step=on_step or (lambda _step: None))
+
+
+def resend_uncertain(
+    email_id: int, account: Account, password: str | None, **options
+) -> SendResult:
+    """Send an *uncertain* email again, keeping its Message-ID: only on the user's explicit
+    confirmation. Other states are left alone (see :func:`send_one` for ``options``)."""
+    from models.base import utc_now
+    from models.email import Email
+
+    with thread_connection():
+        with _transaction():
+            changed = (
+                Email.update(state=EmailState.QUEUED.value, updated_at=utc_now())
+                .where((Email.id == email_id) & (Email.state == EmailState.UNCERTAIN.value))
+                .execute()
+            )
+        if not changed:
+            return _not_claimed(email_id)
+        log.info("email %s: the user asked to send it again after an uncertain delivery",
+                 email_id)
+        return send_one(email_id, account, password, **options)
+
+
+def mark_arrived(email_id: int) -> bool:
+    """The user confirmed an *uncertain* email did arrive: mark it sent by hand."""
+    from models.base import utc_now
+    from models.email import Email
+
+    with thread_connection(), _transaction():
+        changed = (
+            Email.update(state=EmailState.MARKED_SENT.value, error="", updated_at=utc_now(),
+                         sent_at=utc_now())
+            .where((Email.id == email_id) & (Email.state == EmailState.UNCERTAIN.value))
+            .execute()
+        )
+    return bool(changed)
+
+
+def recover_interrupted() -> int:
+    """At start-up: rows left in *sending* by a crash become *uncertain* (never resent).
+
+    Returns how many rows were changed.
+    """
+    from models.base import utc_now
+    from models.email import Email
+
+    with thread_connection(), _transaction():
+        changed = (
+            Email.update(state=EmailState.UNCERTAIN.value, error=INTERRUPTED_SENTENCE,
+                         updated_at=utc_now())
+            .where(Email.state == EmailState.SENDING.value)
+            .execute()
+        )
+    if changed:
+        log.warning("%s email(s) were interrupted while sending; marked uncertain", changed)
+    return changed
+
+
+@contextmanager
+def thread_connection() -> Iterator[None]:
+    """Make sure this thread has its own open database connection; close it after if we
+    opened it (peewee keeps one connection per thread)."""
+    from models.base import database_proxy
+
+    db = database_proxy.obj
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield
+    finally:
+        if opened and not db.is_closed():
+            db.close()
+
+
+# -- internals ------------------------------------------------------------------------------
+
+
+def _transaction():
+    from models.base import database_proxy
+
+    return database_proxy.atomic()
+
+
+def _not_claimed(email_id: int) -> SendResult:
+    from models.email import Email
+
+    row = Email.get_or_none(Email.id == email_id)
+    if row is None:
+        return SendResult(EmailState.FAILED, "This message no longer exists.")
+    return SendResult(
+        EmailState(row.state),
+        "This message is already being sent or is not waiting to be sent, so it was not "
+        "sent again.",
+    )
+
+
+def _claim(email_id: int) -> bool:
+    from models.base import utc_now
+    from models.email import Email
+
+    with _transaction():
+        changed = (
+            Email.update(state=EmailState.SENDING.value, updated_at=utc_now())
+            .where((Email.id == email_id) & Email.state.in_(CLAIMABLE))
+            .execute()
+        )
+    return changed == 1
+
+
+def _record(email_id: int, **values) -> None:
+    from models.base import utc_now
+    from models.email import Email
+
+    with _transaction():
+        Email.update(updated_at=utc_now(), **values).where(Email.id == email_id).execute()
+
+
+def _finish(email_id: int, outcome: _Outcome, secret: str | None = None) -> SendResult:
+    from models.base import utc_now
+
+    if secret and len(secret) >= 3 and secret in outcome.message:
+        outcome = outcome._replace(message=outcome.message.replace(secret, "•••"))
+    values = {"state": outcome.state.value, "error": ""}
+    if outcome.state is EmailState.SENT:
+        values["sent_at"] = utc_now()
+    else:
+        values["error"] = outcome.message
+    _record(email_id, **values)
+    log.info("email %s: %s", email_id, outcome.state.value)
+    return SendResult(outcome.state, outcome.message)
+
+
+def _send_one(email_id, account, password, *, tls_context, timeout, max_attempts, retry_delay,
+              on_step) -> SendResult:
+    from models.email import Email
+    from services.mail_message import new_message_id, prepare
+    from services.smtp_account import validate_account
+
+    try:
+        claimed = _claim(email_id)
+    except peewee.OperationalError as exc:  # e.g. locked for longer than busy_timeout
+        log.warning("email %s could not be claimed: %s", email_id, exc)
+        return SendResult(EmailState.QUEUED, "The database was busy, so nothing was sent. "
+                                             "Try again in a moment.")
+    if not claimed:
+        log.info("email %s not claimed (already sending, sent or not queued)", email_id)
+        return _not_claimed(email_id)
+    log.info("email %s claimed for sending", email_id)
+    contacted = False
+    try:
+        row = Email.get_by_id(email_id)
+        problems = validate_account(account)
+        if problems:
+            return _finish(email_id, _Outcome(
+                EmailState.FAILED,
+                "The email account in Settings is not complete: " + next(iter(problems.values())),
+            ))
+        if not row.message_id:
+            row.message_id = new_message_id(account)
+            _record(email_id, message_id=row.message_id)
+        try:
+            prepared = prepare(row, account)
+        except HeaderProblem as problem:
+            return _finish(email_id, _Outcome(EmailState.FAILED, problem.message))
+        attempts = row.attempts
+        outcome = _Outcome(EmailState.FAILED, "Nothing was tried.")
+        for attempt in range(1, max_attempts + 1):
+            attempts += 1
+            _record(email_id, attempts=attempts)
+            contacted = True
+            outcome = _attempt(prepared, account, password, tls_context, timeout, on_step)
+            if not outcome.retry:
+                break
+            log.info("email %s: temporary failure on attempt %s of %s", email_id, attempt,
+                     max_attempts)
+            if attempt < max_attempts:
+                on_step("Temporary problem; trying again…")
+                time.sleep(retry_delay * attempt)
+        if outcome.retry:
+            outcome = _Outcome(
+                EmailState.FAILED,
+                f"{outcome.message} Next Steps tried {max_attempts} times; nothing was "
+                "delivered. Try again later.",
+            )
+        return _finish(email_id, outcome, password)
+    except Exception as exc:
+        # A bug, or the database went away. The row must not stay in "sending";
+        # if that fails too, recover_interrupted() makes it uncertain at the next start.
+        log.error("email %s: sending stopped unexpectedly (%s)", email_id, type(exc).__name__)
+        if not contacted:
+            return _finish(email_id, _Outcome(
+                EmailState.FAILED,
+                "Sending stopped unexpectedly before the mail server was contacted, so nothing "
+                "was sent. See the log for details.",
+            ))
+        return _finish(email_id, _Outcome(
+            EmailState.UNCERTAIN,
+            "Sending stopped unexpectedly, so this message may or may not have gone out. Check "
+            "your Sent folder before sending it again; see the log for details.",
+        ))
+
+
+def _attempt(prepared, account, password, tls_context, timeout, on_step) -> _Outcome:
+    """One connection: connect, log in, MAIL, RCPT, DATA. Never raises."""
+    from services.smtp_connection import ConnectionProblem, close_session, open_session
+
+    host = account.host.strip()
+    on_step(f"Connecting to {host}…")
+    try:
+        session = open_session(account, password, timeout=timeout, tls_context=tls_context)
+    except ConnectionProblem as problem:
+        message = problem.message
+        if problem.kind == "auth_failed":
+            message += " Nothing was sent; the password is still kept in the keyring."
+        return _Outcome(EmailState.FAILED, message, retry=problem.retryable)
+    try:
+        on_step(f"Sending to {prepared.recipient}…")
+        return _deliver(session, prepared, account, timeout)
+    finally:
+        close_session(session)
+
+
+def _deliver(session, prepared, account, timeout) -> _Outcome:
+    from services.smtp_connection import problem_from
+
+    host = account.host.strip()
+    try:
+        code, reply = session.mail(prepared.sender)
+        if code != 250:
+            return _refused(code, reply, f"the sender address {prepared.sender}",
+                            "Check the sender address in Settings → Email account.")
+        code, reply = session.rcpt(prepared.recipient)
+        if code not in (250, 251):
+            return _refused(code, reply, f"the recipient address {prepared.recipient}",
+                            "Check the address.")
+        code, reply = session.data(prepared.data)
+    except smtplib.SMTPDataError as exc:  # the DATA command itself was refused (no 354)
+        return _refused(exc.smtp_code, exc.smtp_error, "the message", "")
+    except Exception as exc:
+        if session.data_phase == "content":
+            log.warning("connection lost after the message data was sent (%s)",
+                        type(exc).__name__)
+            return _Outcome(EmailState.UNCERTAIN, UNCERTAIN_SENTENCE.format(host=host))
+        problem = problem_from(exc, account, timeout)
+        if problem.kind in ("disconnected", "timeout"):
+            return _Outcome(
+                EmailState.FAILED,
+                f"The connection to {host} was lost before the message was handed over.",
+                retry=problem.kind == "disconnected",
+            )
+        return _Outcome(EmailState.FAILED, problem.message, retry=problem.retryable)
+    if code == 250:
+        return _Outcome(EmailState.SENT, f"Sent to {prepared.recipient}.")
+    return _refused(code, reply, "the message", "")
+
+
+def _refused(code: int, reply, what: str, advice: str) -> _Outcome:
+    from services.smtp_connection import reply_text
+
+    text = reply_text(reply)
+    if 400 <= code < 500:
+        return _Outcome(
+            EmailState.FAILED,
+            f"The mail server could not take {what} for now (reply {code}: {text}).",
+            retry=True,
+        )
+    sentence = f"The mail server refused {what} (reply {code}: {text}); it was not sent."
+    return _Outcome(EmailState.FAILED, f"{sentence} {advice}".strip())

@@ -1,0 +1,294 @@
+"""Settings → Email account: the SMTP account, its password in the keyring, "Test connection".
+
+The password field never shows a stored password; it only says where one is
+kept. "Test connection" runs on a worker thread (``ui.tasks.run_in_background``)
+so the window stays responsive while a slow server times out. Problems are
+sentences next to the field they concern; nothing typed is cleared by an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger(__name__)
+
+#: (stored value, what the user reads)
+SECURITY_LABELS = (
+    ("starttls", "STARTTLS (port 587)"),
+    ("tls", "Implicit TLS (port 465)"),
+    ("plain", "Plain (localhost only)"),
+)
+
+
+class AccountPage(QWidget):
+    """The form for the SMTP account, with Save and Test connection.
+
+    ``tls_context`` and ``timeout`` exist for tests (a context trusting a test CA,
+    a short timeout); the app uses the defaults, which verify certificates
+    against the system's trust store.
+    """
+
+    #: Emitted with the stored :class:`services.smtp_account.Account` after Save.
+    saved = Signal(object)
+    #: Emitted with the result sentence when a connection test ends.
+    tested = Signal(str)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        tls_context: ssl.SSLContext | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        super().__init__(parent)
+        self._tls_context = tls_context
+        self._timeout = timeout
+        self.testing = False
+        self.problem_labels: dict[str, QLabel] = {}
+
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Send thank-you notes from your own email account. The password is kept only in "
+            "your system's keyring; without an account, notes can still go through your mail "
+            "app.", self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        box = QGroupBox("Email account (SMTP)", self)
+        form = QFormLayout(box)
+        self.sender_name = QLineEdit(box)
+        self.sender_name.setPlaceholderText("Zoé Durand")
+        self.sender_address = QLineEdit(box)
+        self.sender_address.setPlaceholderText("you@example.com")
+        self.host = QLineEdit(box)
+        self.host.setPlaceholderText("smtp.example.com")
+        self.port = QSpinBox(box)
+        self.port.setRange(1, 65535)
+        self.port.setValue(587)
+        self.security = QComboBox(box)
+        for value, label in SECURITY_LABELS:
+            self.security.addItem(label, value)
+        self.username = QLineEdit(box)
+        self.username.setPlaceholderText("often your email address")
+        self.password = QLineEdit(box)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_note = QLabel(box)
+        self.password_note.setWordWrap(True)
+        self.password_note.setAccessibleName("Password status")
+
+        rows = (
+            ("sender_name", "Sender &name", self.sender_name, "Sender name"),
+            ("sender_address", "Sender &address", self.sender_address, "Sender address"),
+            ("host", "SMTP &host", self.host, "SMTP host"),
+            ("port", "&Port", self.port, "Port"),
+            ("security", "Securit&y", self.security, "Security"),
+            ("username", "&User name", self.username, "User name"),
+            ("password", "Pass&word", self.password, "Password"),
+        )
+        for key, text, widget, name in rows:
+            widget.setAccessibleName(name)
+            label = QLabel(text, box)
+            label.setBuddy(widget)
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(widget)
+            problem = QLabel(box)
+            problem.setWordWrap(True)
+            problem.setAccessibleName(f"{name} problem")
+            problem.hide()
+            cell.addWidget(problem)
+            if key == "password":
+                cell.addWidget(self.password_note)
+            self.problem_labels[key] = problem
+            form.addRow(label, cell)
+        layout.addWidget(box)
+
+        buttons = QHBoxLayout()
+        self.save_button = QPushButton("&Save", self)
+        self.save_button.setAccessibleName("Save email account")
+        self.save_button.clicked.connect(self.save)
+        self.test_button = QPushButton("&Test connection", self)
+        self.test_button.setAccessibleName("Test connection")
+        self.test_button.clicked.connect(self.test_connection)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.test_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Account status")
+        layout.addWidget(self.status)
+        self.result = QLabel(self)
+        self.result.setWordWrap(True)
+        self.result.setAccessibleName("Connection test result")
+        layout.addWidget(self.result)
+        self.keyring_line = QLabel(self)
+        self.keyring_line.setWordWrap(True)
+        self.keyring_line.setAccessibleName("Keyring status")
+        layout.addWidget(self.keyring_line)
+        layout.addStretch(1)
+
+        self._previous_security = "starttls"
+        self.security.currentIndexChanged.connect(self._security_changed)
+        for edit in (self.sender_name, self.sender_address, self.host, self.username,
+                     self.password):
+            edit.returnPressed.connect(self.save)
+        self.load()
+
+    # -- reading and writing ----------------------------------------------------------------
+    def load(self) -> None:
+        """Fill the form from the saved account (if any) and show the keyring's state."""
+        from services.secrets import keyring_status
+        from services.smtp_account import load_account
+
+        account = load_account()
+        if account is not None:
+            self.sender_name.setText(account.sender_name)
+            self.sender_address.setText(account.sender_address)
+            self.host.setText(account.host)
+            self.security.blockSignals(True)
+            self.security.setCurrentIndex(max(self.security.findData(account.security), 0))
+            self.security.blockSignals(False)
+            self._previous_security = account.security
+            self.port.setValue(account.port)
+            self.username.setText(account.username)
+        status = keyring_status()
+        self.keyring_line.setText(status.message)
+        self._show_password_state(account)
+
+    def account(self):
+        """The :class:`services.smtp_account.Account` the form describes now."""
+        from services.smtp_account import Account
+
+        return Account(
+            sender_name=self.sender_name.text().strip(),
+            sender_address=self.sender_address.text().strip(),
+            host=self.host.text().strip(),
+            port=self.port.value(),
+            security=self.security.currentData(),
+            username=self.username.text().strip(),
+        )
+
+    def save(self) -> bool:
+        """Validate and store the account; the typed password goes to the keyring only."""
+        from services.smtp_account import AccountProblem, KeyringProblem, save_account
+
+        account = self.account()
+        if not self._show_problems(account):
+            self.status.setText("Nothing was saved: please correct the fields marked above.")
+            return False
+        try:
+            stored = save_account(account, self.password.text() or None)
+        except AccountProblem as problem:  # validated above; kept for safety
+            self._show_problems(account, problem.problems)
+            return False
+        except KeyringProblem as problem:
+            self.status.setText(f"The account was saved, but not the password. {problem.message}")
+            self._show_password_state(account)
+            self.saved.emit(account)
+            return False
+        self.password.clear()
+        self._show_password_state(stored)
+        self.status.setText("Saved.")
+        self.saved.emit(stored)
+        return True
+
+    # -- test connection -------------------------------------------------------------------
+    def test_connection(self) -> None:
+        """Try the form's account (typed or stored password) on a worker thread."""
+        from services.smtp_account import KeyringProblem, get_password
+        from services.smtp_account import test_connection as try_account
+        from ui.tasks import run_in_background
+
+        if self.testing:
+            return
+        account = self.account()
+        if not self._show_problems(account):
+            self.result.setText("Correct the fields marked above, then test again.")
+            return
+        password = self.password.text()
+        if not password and account.username:
+            try:
+                password = get_password(account)
+            except KeyringProblem as problem:
+                self.result.setText(problem.message)
+                return
+        self.testing = True
+        self.test_button.setEnabled(False)
+        self.result.setText(f"Testing the connection to {account.host}…")
+        timeout, context = self._timeout, self._tls_context
+
+        def work() -> None:
+            try_account(account, password, timeout, tls_context=context)
+
+        def done(_result) -> None:
+            login = f" and logged in as {account.username}" if account.username else ""
+            self._finish_test(f"Connected to {account.host}{login}. Nothing was sent.")
+
+        def failed(exc: BaseException) -> None:
+            from services.smtp_account import ConnectionProblem
+
+            if isinstance(exc, ConnectionProblem):
+                self._finish_test(exc.message)
+            else:
+                log.error("connection test failed unexpectedly: %s", type(exc).__name__)
+                self._finish_test("The connection test stopped unexpectedly "
+                                  f"({type(exc).__name__}); see the log for details.")
+
+        run_in_background(work, done, failed)
+
+    def _finish_test(self, sentence: str) -> None:
+        try:
+            self.testing = False
+            self.test_button.setEnabled(True)
+            self.result.setText(sentence)
+        except RuntimeError:  # the page was closed while the test ran
+            return
+        self.tested.emit(sentence)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _show_problems(self, account, problems: dict[str, str] | None = None) -> bool:
+        from services.smtp_account import validate_account
+
+        problems = validate_account(account) if problems is None else problems
+        for key, label in self.problem_labels.items():
+            text = problems.get(key, "")
+            label.setText(text)
+            label.setVisible(bool(text))
+        return not problems
+
+    def _show_password_state(self, account) -> None:
+        from services.smtp_account import backend_name, has_password
+
+        if account is not None and account.username and has_password(account):
+            where = f"Stored in {backend_name()}"
+            self.password.setPlaceholderText(where)
+            self.password_note.setText(
+                f"A password is stored in {backend_name()}. Type a new one only to change it.")
+        else:
+            self.password.setPlaceholderText("")
+            self.password_note.setText("No password is stored yet.")
+
+    def _security_changed(self, _index: int) -> None:
+        from services.smtp_account import DEFAULT_PORTS
+
+        security = self.security.currentData()
+        if self.port.value() == DEFAULT_PORTS.get(self._previous_security):
+            self.port.setValue(DEFAULT_PORTS[security])
+        self._previous_security = security
