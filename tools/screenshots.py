@@ -35,6 +35,15 @@ def settle(window) -> None:
         QApplication.processEvents()
 
 
+def open_round(window, company: str, title: str) -> None:
+    """Show the composer on one round of the demo data."""
+    from services.applications import round_choices
+
+    choice = next(c for c in round_choices()
+                  if c.company == company and c.round_title == title)
+    window.open_composer(choice.application_id, choice.round_id)
+
+
 def editor_shot(window, company: str, tab: int, target: Path) -> None:
     """Open the editor of ``company`` on ``tab`` and save a picture of it."""
     view = window.view("applications")
@@ -79,10 +88,18 @@ def main() -> int:
                 suffix = "" if theme == "light" else "-dark"
                 for key in window.view_keys():
                     window.show_view(key)
+                    if key == "compose":
+                        open_round(window, "Lumen Analytics", "Technical interview")
                     settle(window)
                     target = OUT / f"{key}{suffix}.png"
                     window.grab().save(str(target))
                     print(f"wrote {target.relative_to(ROOT)}")
+                window.show_view("compose")
+                open_round(window, "Northwind Logistics", "Panel interview")
+                settle(window)
+                target = OUT / f"compose-agency{suffix}.png"
+                window.grab().save(str(target))
+                print(f"wrote {target.relative_to(ROOT)}")
                 for tab, name in ((0, "editor"), (1, "editor-interviews")):
                     target = OUT / f"{name}{suffix}.png"
                     editor_shot(window, "Lumen Analytics", tab, target)

@@ -401,10 +401,10 @@ class CalendarView(QWidget):
         self.refresh_agenda_now()
 
     def refresh(self) -> None:
-        """Read everything again (after the data changed elsewhere)."""
+        """Read everything again (after the data changed elsewhere). A calendar not shown
+        yet reads nothing: it loads when it is first shown."""
         self._month_cache.clear()
         if not self._loaded:
-            self.ensure_loaded()
             return
         self._rules = calendar_entries.rules_from_settings()
         self.grid.set_today(self._today())
