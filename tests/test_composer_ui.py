@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.startup import read_snapshot
+from tests.smtp_server import mail_server_fixture  # noqa: F401  (a pytest fixture)
 from ui.main_window import MainWindow
 
 
@@ -151,3 +152,25 @@ def qtbot_left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_send_all_through_a_real_smtp_server(qtbot, window, mail_server, monkeypatch):
+    """Personal notes to two interviewers leave through the account and arrive once each."""
+    from services.smtp_account import save_account
+    from tests.smtp_server import PASSWORD, account_for
+    from ui.composer_view import ComposerDialogs
+
+    save_account(account_for(mail_server), PASSWORD)
+    monkeypatch.setattr(ComposerDialogs, "confirm_send", classmethod(lambda cls, p, r: True))
+    monkeypatch.setattr(ComposerDialogs, "confirm_send_similar",
+                        classmethod(lambda cls, p, t: True))
+    composer = open_round(window, "Lumen Analytics", "Technical interview")
+    composer.tls_context = mail_server.client_context()
+    assert composer.send_all_button.isEnabled()
+    composer.send_all()
+    qtbot.waitUntil(lambda: all(d.state == "sent" for d in composer.drafts), timeout=20000)
+    recipients = sorted(m.rcpt_tos[0] for m in mail_server.messages)
+    assert recipients == ["lukas.brandt@lumen-analytics.example",
+                          "priya.raman@lumen-analytics.example"]
+    assert composer.body.isReadOnly()
+    assert "sent" in composer.recipients.item(1).text()

@@ -44,6 +44,23 @@ def open_round(window, company: str, title: str) -> None:
     window.open_composer(choice.application_id, choice.round_id)
 
 
+def advice_shot(window, target: Path) -> None:
+    """The editor when the user is about to withdraw while another process waits."""
+    view = window.view("applications")
+    view.search.setText("Kestrel")
+    window.open_editor(view.model.application_id(0))
+    editor = window.editor
+    editor.resize(1000, 780)
+    editor.stage.setCurrentIndex(editor.stage.findData("withdrawn"))
+    editor.save()
+    settle(window)
+    editor.grab().save(str(target))
+    editor.done(0)
+    editor.deleteLater()
+    view.search.clear()
+    settle(window)
+
+
 def editor_shot(window, company: str, tab: int, target: Path) -> None:
     """Open the editor of ``company`` on ``tab`` and save a picture of it."""
     view = window.view("applications")
@@ -100,6 +117,10 @@ def main() -> int:
                 target = OUT / f"compose-agency{suffix}.png"
                 window.grab().save(str(target))
                 print(f"wrote {target.relative_to(ROOT)}")
+                if theme == "light":
+                    target = OUT / "advice.png"
+                    advice_shot(window, target)
+                    print(f"wrote {target.relative_to(ROOT)}")
                 for tab, name in ((0, "editor"), (1, "editor-interviews")):
                     target = OUT / f"{name}{suffix}.png"
                     editor_shot(window, "Lumen Analytics", tab, target)

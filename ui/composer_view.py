@@ -102,6 +102,9 @@ class ComposerView(QWidget):
         self.drafts: list = []
         self.pairs: list = []
         self.override = False
+        #: Only tests set this (a context trusting their test CA); None verifies against
+        #: the system's trust store.
+        self.tls_context = None
         self._loading = False
         self._choices: list = []
 
@@ -571,10 +574,13 @@ class ComposerView(QWidget):
         from services import mail_sender
         from ui.tasks import run_in_background
 
+        context = self.tls_context
+
         def work():
             if resend:
-                return mail_sender.resend_uncertain(email_id, account, password)
-            return mail_sender.send_one(email_id, account, password)
+                return mail_sender.resend_uncertain(email_id, account, password,
+                                                    tls_context=context)
+            return mail_sender.send_one(email_id, account, password, tls_context=context)
 
         run_in_background(work, lambda _result: self._refresh_states(),
                           lambda exc: self._send_failed(email_id, exc))

@@ -172,6 +172,10 @@ class MainWindow(QMainWindow):
         new_action.setShortcut(QKeySequence.StandardKey.New)
         new_action.triggered.connect(lambda: self.open_editor(None))
         file_menu.addAction(new_action)
+        reminder_action = QAction("New &Reminder…", self)
+        reminder_action.setShortcut(QKeySequence("Ctrl+R"))
+        reminder_action.triggered.connect(lambda: self.new_reminder())
+        file_menu.addAction(reminder_action)
         file_menu.addSeparator()
         import_action = QAction("&Import…", self)
         import_action.setShortcut(QKeySequence("Ctrl+I"))
@@ -384,6 +388,17 @@ class MainWindow(QMainWindow):
         if files:
             event.acceptProposedAction()
             self.import_files(files)
+
+    def new_reminder(self, application_id: int | None = None) -> None:
+        """Ask for a reminder of the user's own and arm it."""
+        from ui.reminder_dialog import CustomReminderDialog
+
+        self.ensure_store()
+        dialog = CustomReminderDialog(self, self.local_zone_name(), application_id)
+        dialog.accepted.connect(self.after_data_changed)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.reminder_dialog = dialog
 
     def add_banner(self, widget: QWidget) -> None:
         """Place a message or panel above the sections (reminders, advice)."""
