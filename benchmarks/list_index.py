@@ -192,6 +192,7 @@ class ListView:
         from zoneinfo import ZoneInfo
 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtCore import QEvent, QObject
         from PySide6.QtWidgets import QApplication, QTableView
 
         from ui.application_table_model import ApplicationTableModel
@@ -201,12 +202,29 @@ class ListView:
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.resize(1100, 640)
+        self.painted = False
+        paint = QEvent.Type.Paint
+        owner = self
+
+        class _PaintWatch(QObject):
+            def eventFilter(self, _watched, event) -> bool:
+                if event.type() == paint:
+                    owner.painted = True
+                return False
+
+        self._watch = _PaintWatch()
+        self.view.viewport().installEventFilter(self._watch)
         self.view.show()
         self.settle()
 
     def settle(self) -> None:
-        """Process pending events and repaint the table now."""
-        self.app.processEvents()
+        """Let Qt do what the change asked for, up to and including one paint of the table
+        (the delayed layout and the update are posted events; nothing is painted twice)."""
+        self.painted = False
+        for _ in range(20):
+            self.app.processEvents()
+            if self.painted:
+                return
         self.view.viewport().repaint()
 
     def type_text(self, text: str) -> None:
