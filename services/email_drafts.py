@@ -52,6 +52,7 @@ __all__ = [
     "eml_bytes",
     "mailto_url",
     "mark_sent",
+    "prepare_contact_draft",
     "prepare_drafts",
     "prepare_recruiter_draft",
     "thanked_status",
@@ -351,6 +352,41 @@ def prepare_recruiter_draft(application_id: int, round_id: int | None) -> DraftI
             application=app, round=rnd, interviewer=None, template_key=key,
             to_name=guard.recruiter.name, to_address=guard.recruiter.email,
             subject=rendered.subject, body=rendered.body,
+            state=EmailState.DRAFT.value, created_at=now, updated_at=now,
+        )
+    return _info(email)
+
+
+def prepare_contact_draft(application_id: int, round_id: int | None,
+                          template_key: str = "more_time") -> DraftInfo:
+    """A note to the application's contact, made once per round and template: the agency
+    recruiter for an agency application, otherwise the HR contact (asking for more time on
+    an offer, a follow-up). Without a contact address the draft has none yet; the user adds
+    it before sending. An existing draft is returned as it is.
+    """
+    from models.base import database_proxy, utc_now
+    from models.email import Email
+
+    app = _application(application_id)
+    rnd = _round(app, round_id)
+    guard = _guard_for(app)
+    if guard is not None:
+        name, address = guard.recruiter.name, guard.recruiter.email
+    else:
+        name, address = app.contact_name.strip(), app.contact_email.strip()
+    with database_proxy.atomic("IMMEDIATE"):
+        where = ((Email.application == app.id) & (Email.template_key == template_key)
+                 & Email.interviewer.is_null(True))
+        where &= (Email.round == rnd.id) if rnd is not None else Email.round.is_null(True)
+        existing = list(Email.select().where(where).order_by(Email.id))
+        if existing:
+            editable = [e for e in existing if e.state in EDITABLE_STATES]
+            return _info((editable or existing)[-1])
+        rendered = _rendered(app.id, rnd.id if rnd else None, None, template_key)
+        now = utc_now()
+        email = Email.create(
+            application=app, round=rnd, interviewer=None, template_key=template_key,
+            to_name=name, to_address=address, subject=rendered.subject, body=rendered.body,
             state=EmailState.DRAFT.value, created_at=now, updated_at=now,
         )
     return _info(email)

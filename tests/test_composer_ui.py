@@ -174,3 +174,12 @@ def test_send_all_through_a_real_smtp_server(qtbot, window, mail_server, monkeyp
                           "priya.raman@lumen-analytics.example"]
     assert composer.body.isReadOnly()
     assert "sent" in composer.recipients.item(1).text()
+
+
+def test_asking_for_more_time_goes_to_the_hr_contact(window):
+    choice = _round("Orbit Health", "Final interview")
+    window.open_composer(choice.application_id, choice.round_id, "more_time")
+    composer = window.view("compose")
+    assert [(d.to_name, d.to_address) for d in composer.drafts] == [
+        ("Daniel Weiss", "daniel.weiss@orbithealth.example")]
+    assert "more" in composer.body.toPlainText().lower()

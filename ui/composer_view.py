@@ -302,9 +302,17 @@ class ComposerView(QWidget):
             return
         ensure_builtin_templates()
         self._update_agency_banner()
+        template_key = self.template_picker.currentData()
         try:
-            drafts = prepare_drafts(choice.application_id, choice.round_id,
-                                    self.template_picker.currentData(), override=self.override)
+            if template_key == "more_time":
+                # Asking for more time on an offer goes to the HR contact (or the recruiter).
+                from services.email_drafts import prepare_contact_draft
+
+                drafts = [prepare_contact_draft(choice.application_id, choice.round_id,
+                                                template_key)]
+            else:
+                drafts = prepare_drafts(choice.application_id, choice.round_id, template_key,
+                                        override=self.override)
         except AgencyOverrideRequired:
             self._set_drafts([])
             self.empty.setText("This application came through an agency: choose above whether "
