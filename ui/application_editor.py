@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from models.values import STAGE_LABELS, Channel, Stage
 from services import applications, form_drafts
 from services.applications import ApplicationData, RoundData, ValidationError
+from ui.labels import banner_label
 from ui.round_editor import RoundEditor, new_round
 
 log = logging.getLogger(__name__)
@@ -130,14 +131,8 @@ class ApplicationEditor(QDialog):
         self._advice_shown: str | None = None
         self._advice_accepted: set[str] = set()
         layout.addWidget(self.advice)
-        self.problems = QLabel(self)
-        self.problems.setObjectName("ProblemBanner")
-        self.problems.setWordWrap(True)
-        self.problems.setAccessibleName("Problems to fix before saving")
-        self.problems.setStyleSheet(
-            "QLabel#ProblemBanner { background: #fdecea; color: #6b1a12; border: 1px solid #e0a39a;"
-            " border-radius: 4px; padding: 8px; }")
-        self.problems.hide()
+        self.problems = banner_label(self, "problem", "Problems to fix before saving",
+                                     "ProblemBanner")
         layout.addWidget(self.problems)
 
         self.tabs = QTabWidget(self)

@@ -27,6 +27,7 @@ from models.values import STAGE_LABELS, Stage
 from services.application_index import ApplicationIndex
 from services.startup import connect_for_reading
 from ui.application_table_model import ApplicationTableModel
+from ui.labels import section_title
 from ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
@@ -128,11 +129,7 @@ class ApplicationsView(QWidget):
         layout.setSpacing(10)
 
         top = QHBoxLayout()
-        title = QLabel("Applications", self)
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        title.setFont(font)
+        title = section_title("Applications", self)
         top.addWidget(title)
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName("Number of applications shown")

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.labels import banner_label, section_title
+
 log = logging.getLogger(__name__)
 
 TEMPLATES = (
@@ -110,11 +112,7 @@ class ComposerView(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
-        title = QLabel("Thank-you notes and follow-ups", self)
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        title.setFont(font)
+        title = section_title("Thank-you notes and follow-ups", self)
         layout.addWidget(title)
 
         pick = QHBoxLayout()
@@ -152,14 +150,7 @@ class ComposerView(QWidget):
         self.agency_banner.hide()
         layout.addWidget(self.agency_banner)
 
-        self.similar = QLabel(self)
-        self.similar.setObjectName("SimilarityWarning")
-        self.similar.setWordWrap(True)
-        self.similar.setAccessibleName("Similarity warning")
-        self.similar.setStyleSheet(
-            "QLabel#SimilarityWarning { background: #fff4d6; color: #5a4300;"
-            " border: 1px solid #e5c46b; border-radius: 4px; padding: 8px; }")
-        self.similar.hide()
+        self.similar = banner_label(self, "warning", "Similarity warning", "SimilarityWarning")
         layout.addWidget(self.similar)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)

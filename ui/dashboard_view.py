@@ -47,11 +47,13 @@ from services.dashboard import (
     WaitingItem,
 )
 from ui.charts import StageBars, WeeklyBars
+from ui.labels import section_title
 
 __all__ = ["APPLICATION_ID_ROLE", "DashboardListModel", "DashboardView", "ListRow"]
 
 #: The item-data role holding a row's application id.
 APPLICATION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
 
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -307,11 +309,7 @@ class DashboardView(QWidget):
         outer.setContentsMargins(16, 14, 16, 12)
         outer.setSpacing(10)
         top = QHBoxLayout()
-        title = QLabel("Dashboard", self)
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        title.setFont(font)
+        title = section_title("Dashboard", self)
         top.addWidget(title)
         self.summary = QLabel(self)
         self.summary.setAccessibleName("Summary")

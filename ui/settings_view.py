@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.labels import section_title
+
 THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 
 #: (setting key, label, minimum, maximum, suffix, help)
@@ -135,11 +137,7 @@ class SettingsView(QWidget):
         self.setAccessibleName("Settings")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
-        title = QLabel("Settings", self)
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        title.setFont(font)
+        title = section_title("Settings", self)
         layout.addWidget(title)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Settings sections")
