@@ -29,9 +29,10 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
 from itertools import compress
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from models.values import OPEN_STAGES, STAGE_LABELS, Stage
+from services.instants import instant_from_text, list_day_text, utc_text, zone_of
 from services.outlook import DEFAULT_RESPONSE_BUSINESS_DAYS, Verdict, assess, expected_response
 
 __all__ = [
@@ -127,13 +128,6 @@ _NO_VERDICT_RANK = len(_VERDICT_RANK)
 #: Sort key of a missing date (after every real one).
 _NO_DAY = date.max.toordinal() + 1
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _day_text(day: date) -> str:
-    # Fixed English names: strftime would follow the locale Qt sets at start-up.
-    return f"{_WEEKDAYS[day.weekday()]} {day.day:02d} {_MONTHS[day.month - 1]} {day.year}"
 
 
 _STAGE_LABELS = {stage.value: label for stage, label in STAGE_LABELS.items()}
@@ -221,9 +215,9 @@ class ListRow:
             if when is None:
                 return ""
             local = when.astimezone(zone)
-            return f"{_day_text(local.date())}, {local.hour:02d}:{local.minute:02d}"
+            return f"{list_day_text(local.date())}, {local.hour:02d}:{local.minute:02d}"
         if column_key == "expected_response":
-            return "" if self.expected_response is None else _day_text(self.expected_response)
+            return "" if self.expected_response is None else list_day_text(self.expected_response)
         if column_key == "outlook":
             return "" if self.outlook is None else self.outlook.label
         if column_key == "channel":
@@ -325,35 +319,6 @@ _FOLD_FUNCTION = "next_steps_fold"
 _CHUNK = 500
 
 
-def _utc_text(now: datetime) -> str:
-    if now.tzinfo is None:
-        raise ValueError("now must be a timezone-aware datetime")
-    return now.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _instant(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    when = datetime.fromisoformat(text)
-    if when.tzinfo is None:
-        return when.replace(tzinfo=UTC)
-    return when if when.tzinfo is UTC else when.astimezone(UTC)
-
-
-_ZONES: dict[str, ZoneInfo] = {}
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    zone = _ZONES.get(name or "UTC")
-    if zone is None:
-        try:
-            zone = ZoneInfo(name or "UTC")
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        _ZONES[name or "UTC"] = zone
-    return zone
-
-
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), _CHUNK):
         yield ids[start:start + _CHUNK]
@@ -369,7 +334,7 @@ def _read_rows(con: sqlite3.Connection, now: datetime, default_business_days: in
     themselves, turned into rows as they are read (so their texts are never
     all held at once besides the folded keys).
     """
-    now_text = _utc_text(now)
+    now_text = utc_text(now)
     if ids is None:
         parts = [("", ())]
     else:
@@ -408,13 +373,13 @@ def _read_rows(con: sqlite3.Connection, now: datetime, default_business_days: in
             past = last.get(app_id)
             if past is not None:
                 starts_at, tz_name, value, unit, signals = past
-                last_interview = _instant(starts_at)
+                last_interview = instant_from_text(starts_at)
                 verdict = verdicts.get(signals)
                 if verdict is None:
                     verdict = assess(signals.split("\n") if signals else ()).verdict
                     verdicts[signals] = verdict
                 if stage not in CLOSED_STAGES:
-                    day = last_interview.astimezone(_zone(tz_name)).date()
+                    day = last_interview.astimezone(zone_of(tz_name)).date()
                     expected = expected_response(day, value, unit, default_business_days).date
             search_key = fold("\n".join((company, role, agency_name, recruiter_name,
                                          contact_name, names.get(app_id) or "", notes)))
@@ -423,7 +388,7 @@ def _read_rows(con: sqlite3.Connection, now: datetime, default_business_days: in
             rows.append(ListRow(
                 app_id, company, role, stage, is_agency=channel == "agency",
                 agency_name=agency_name, last_interview=last_interview,
-                next_interview=_instant(upcoming.get(app_id)), expected_response=expected,
+                next_interview=instant_from_text(upcoming.get(app_id)), expected_response=expected,
                 outlook=verdict, search_key=search_key, company_key=company_key,
             ))
     return rows

@@ -68,14 +68,21 @@ from __future__ import annotations
 import bisect
 import contextlib
 import gc
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from models.values import OPEN_STAGES, EmailState, OfferStatus, ReminderState
+from services.instants import (  # zone_of and system_zone are part of this API
+    MONTHS,
+    WEEKDAYS,
+    instant_from_text,
+    system_zone,
+    utc_text,
+    zone_of,
+)
 from services.outlook import DEFAULT_RESPONSE_BUSINESS_DAYS, add_business_days, expected_response
 
 __all__ = [
@@ -227,37 +234,6 @@ class CalendarEntry(NamedTuple):
 
 # --- Time -------------------------------------------------------------------------------------
 
-_ZONES: dict[str, ZoneInfo] = {}
-
-
-def zone_of(name: str | ZoneInfo | None) -> ZoneInfo:
-    """The ``ZoneInfo`` named ``name`` (UTC for an empty or unknown name; cached)."""
-    if isinstance(name, ZoneInfo):
-        return name
-    key = name or "UTC"
-    zone = _ZONES.get(key)
-    if zone is None:
-        try:
-            zone = ZoneInfo(key)
-        except (ZoneInfoNotFoundError, ValueError, OSError, TypeError):
-            zone = ZoneInfo("UTC")
-        _ZONES[key] = zone
-    return zone
-
-
-def system_zone() -> ZoneInfo:
-    """The system's time zone without Qt: ``$TZ``, then ``/etc/localtime``, else UTC."""
-    name = os.environ.get("TZ", "").lstrip(":")
-    if not name:
-        try:
-            target = os.path.realpath("/etc/localtime")
-        except OSError:
-            target = ""
-        if "zoneinfo/" in target:
-            name = target.split("zoneinfo/", 1)[1]
-    return zone_of(name)
-
-
 def to_instant(local: datetime, zone: str | ZoneInfo) -> datetime:
     """The UTC instant of the wall-clock time ``local`` (naive) in ``zone``.
 
@@ -270,29 +246,15 @@ def to_instant(local: datetime, zone: str | ZoneInfo) -> datetime:
     return local.replace(tzinfo=zone_of(zone), fold=0).astimezone(UTC)
 
 
-def _utc_text(when: datetime) -> str:
-    """An instant in the text form the database stores (ISO 8601, UTC, seconds)."""
-    return when.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _instant(text: str) -> datetime:
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
-
-
 def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return to_instant(datetime.combine(day, time()), zone)
 
 
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def day_text(day: date) -> str:
     """``Tue 14 May 2024`` (fixed English names, whatever the locale)."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _when_text(when: datetime, zone: ZoneInfo) -> str:
@@ -796,9 +758,9 @@ def _round_facts(low: str, high: str) -> list[RoundFacts]:
             unthanked, sent = state.unthanked, state.sent
         facts.append(RoundFacts(
             round_id, round_uid, app_id, app_uid, company, role, channel == "agency",
-            agency_name, recruiter_name, title, _instant(starts_at), tz_name or "UTC",
+            agency_name, recruiter_name, title, instant_from_text(starts_at), tz_name or "UTC",
             duration, location or "", video_link or "", False,
-            _instant(updated_at) if updated_at else None, interviewers, unthanked, sent,
+            instant_from_text(updated_at) if updated_at else None, interviewers, unthanked, sent,
         ))
     return facts
 
@@ -810,9 +772,9 @@ def _response_window(first: date, last: date, now: datetime,
     only if it started in [low, high). None when no round can."""
     reach = (_TIMEFRAME_REACH_DAYS + rules.default_response_business_days * 7 // 5
              + rules.follow_up_grace_business_days * 7 // 5 + 7)
-    low = _utc_text(datetime.combine(first - timedelta(days=reach), time(), tzinfo=UTC))
-    now_text = _utc_text(now)
-    high = min(_utc_text(datetime.combine(last + timedelta(days=2), time(), tzinfo=UTC)),
+    low = utc_text(datetime.combine(first - timedelta(days=reach), time(), tzinfo=UTC))
+    now_text = utc_text(now)
+    high = min(utc_text(datetime.combine(last + timedelta(days=2), time(), tzinfo=UTC)),
                now_text + "~")  # "~" sorts after any instant text: the round at now counts
     return None if high <= low else (now_text, low, high)
 
@@ -866,8 +828,8 @@ def _response_facts(first: date, last: date, now: datetime,
                 f"WHERE r.id IN ({_marks(chunk)})", chunk):
             facts.append(ResponseFacts(
                 app_id, app_uid, company, role, stage, channel == "agency", agency_name,
-                recruiter_name, round_id, round_title, _instant(starts_at), tz_name or "UTC",
-                value, unit, _instant(updated_at) if updated_at else None,
+                recruiter_name, round_id, round_title, instant_from_text(starts_at),
+                tz_name or "UTC", value, unit, instant_from_text(updated_at or None),
             ))
     return facts
 
@@ -880,7 +842,7 @@ def _offer_facts(low: str, high: str) -> list[OfferFacts]:
         "WHERE o.status = ? AND o.deadline_at >= ? AND o.deadline_at < ?",
         (OfferStatus.PENDING.value, low, high),
     ).fetchall()
-    return [OfferFacts(uid, app_id, app_uid, company, role, status, _instant(deadline),
+    return [OfferFacts(uid, app_id, app_uid, company, role, status, instant_from_text(deadline),
                        tz or "UTC")
             for uid, app_id, app_uid, company, role, status, deadline, tz in rows]
 
@@ -893,7 +855,7 @@ def _reminder_facts(low: str, high: str) -> list[ReminderFacts]:
         (ReminderState.DONE.value, low, high),
     ).fetchall()
     return [ReminderFacts(uid, app_id, app_uid, company or "", role or "", text or "",
-                          _instant(due), True, state)
+                          instant_from_text(due), True, state)
             for uid, app_id, app_uid, company, role, text, due, state in rows]
 
 
@@ -955,8 +917,8 @@ def _entries_between(start_date: date, end_date: date, now: datetime, zone: Zone
                      rules: Rules) -> list[CalendarEntry]:
     low_dt = _local_midnight(start_date, zone)
     high_dt = _local_midnight(end_date + timedelta(days=1), zone)
-    low, high = _utc_text(low_dt), _utc_text(high_dt)
-    rounds = _round_facts(_utc_text(low_dt - _THANKS_REACH), high)
+    low, high = utc_text(low_dt), utc_text(high_dt)
+    rounds = _round_facts(utc_text(low_dt - _THANKS_REACH), high)
     responses = _response_facts(start_date, end_date, now, rules)
     offers = _offer_facts(low, high)
     reminders = _reminder_facts(low, high)
@@ -1051,7 +1013,7 @@ class _LatestRounds:
         con = db.connection()
         version = db.execute_sql("PRAGMA data_version").fetchone()[0]
         key = (version, con.total_changes)
-        now_text = _utc_text(now)
+        now_text = utc_text(now)
         if con is not self.connection or key != self.key \
                 or not (self.valid_from <= now_text < self.valid_until):
             self.connection = con
@@ -1100,14 +1062,14 @@ def counts_by_day(first: date, last: date, now: datetime | None = None,
 
     db = _db()
     low_dt = datetime.fromtimestamp(lowest, UTC)
-    low, high = _utc_text(low_dt), _utc_text(datetime.fromtimestamp(highest, UTC))
+    low, high = utc_text(low_dt), utc_text(datetime.fromtimestamp(highest, UTC))
     # Rounds of applications without any sent email are certainly waiting for thanks;
     # only the others need the per-interviewer check.
     rows = db.execute_sql(
         "SELECT r.id, r.starts_at, r.duration_minutes, EXISTS (SELECT 1 FROM email e "
         f"WHERE e.application_id = r.application_id AND {_SENT}) FROM interview_round r "
         "WHERE r.starts_at >= ? AND r.starts_at < ? AND r.cancelled = 0",
-        (*_SENT_STATES, _utc_text(low_dt - _THANKS_REACH), high),
+        (*_SENT_STATES, utc_text(low_dt - _THANKS_REACH), high),
     ).fetchall()
     to_check = [row[0] for row in rows if row[3]]
     thanks = _thanks(to_check) if to_check else {}

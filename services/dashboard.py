@@ -45,10 +45,11 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from models.values import OPEN_STAGES, STAGE_LABELS, Channel, EmailState, Stage
 from services.application_index import STAGE_ORDER
+from services.instants import instant_from_text, list_day_text, utc_text, zone_of
 from services.outlook import DEFAULT_RESPONSE_BUSINESS_DAYS, add_business_days, expected_response
 
 __all__ = [
@@ -73,8 +74,6 @@ _IN_PROGRESS = (Stage.APPLIED.value, Stage.INTERVIEWING.value, Stage.AWAITING_RE
 _OPEN_VALUES = tuple(sorted(stage.value for stage in OPEN_STAGES))
 _FOLLOW_UP_TEMPLATE = "follow_up"
 _AGENCY_TEMPLATE = "agency_update"
-_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # --- What compute returns ---------------------------------------------------------------------
@@ -172,9 +171,8 @@ class DashboardFigures:
 # --- Small helpers ----------------------------------------------------------------------------
 
 
-def day_text(day: date) -> str:
-    """``Mon 03 Mar 2025``: fixed English names, as the application list writes days."""
-    return f"{_WEEKDAYS[day.weekday()]} {day.day:02d} {_MONTHS[day.month - 1]} {day.year}"
+#: ``Mon 03 Mar 2025``: fixed English names, as the application list writes days.
+day_text = list_day_text
 
 
 def week_start(day: date) -> date:
@@ -182,41 +180,11 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _utc_text(when: datetime) -> str:
-    return when.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def _instant(text: str | None) -> datetime | None:
-    """A stored instant (ISO text, UTC) as an aware datetime; same rule as the list."""
-    if text is None:
-        return None
-    when = datetime.fromisoformat(text)
-    if when.tzinfo is None:
-        return when.replace(tzinfo=UTC)
-    return when if when.tzinfo is UTC else when.astimezone(UTC)
-
-
-_ZONES: dict[str, ZoneInfo] = {}
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    """The zone ``name`` (UTC when unknown); same rule as the list."""
-    key = name or "UTC"
-    zone = _ZONES.get(key)
-    if zone is None:
-        try:
-            zone = ZoneInfo(key)
-        except (ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo("UTC")
-        _ZONES[key] = zone
-    return zone
-
-
 @lru_cache(maxsize=65536)
 def _local_day(stored: str, zone: ZoneInfo) -> date:
     """The day a stored instant falls on in ``zone``; remembered, so a refresh of the
     dashboard converts only what changed since the last one."""
-    return _instant(stored).astimezone(zone).date()
+    return instant_from_text(stored).astimezone(zone).date()
 
 
 def _on_or_after(stored: str | None, zone: ZoneInfo, day: date) -> bool:
@@ -312,7 +280,7 @@ def compute(
                                          DEFAULT_RESPONSE_BUSINESS_DAYS)
     now = now.astimezone(UTC)
     today = now.astimezone(zone).date()
-    now_text = _utc_text(now)
+    now_text = utc_text(now)
 
     by_stage, total = _by_stage(con)
     waiting, follow_ups = _waiting(con, now_text, today, zone, default_business_days,
@@ -386,7 +354,7 @@ def _waiting(con: sqlite3.Connection, now_text: str, today: date, zone: ZoneInfo
         latest_change, to_awaiting = changes.get(app_id, (None, None))
         if past is not None:
             starts_at, tz_name, value, unit = past
-            since = _local_day(starts_at, _zone(tz_name))
+            since = _local_day(starts_at, zone_of(tz_name))
             expected = _expected(since, value, unit, default_business_days)
         elif to_awaiting is not None:
             since = _local_day(to_awaiting, zone)
@@ -415,7 +383,7 @@ def _waiting(con: sqlite3.Connection, now_text: str, today: date, zone: ZoneInfo
 def _thank_yous(con: sqlite3.Connection, now: datetime, now_text: str,
                 zone: ZoneInfo) -> list[OverdueItem]:
     """Thank-you notes (or agency updates) not sent within a day of the latest round."""
-    oldest_start = _utc_text(now - timedelta(days=THANK_YOU_STALE_DAYS + 2))
+    oldest_start = utc_text(now - timedelta(days=THANK_YOU_STALE_DAYS + 2))
     rounds = []
     for (app_id, round_id, starts_at, duration, title, company, channel, agency_name,
          recruiter_name, recruiter_email) in con.execute(
@@ -430,7 +398,7 @@ def _thank_yous(con: sqlite3.Connection, now: datetime, now_text: str,
             "CROSS JOIN application a ON a.id = l.application_id "
             f"WHERE a.stage IN ({_marks(_IN_PROGRESS)})",
             (oldest_start, now_text, *_IN_PROGRESS)):
-        start = _instant(starts_at)
+        start = instant_from_text(starts_at)
         end = start + timedelta(minutes=duration or 0)
         due_at = end + timedelta(hours=THANK_YOU_AFTER_HOURS)
         if due_at > now or now - end > timedelta(days=THANK_YOU_STALE_DAYS):
@@ -455,7 +423,7 @@ def _thank_yous(con: sqlite3.Connection, now: datetime, now_text: str,
             f"WHERE state IN ({_marks(_SENT_STATES)}) AND application_id IN ({_marks(app_ids)})",
             (*_SENT_STATES, *app_ids)):
         emails.setdefault(app_id, []).append(
-            (round_id, person_id, address, template, _instant(when)))
+            (round_id, person_id, address, template, instant_from_text(when)))
 
     items = []
     for (app_id, round_id, start, due_at, title, company, agency, agency_name, recruiter_name,
@@ -493,8 +461,8 @@ def _thank_yous(con: sqlite3.Connection, now: datetime, now_text: str,
 
 def _interviews(con: sqlite3.Connection, now: datetime) -> list[InterviewItem]:
     # Rounds that started up to a day ago may still be going on; refined below.
-    low = _utc_text(now - timedelta(days=1))
-    high = _utc_text(now + timedelta(days=INTERVIEW_DAYS))
+    low = utc_text(now - timedelta(days=1))
+    high = utc_text(now + timedelta(days=INTERVIEW_DAYS))
     items = []
     for (round_id, app_id, starts_at, tz_name, duration, title, company, role) in con.execute(
             "SELECT r.id, r.application_id, r.starts_at, r.tz_name, r.duration_minutes, "
@@ -504,7 +472,7 @@ def _interviews(con: sqlite3.Connection, now: datetime) -> list[InterviewItem]:
             "WHERE r.cancelled = 0 AND r.starts_at IS NOT NULL AND r.starts_at > ? "
             f"AND r.starts_at <= ? AND a.stage IN ({_marks(_OPEN_VALUES)}) "
             "ORDER BY r.starts_at, r.id", (low, high, *_OPEN_VALUES)):
-        start = _instant(starts_at)
+        start = instant_from_text(starts_at)
         if start + timedelta(minutes=duration or 0) <= now:
             continue  # already over
         items.append(InterviewItem(app_id, company, role, round_id, title, start,
@@ -520,7 +488,7 @@ def _offers(con: sqlite3.Connection, today: date, zone: ZoneInfo) -> list[OfferI
             "o.amount, o.currency FROM offer o JOIN application a ON a.id = o.application_id "
             f"WHERE o.status = 'pending' AND a.stage IN ({_marks(_OPEN_VALUES)})",
             _OPEN_VALUES):
-        deadline = _instant(deadline_at)
+        deadline = instant_from_text(deadline_at)
         days_left = None if deadline is None else (deadline.astimezone(zone).date() - today).days
         items.append(OfferItem(app_id, company, role, deadline, days_left, _decimal(amount),
                                currency or "", offer_id, deadline_tz or "UTC"))
@@ -536,7 +504,7 @@ def _weekly(con: sqlite3.Connection, today: date, zone: ZoneInfo) -> list[WeekBa
     counts = [0] * WEEKS
     # One pass: by the day applied; without it, by the day added (converted to the user's
     # zone below, so a day's margin is read on either side).
-    since = _utc_text(datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC))
+    since = utc_text(datetime.combine(first - timedelta(days=1), datetime.min.time(), UTC))
     for applied_on, created_at, count in con.execute(
             "SELECT applied_on, CASE WHEN applied_on IS NULL THEN created_at END, count(*) "
             "FROM application WHERE (applied_on >= ? AND applied_on < ?) "

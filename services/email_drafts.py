@@ -326,8 +326,6 @@ def prepare_recruiter_draft(application_id: int, round_id: int | None) -> DraftI
     An existing update for that round is returned as it is (the editable one
     when there is one). Raises :class:`DraftProblem` for a direct application.
     """
-    from models.base import database_proxy, utc_now
-    from models.email import Email
 
     app = _application(application_id)
     rnd = _round(app, round_id)
@@ -337,24 +335,7 @@ def prepare_recruiter_draft(application_id: int, round_id: int | None) -> DraftI
             f"Your application at {app.company} did not come through a staffing agency, so "
             "there is no recruiter to update; write to the interviewers instead."
         )
-    key = "agency_update"
-    with database_proxy.atomic("IMMEDIATE"):
-        where = ((Email.application == app.id) & (Email.template_key == key)
-                 & Email.interviewer.is_null(True))
-        where &= (Email.round == rnd.id) if rnd is not None else Email.round.is_null(True)
-        existing = list(Email.select().where(where).order_by(Email.id))
-        if existing:
-            editable = [e for e in existing if e.state in EDITABLE_STATES]
-            return _info((editable or existing)[-1])
-        rendered = _rendered(app.id, rnd.id if rnd else None, None, key)
-        now = utc_now()
-        email = Email.create(
-            application=app, round=rnd, interviewer=None, template_key=key,
-            to_name=guard.recruiter.name, to_address=guard.recruiter.email,
-            subject=rendered.subject, body=rendered.body,
-            state=EmailState.DRAFT.value, created_at=now, updated_at=now,
-        )
-    return _info(email)
+    return _single_draft(app, rnd, "agency_update", guard.recruiter.name, guard.recruiter.email)
 
 
 def prepare_contact_draft(application_id: int, round_id: int | None,
@@ -364,9 +345,6 @@ def prepare_contact_draft(application_id: int, round_id: int | None,
     an offer, a follow-up). Without a contact address the draft has none yet; the user adds
     it before sending. An existing draft is returned as it is.
     """
-    from models.base import database_proxy, utc_now
-    from models.email import Email
-
     app = _application(application_id)
     rnd = _round(app, round_id)
     guard = _guard_for(app)
@@ -374,6 +352,15 @@ def prepare_contact_draft(application_id: int, round_id: int | None,
         name, address = guard.recruiter.name, guard.recruiter.email
     else:
         name, address = app.contact_name.strip(), app.contact_email.strip()
+    return _single_draft(app, rnd, template_key, name, address)
+
+
+def _single_draft(app, rnd, template_key: str, name: str, address: str) -> DraftInfo:
+    """The one note of ``template_key`` not addressed to an interviewer (per round), created
+    from the template when there is none; the editable one is preferred when several exist."""
+    from models.base import database_proxy, utc_now
+    from models.email import Email
+
     with database_proxy.atomic("IMMEDIATE"):
         where = ((Email.application == app.id) & (Email.template_key == template_key)
                  & Email.interviewer.is_null(True))

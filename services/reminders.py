@@ -52,6 +52,7 @@ from zoneinfo import ZoneInfo
 from models.base import database_proxy, new_uid
 from models.values import OPEN_STAGES, EmailState, ReminderState
 from services import calendar_entries as ce
+from services.instants import instant_from_text
 from services.reminder_rules import (
     MORNING,
     WAITING_STAGES,
@@ -211,15 +212,6 @@ def _text(instant: datetime) -> str:
     return instant.astimezone(UTC).isoformat(timespec="seconds")
 
 
-def _instant(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    parsed = datetime.fromisoformat(text)
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
 def _marks(values: Sequence) -> str:
     return ",".join("?" * len(values))
 
@@ -271,8 +263,8 @@ def _rounds(round_ids: Iterable[int]) -> dict[int, _RoundRow]:
             f"JOIN application a ON a.id = r.application_id WHERE r.id IN ({_marks(chunk)})",
             chunk,
         ):
-            found[round_id] = _RoundRow(uid, title or "", _instant(starts_at), app_id, stage,
-                                        channel == "agency", agency_name=agency or "",
+            found[round_id] = _RoundRow(uid, title or "", instant_from_text(starts_at), app_id,
+                                        stage, channel == "agency", agency_name=agency or "",
                                         recruiter_name=recruiter or "")
     return found
 
@@ -328,7 +320,7 @@ def _follow_up_facts(rounds: dict[int, _RoundRow], round_ids: Iterable[int]
             f"FROM interview_round r WHERE r.id IN ({_marks(chunk)})",
             (*_WAITING_VALUES, *_SENT_STATES, *chunk),
         ):
-            found[round_id] = _FollowUpFacts(bool(news), _instant(last_sent))
+            found[round_id] = _FollowUpFacts(bool(news), instant_from_text(last_sent))
     return found
 
 
@@ -556,9 +548,9 @@ def _items(rows: Sequence[tuple]) -> list[ReminderItem]:
         except ValueError:
             kind_value = ReminderKind.CUSTOM
         items.append(ReminderItem(
-            row_id, key, kind_value, text or "", _instant(due_at), state, app_id,
-            round_ids.get(key_round_uid(key) or ""), bool(custom), _instant(snoozed_until),
-            _instant(shown_at),
+            row_id, key, kind_value, text or "", instant_from_text(due_at), state, app_id,
+            round_ids.get(key_round_uid(key) or ""), bool(custom), instant_from_text(snoozed_until),
+            instant_from_text(shown_at),
         ))
     items.sort(key=lambda item: (item.due_instant, item.id))
     return items
@@ -621,7 +613,7 @@ def next_due_instant(now: datetime) -> datetime | None:
     snoozed = db.execute_sql("SELECT min(snoozed_until) FROM reminder WHERE state = ?",
                              (_SNOOZED,)).fetchone()[0]
     found = [text for text in (pending, snoozed) if text]
-    return _instant(min(found)) if found else None
+    return instant_from_text(min(found)) if found else None
 
 
 # -- changing state -----------------------------------------------------------------------------

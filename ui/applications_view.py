@@ -50,14 +50,9 @@ def local_zone() -> ZoneInfo:
 
 
 def _find_local_zone() -> ZoneInfo:
-    import os
+    from services.instants import system_zone_name
 
-    name = os.environ.get("TZ", "").lstrip(":")
-    if not name:
-        # /etc/localtime links into the zoneinfo tree on Linux and macOS: cheap to read.
-        target = os.path.realpath("/etc/localtime")
-        if "zoneinfo/" in target:
-            name = target.split("zoneinfo/", 1)[1]
+    name = system_zone_name()
     if not name:
         from PySide6.QtCore import QTimeZone
 
