@@ -228,9 +228,11 @@ def test_the_first_start_of_the_day_makes_the_daily_backup_after_the_first_paint
     assert startup.instance.acquire()
     try:
         assert startup._show_window()
-        qtbot.addWidget(startup.window)
+        # Stop the start-up's timers with the window: a reminder start 1.5 s later would
+        # otherwise open this test's data inside the next test.
+        qtbot.addWidget(startup.window, before_close_func=lambda _w: startup.shutdown())
         qtbot.waitUntil(lambda: [i.reason for i in backups.list_backups(data_paths.backups)]
                         == ["daily"], timeout=10000)
     finally:
-        startup.instance.release()
+        startup.shutdown()
     assert backups.file_problems(backups.list_backups(data_paths.backups)[0].path) == []

@@ -79,6 +79,7 @@ class Startup:
         self.window = None
         self.reporter = None
         self._logging = False
+        self._shut_down = False
 
     def run(self) -> int:
         """Run until the user quits; return the exit code."""
@@ -93,10 +94,19 @@ class Startup:
                 return 1
             return self.app.exec()
         finally:
-            if self.store is not None:
-                self.store.close()
-            self.instance.release()
+            self.shutdown()
             self.reporter.uninstall()
+
+    def shutdown(self) -> None:
+        """Stop what runs on timers (reminders, the rest of the start-up), close the data and
+        release the folder. Safe to call more than once."""
+        self._shut_down = True
+        if self.reminders is not None:
+            self.reminders.stop()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.instance.release()
 
     def _hand_over_to_running_copy(self) -> int:
         if ask_running_instance_to_activate(self.paths):
@@ -182,6 +192,8 @@ class Startup:
         QTimer.singleShot(0, self._finish_opening)
 
     def _finish_opening(self) -> None:
+        if self._shut_down:
+            return
         self._start_logging()
         if self.store is None:
             self._check_integrity_in_background()
@@ -200,10 +212,7 @@ class Startup:
 
     def _restart(self) -> None:
         """Release the data folder, then start a fresh copy (after a restore)."""
-        if self.store is not None:
-            self.store.close()
-            self.store = None
-        self.instance.release()
+        self.shutdown()
         restart_app()
 
     def _open_store_on_demand(self):
