@@ -144,6 +144,7 @@ class SettingsView(QWidget):
         self.general = GeneralPage(window)
         self.tabs.addTab(self.general, "&General")
         for builder, label in ((self._account_page, "&Email account"),
+                               (self._template_page, "&Templates"),
                                (self._data_page, "&Data")):
             page = builder()
             if page is not None:
@@ -154,6 +155,11 @@ class SettingsView(QWidget):
         from ui.account_page import AccountPage
 
         return AccountPage()
+
+    def _template_page(self) -> QWidget | None:
+        from ui.template_page import TemplatePage
+
+        return TemplatePage(self.window_)
 
     def _data_page(self) -> QWidget | None:
         from ui.data_page import DataPage
