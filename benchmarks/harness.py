@@ -1,7 +1,8 @@
 """The benchmark machinery: figures, timed child processes, medians, the table and results.
 
-A *subject* is a command that shows a window and, at its first paint, prints
-one line ``first_paint <time.time()> rss_kb <ru_maxrss>`` and quits 300 ms
+A *subject* is a command that shows a window and, once its first frame is
+complete (every widget of it painted: for the app, the list's rows too),
+prints one line ``first_paint <time.time()> rss_kb <ru_maxrss>`` and quits 300 ms
 later (``benchmarks/baseline_window.py`` and ``main.py --benchmark-startup``
 both do). Start-up time is measured from just before the process is spawned
 to the instant the child printed; peak memory is the child's whole-lifetime

@@ -20,6 +20,7 @@ Nothing here imports peewee or Qt. The Qt table model on top shows
 
 from __future__ import annotations
 
+import heapq
 import math
 import operator
 import re
@@ -311,10 +312,6 @@ def _position(rows: Sequence[ListRow], row: ListRow, column_key: str, descending
 _APPLICATION_COLUMNS = (
     "id, company, role, stage, channel, agency_name, recruiter_name, contact_name, notes"
 )
-_STAGE_CASE = "CASE stage " + " ".join(
-    f"WHEN '{stage.value}' THEN {rank}" for rank, stage in enumerate(STAGE_ORDER)
-) + f" ELSE {_UNKNOWN_RANK} END"
-_FOLD_FUNCTION = "next_steps_fold"
 #: Bound variables per ``IN (...)`` list, well under SQLite's limit.
 _CHUNK = 500
 
@@ -513,11 +510,13 @@ class ApplicationIndex:
             known = tuple(stage.value for stage in STAGE_ORDER)
             where = f"(stage IN ({marks}) OR stage NOT IN ({','.join('?' * len(known))}))"
             params = (*needed, *known)
-        con.create_function(_FOLD_FUNCTION, 1, fold, deterministic=True)
-        ids = [app_id for (app_id,) in con.execute(
-            f"SELECT id FROM application WHERE {where} "
-            f"ORDER BY {_STAGE_CASE}, {_FOLD_FUNCTION}(company), id LIMIT ?", (*params, limit)
-        )]
+        # Ordered here rather than by SQL calling fold() back for every row: the same
+        # (rank, folded company, id) key as ListRow's default order, about twice as fast.
+        candidates = con.execute(f"SELECT id, stage, company FROM application WHERE {where}",
+                                 params).fetchall()
+        first = heapq.nsmallest(limit, candidates, key=lambda candidate: (
+            _STAGE_RANK.get(candidate[1], _UNKNOWN_RANK), fold(candidate[2]), candidate[0]))
+        ids = [app_id for app_id, _stage, _company in first]
         rows = _read_rows(con, now, default_business_days, ids)
         return cls(rows, total=total, complete=False,
                    default_business_days=default_business_days)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 #: Every setting the app reads, with its default.
@@ -28,6 +27,8 @@ def get(key: str) -> Any:
     row = Setting.get_or_none(Setting.key == key)
     if row is None:
         return DEFAULTS.get(key)
+    import json  # here: the first paint reads DEFAULTS without needing json
+
     return json.loads(row.value)
 
 
@@ -35,6 +36,8 @@ def put(key: str, value: Any) -> None:
     """Store ``value`` (anything JSON can hold) under ``key``."""
     if key.startswith("smtp.password") or "secret" in key:
         raise ValueError("Secrets belong in the system keyring, never in settings.")
+    import json
+
     from models.settings import Setting
 
     encoded = json.dumps(value)

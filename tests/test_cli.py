@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import main
 from models import database
@@ -260,3 +262,27 @@ def test_in_process_import_into_a_read_only_store_is_refused(data_paths, monkeyp
     assert "reading only" in capsys.readouterr().err
     assert dump(data_paths.root)["application"] == []
     assert isinstance(DataPaths(data_paths.root), DataPaths)
+
+
+_PLAIN_TOKENS = ["--demo", "--self-test", "--minimized", "--benchmark-startup", "--data-dir",
+                 "--data-dir=/tmp/a b", "--data-dir=", "/tmp/x", "", "-x", "import", "--dem",
+                 "--data-dir=-v", "é"]
+
+
+@given(st.lists(st.sampled_from(_PLAIN_TOKENS), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_a_plain_start_is_read_as_argparse_reads_it(argv):
+    """main.parse_plain_start skips building the parser for a plain start; whenever it
+    answers, argparse gives the same values (it declines everything else)."""
+    fast = main.parse_plain_start(argv)
+    if fast is None:
+        return
+    full = main.build_parser().parse_args(argv)
+    assert vars(fast) == {key: getattr(full, key) for key in vars(fast)}
+    assert full.command is None
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["export", "-o", "x.json"],
+                                  ["--data-dir"], ["--dem"], ["--data-dir", "-x"]])
+def test_anything_but_a_plain_start_goes_to_argparse(argv):
+    assert main.parse_plain_start(argv) is None

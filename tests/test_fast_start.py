@@ -167,3 +167,130 @@ def test_first_paint_shows_the_first_rows_of_the_list(qtbot, demo_store):
     window.show()
     qtbot.waitUntil(lambda: bool(painted), timeout=5000)
     assert painted[0] == 12
+
+
+def test_the_first_frame_is_painted_before_the_qt_namespace_is_built(demo_store):
+    """Naming ``Qt`` costs about 16 ms (ui/prepaint.py): the first frame, list rows
+    included, must not need it. The benchmark mode reports it with its first-frame line."""
+    import subprocess
+
+    from tests.conftest import ROOT, subprocess_env
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(demo_store.paths.root),
+         "--benchmark-startup"],
+        capture_output=True, text=True, cwd=ROOT, env=subprocess_env(), timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert "first_paint" in lines
+    assert lines["qt_namespace_loaded"] == "0", result.stdout
+
+
+def test_the_plain_values_set_before_the_first_paint_are_qts():
+    from PySide6.QtCore import Qt
+
+    from ui import application_table_model as table
+    from ui.prepaint import ALIGN_CENTER
+
+    centre = Qt.AlignmentFlag.AlignCenter.value
+    assert centre == ALIGN_CENTER
+    roles = Qt.ItemDataRole
+    ours = (table._DISPLAY, table._TOOLTIP, table._FONT, table._FOREGROUND,
+            table._ACCESSIBLE, table._USER)
+    assert ours == (
+        roles.DisplayRole.value, roles.ToolTipRole.value, roles.FontRole.value,
+        roles.ForegroundRole.value, roles.AccessibleTextRole.value, roles.UserRole.value)
+
+
+def test_prepaint_shortcuts_and_alignment_take_effect(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    from ui.prepaint import ALIGN_CENTER, add_shortcut, set_alignment, set_shortcut
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    action = QAction("x", widget)
+    set_shortcut(action, "Ctrl+R")
+    assert action.shortcut() == QKeySequence("Ctrl+R")
+    set_shortcut(action, QKeySequence.StandardKey.Quit)
+    assert action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    hits = []
+    shortcut = add_shortcut(widget, "Ctrl+J", lambda: hits.append(1))
+    assert shortcut.key() == QKeySequence("Ctrl+J")
+    shortcut.activated.emit()
+    assert hits == [1]
+    label = QLabel(widget)
+    set_alignment(label, ALIGN_CENTER)
+    assert label.alignment() == Qt.AlignmentFlag.AlignCenter
+
+
+def test_the_list_header_shows_the_titles_the_model_gives_screen_readers(qtbot, demo_store):
+    from PySide6.QtCore import Qt
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(demo_store.paths, read_snapshot(demo_store.paths), "test",
+                        open_store=lambda: demo_store)
+    qtbot.addWidget(window)
+    view = window.view("applications")
+    header = view.table.horizontalHeader()
+    assert header.count() == view.model.columnCount()
+    for section in range(header.count()):
+        shown = header.model().headerData(section, Qt.Orientation.Horizontal)
+        assert shown == view.model.headerData(section, Qt.Orientation.Horizontal)
+        assert shown == view.model.headerData(section, Qt.Orientation.Horizontal,
+                                              Qt.ItemDataRole.AccessibleTextRole)
+
+
+def test_sorting_and_keys_are_switched_on_right_after_the_first_paint(qtbot, demo_store):
+    from PySide6.QtCore import Qt
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(demo_store.paths, read_snapshot(demo_store.paths), "test",
+                        open_store=lambda: demo_store)
+    qtbot.addWidget(window)
+    view = window.view("applications")
+    assert not view.table.isSortingEnabled()
+    window.show()
+    qtbot.waitUntil(view.table.isSortingEnabled, timeout=5000)
+    header = view.table.horizontalHeader()
+    assert header.isSortIndicatorShown()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        2, Qt.SortOrder.AscendingOrder)
+    view.ensure_complete()
+    qtbot.waitUntil(lambda: view.model.index_data.complete, timeout=10000)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=_section_centre(header, 0))
+    assert header.sortIndicatorSection() == 0
+    companies = [view.model.index(row, 0).data() for row in range(view.model.rowCount())]
+    assert companies == sorted(companies, key=str.casefold)
+
+
+def _section_centre(header, section):
+    from PySide6.QtCore import QPoint
+
+    return QPoint(header.sectionViewportPosition(section) + header.sectionSize(section) // 2,
+                  header.height() // 2)
+
+
+@pytest.mark.parametrize(("stored", "expected"), [
+    ('"dark"', "dark"), ("true", True), ("false", False), ("12", 12), ("1.5", 1.5),
+    ("null", None), ('{"a": [1, "b"]}', {"a": [1, "b"]}), ("[1, 2]", [1, 2]),
+    ('"caf\\u00e9 \\ud83d\\ude00"', "café 😀"),
+])
+def test_snapshot_settings_decode_as_json_does(store, stored, expected):
+    import json
+
+    assert json.loads(stored) == expected
+    con = sqlite3.connect(store.paths.database)
+    with con:
+        con.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('ui.x', ?)", (stored,))
+        con.execute("INSERT OR REPLACE INTO setting (key, value) VALUES ('ui.bad', '{oops')")
+    con.close()
+    snapshot = read_snapshot(store.paths)
+    value = snapshot.setting("ui.x")
+    assert value == expected and type(value) is type(expected)
+    assert "ui.bad" not in snapshot.settings

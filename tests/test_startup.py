@@ -31,7 +31,8 @@ def test_window_opens_on_empty_data(qtbot, store):
     assert [window.nav.item(i).text() for i in range(5)] == [
         "Applications", "Compose", "Calendar", "Dashboard", "Settings"]
     assert window.status_label.text().startswith("0 applications")
-    assert not window.windowIcon().isNull()
+    # Set right after the first frame (ui/main_window.py).
+    qtbot.waitUntil(lambda: not window.windowIcon().isNull(), timeout=5000)
 
 
 def test_window_opens_on_demo_data(qtbot, demo_store):
@@ -209,3 +210,51 @@ def test_theme_palettes(qtbot, store, theme):
         assert (window_colour.lightness() < 100) == dark
     finally:
         app.setPalette(old)
+
+
+def test_the_written_out_light_palette_is_fusions_with_the_apps_teal(qtbot):
+    """ui/theme.py writes Fusion's light palette out (reading it from the style costs
+    start-up time); only the highlight, accent and link colours are the app's own."""
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleFactory
+
+    from ui.theme import _light_palette
+
+    fusion = QStyleFactory.create("Fusion").standardPalette()
+    ours = _light_palette()
+    own = {QPalette.ColorRole.Highlight, QPalette.ColorRole.Link, QPalette.ColorRole.Accent}
+    groups = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
+              QPalette.ColorGroup.Disabled)
+    different = []
+    for group in groups:
+        for role in QPalette.ColorRole:
+            if role in (QPalette.ColorRole.NColorRoles, QPalette.ColorRole.NoRole):
+                continue
+            if role in own and not (group == QPalette.ColorGroup.Disabled
+                                    and role != QPalette.ColorRole.Link):
+                continue
+            if ours.color(group, role).rgba() != fusion.color(group, role).rgba():
+                different.append((group.name, role.name))
+    assert different == []
+    assert ours.color(QPalette.ColorRole.Highlight).name() == "#1f7f92"
+
+
+def test_the_system_theme_chosen_before_the_paint_is_confirmed_after_it(qtbot):
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    from ui.theme import confirm_system_theme, system_prefers_dark
+
+    app = QApplication.instance()
+    old, old_dark = app.palette(), app.property("nextsteps_dark")
+    try:
+        wrong = not system_prefers_dark()
+        app.setProperty("nextsteps_dark", wrong)
+        assert confirm_system_theme(app)
+        assert bool(app.property("nextsteps_dark")) == system_prefers_dark()
+        dark_window = app.palette().color(QPalette.ColorRole.Window).lightness() < 100
+        assert dark_window == system_prefers_dark()
+        assert not confirm_system_theme(app)  # agrees now: nothing to do
+    finally:
+        app.setPalette(old)
+        app.setProperty("nextsteps_dark", old_dark)

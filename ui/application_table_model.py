@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtGui import QColor, QFont, QPalette, QStandardItemModel
 from PySide6.QtWidgets import QApplication
 
 from services.application_index import COLUMNS, ApplicationIndex
@@ -20,29 +20,43 @@ _Index = QModelIndex | QPersistentModelIndex
 
 #: Column numbers, in the order of :data:`COLUMNS`.
 COL = {column.key: number for number, column in enumerate(COLUMNS)}
+# Roles as the plain ints of Qt.ItemDataRole (tests check they match). data() runs for
+# every cell and role on each repaint, and naming Qt's ``Qt`` namespace before the first
+# paint costs about 16 ms: PySide builds all of its 130-odd Python enums at once.
+_DISPLAY = 0  # DisplayRole
+_TOOLTIP = 3  # ToolTipRole
+_FONT = 6  # FontRole
+_FOREGROUND = 9  # ForegroundRole
+_ACCESSIBLE = 11  # AccessibleTextRole
+_USER = 256  # UserRole
 #: Role returning the application id of a row.
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = _USER + 1
 #: Role returning the value the column sorts by.
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-
-# Roles as plain ints: data() runs for every cell and role on each repaint.
-_DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
-_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
-_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
-_FONT = int(Qt.ItemDataRole.FontRole.value)
-_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
-_ID = int(ID_ROLE)
-_SORT = int(SORT_ROLE)
+SORT_ROLE = _USER + 2
+_ID = ID_ROLE
+_SORT = SORT_ROLE
 _COMPANY = COL["company"]
 _OUTLOOK = COL["outlook"]
 _KEYS = tuple(column.key for column in COLUMNS)
-_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_TEXT_ROLES = (_DISPLAY, _ACCESSIBLE)
 
 _OUTLOOK_COLOURS = {
     Verdict.POSITIVE: ("#1b7a3d", "#6fd08f"),
     Verdict.NEGATIVE: ("#a33a2b", "#f08a7a"),
 }
+
+
+def header_labels(parent=None) -> QStandardItemModel:
+    """The list's column titles in a model of their own, for the table's header.
+
+    The header paints from this C++ model, so painting it runs no Python and
+    converts no Qt enum before the first paint (``headerData`` receives a
+    ``Qt.Orientation``). :class:`ApplicationTableModel` still answers
+    ``headerData`` with the same texts for screen readers and other views.
+    """
+    labels = QStandardItemModel(0, len(COLUMNS), parent)
+    labels.setHorizontalHeaderLabels([column.header for column in COLUMNS])
+    return labels
 
 
 class ApplicationTableModel(QAbstractTableModel):
@@ -102,11 +116,13 @@ class ApplicationTableModel(QAbstractTableModel):
         """Number of columns."""
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
-        """Column titles (also read by screen readers)."""
+    def headerData(self, section, orientation, role=_DISPLAY):
+        """Column titles (read by screen readers; the list's header shows
+        :func:`header_labels`, which hold the same texts)."""
+        from PySide6.QtCore import Qt
+
         horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS)
-        text_roles = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole)
-        return COLUMNS[section].header if horizontal and role in text_roles else None
+        return COLUMNS[section].header if horizontal and int(role) in _TEXT_ROLES else None
 
     def _row_texts(self, row) -> tuple[str, ...]:
         texts = self._texts.get(row.id)
@@ -123,27 +139,28 @@ class ApplicationTableModel(QAbstractTableModel):
         """
         if not index.isValid():
             return None
-        role = int(role)
+        return self._value(index.row(), index.column(), int(role))
+
+    def _value(self, position: int, column: int, role: int):
         if role in (_DISPLAY, _ACCESSIBLE):
-            return self._row_texts(self._index.visible[index.row()])[index.column()]
-        column = index.column()
+            return self._row_texts(self._index.visible[position])[column]
         if role == _FONT:
             return self._bold if column == _COMPANY else None
         if role == _FOREGROUND:
             if column != _OUTLOOK:
                 return None
-            row = self._index.visible[index.row()]
+            row = self._index.visible[position]
             colours = _OUTLOOK_COLOURS.get(row.outlook) if row.outlook else None
             if colours:
                 dark = QApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
                 return QColor(colours[1] if dark else colours[0])
             return None
         if role == _ID:
-            return self._index.visible[index.row()].id
+            return self._index.visible[position].id
         if role == _SORT:
-            return repr(self._index.visible[index.row()].sort_key(_KEYS[column]))
+            return repr(self._index.visible[position].sort_key(_KEYS[column]))
         if role == _TOOLTIP:
-            return self._tooltip(self._index.visible[index.row()], _KEYS[column])
+            return self._tooltip(self._index.visible[position], _KEYS[column])
         return None
 
     def _tooltip(self, row, key: str) -> str | None:
@@ -154,12 +171,14 @@ class ApplicationTableModel(QAbstractTableModel):
             return "When to expect an answer; follow up if you hear nothing by then."
         return None
 
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        """Rows are selectable, not editable in place (Enter opens the editor)."""
-        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
+    # flags() is QAbstractTableModel's: rows are enabled and selectable, never editable in
+    # place (Enter opens the editor).
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort by ``column`` in the index (precomputed keys)."""
+    def sort(self, column: int, order=None) -> None:
+        """Sort by ``column`` in the index (precomputed keys); ascending unless ``order`` is
+        Qt.SortOrder.DescendingOrder."""
+        from PySide6.QtCore import Qt
+
         if not 0 <= column < len(COLUMNS):
             return
         self.layoutAboutToBeChanged.emit()

@@ -6,8 +6,8 @@ import logging
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -24,10 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from models.values import STAGE_LABELS, Stage
-from services.application_index import ApplicationIndex
+from services.application_index import COLUMNS, ApplicationIndex
 from services.startup import connect_for_reading
-from ui.application_table_model import ApplicationTableModel
+from ui.application_table_model import ApplicationTableModel, header_labels
 from ui.labels import section_title
+from ui.prepaint import ALIGN_CENTER, add_shortcut, set_alignment
 from ui.tasks import run_in_background
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ class ConfirmDelete:
     @classmethod
     def ask(cls, parent: QWidget, description: str) -> bool:
         """True when the user confirms deleting ``description``."""
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             parent,
             "Delete application",
@@ -90,6 +92,8 @@ class _KeyFilter(QObject):
     def eventFilter(self, watched, event) -> bool:
         if event.type() != QEvent.Type.KeyPress:
             return False
+        from PySide6.QtCore import Qt
+
         key = event.key()
         if watched is self.view.table:
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -157,18 +161,24 @@ class ApplicationsView(QWidget):
         self.model = ApplicationTableModel(self._first_index(), self.zone, self)
         self.table = QTableView(self)
         self.table.setAccessibleName("Application list")
+        header = self.table.horizontalHeader()
+        # The header shows the titles from a C++ model of their own (see header_labels);
+        # hidden while the table takes its model, it never asks the Python model.
+        header.hide()
+        self.table.verticalHeader().setVisible(False)
         self.table.setModel(self.model)
+        header.setModel(header_labels(self))
+        header.show()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(28)
-        header = self.table.horizontalHeader()
+        # The index comes sorted by stage; the sort arrow and sorting by a click are
+        # switched on by after_first_paint().
+        header.setSortIndicatorShown(False)
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -178,7 +188,7 @@ class ApplicationsView(QWidget):
         layout.addWidget(self.table, 1)
 
         self.nothing = QLabel(self)
-        self.nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_alignment(self.nothing, ALIGN_CENTER)
         self.nothing.setWordWrap(True)
         self.nothing.hide()
         layout.addWidget(self.nothing)
@@ -199,18 +209,40 @@ class ApplicationsView(QWidget):
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self._expire_undo)
 
-        keys = _KeyFilter(self)
-        self.table.installEventFilter(keys)
-        self.search.installEventFilter(keys)
-        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
-        QShortcut(QKeySequence.StandardKey.New, self,
-                  activated=lambda: self.editor_requested.emit(None))
+        add_shortcut(self, QKeySequence.StandardKey.Find, self.focus_search)
+        add_shortcut(self, QKeySequence.StandardKey.New, lambda: self.editor_requested.emit(None))
         self._loading = False
         self._update_count()
         # Everything else is loaded when first needed (see FIRST_SCREENFUL).
         self.search.textEdited.connect(self.ensure_complete)
         self.stage_filter.activated.connect(self.ensure_complete)
         self.table.horizontalHeader().sectionPressed.connect(self.ensure_complete)
+        self._started = False
+
+    def after_first_paint(self) -> None:
+        """Switch on what waits for the window to be on screen; safe to call again.
+
+        The sort arrow and sorting by a click on a column header, the keys
+        (Enter opens, Delete deletes, Down leaves the search box) and loading
+        the rest on scrolling. Before the first paint they would pass Qt enums
+        and every event of the table through Python (see ui/prepaint.py); the
+        index already comes sorted by stage, and no key or scroll reaches a
+        window that is not on screen.
+        """
+        if self._started:
+            return
+        self._started = True
+        from PySide6.QtCore import Qt
+
+        index = self.model.index_data
+        order = Qt.SortOrder.DescendingOrder if index.descending else Qt.SortOrder.AscendingOrder
+        column = next((number for number, column in enumerate(COLUMNS)
+                       if column.key == index.sort_column), 2)
+        self.table.horizontalHeader().setSortIndicator(column, order)
+        self.table.setSortingEnabled(True)
+        keys = _KeyFilter(self)
+        self.table.installEventFilter(keys)
+        self.search.installEventFilter(keys)
         self.table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     # -- loading ------------------------------------------------------------------

@@ -6,8 +6,8 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -23,9 +22,12 @@ from PySide6.QtWidgets import (
 
 from services.paths import DataPaths, resources_dir
 from services.startup import Snapshot
+from ui.prepaint import set_shortcut
 from ui.views import VIEWS, ViewSpec
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QIcon
+
     from services.store import Store
 
 log = logging.getLogger(__name__)
@@ -34,8 +36,25 @@ log = logging.getLogger(__name__)
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 
 
+def _open_locally(path) -> None:
+    """Show a file or folder in the system's viewer."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _delete_on_close():
+    # Imported here: naming Qt's ``Qt`` namespace before the first paint costs about 16 ms.
+    from PySide6.QtCore import Qt
+
+    return Qt.WidgetAttribute.WA_DeleteOnClose
+
+
 def app_icon() -> QIcon:
     """The Next Steps icon, from PNGs rendered from its SVG source (tools/render_icons.py)."""
+    from PySide6.QtGui import QIcon
+
     icon = QIcon()
     hicolor = resources_dir() / "icons" / "hicolor"
     for size in ICON_SIZES:
@@ -71,7 +90,6 @@ class MainWindow(QMainWindow):
         self._specs: dict[str, ViewSpec] = {spec.key: spec for spec in VIEWS}
         self._painted = False
         self.setWindowTitle("Next Steps")
-        self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
         self.setObjectName("MainWindow")
 
@@ -138,6 +156,8 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(old)
             old.deleteLater()
             self._views[key] = widget
+            if self._painted and hasattr(widget, "after_first_paint"):
+                widget.after_first_paint()
         return self._views[key]
 
     def build_all_views(self) -> list[str]:
@@ -169,16 +189,16 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         new_action = QAction("&New Application", self)
-        new_action.setShortcut(QKeySequence.StandardKey.New)
+        set_shortcut(new_action, QKeySequence.StandardKey.New)
         new_action.triggered.connect(lambda: self.open_editor(None))
         file_menu.addAction(new_action)
         reminder_action = QAction("New &Reminder…", self)
-        reminder_action.setShortcut(QKeySequence("Ctrl+R"))
+        set_shortcut(reminder_action, "Ctrl+R")
         reminder_action.triggered.connect(lambda: self.new_reminder())
         file_menu.addAction(reminder_action)
         file_menu.addSeparator()
         import_action = QAction("&Import…", self)
-        import_action.setShortcut(QKeySequence("Ctrl+I"))
+        set_shortcut(import_action, "Ctrl+I")
         import_action.triggered.connect(self.import_files)
         file_menu.addAction(import_action)
         export_menu = file_menu.addMenu("&Export")
@@ -194,8 +214,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(open_folder)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.setShortcutContext(quit_action.shortcutContext())
+        set_shortcut(quit_action, QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.quit_app)
         file_menu.addAction(quit_action)
         self.quit_action = quit_action
@@ -204,7 +223,7 @@ class MainWindow(QMainWindow):
         self.view_actions: dict[str, QAction] = {}
         for spec in VIEWS:
             action = QAction(spec.label, self)
-            action.setShortcut(QKeySequence(spec.shortcut))
+            set_shortcut(action, spec.shortcut)
             action.triggered.connect(lambda _checked=False, key=spec.key: self.show_view(key))
             view_menu.addAction(action)
             self.view_actions[spec.key] = action
@@ -265,14 +284,16 @@ class MainWindow(QMainWindow):
 
     def open_data_folder(self) -> None:
         """Show the data folder in the system's file manager."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.root)))
+        _open_locally(self.paths.root)
 
     def open_log(self) -> None:
         """Open the log file in the system's viewer."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.paths.log_file)))
+        _open_locally(self.paths.log_file)
 
     def show_about(self) -> None:
         """Show the version and where the data lives."""
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(
             self,
             "About Next Steps",
@@ -323,6 +344,15 @@ class MainWindow(QMainWindow):
         if not self._painted:
             self._painted = True
             self.first_painted.emit()
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        # What was kept out of the first paint's way: the window icon (eight PNG sizes) and
+        # what ApplicationsView.after_first_paint lists.
+        self.setWindowIcon(app_icon())
+        for widget in self._views.values():
+            if hasattr(widget, "after_first_paint"):
+                widget.after_first_paint()
 
     # -- editing ------------------------------------------------------------------
     def local_zone_name(self) -> str:
@@ -337,7 +367,7 @@ class MainWindow(QMainWindow):
 
         editor = ApplicationEditor(self, application_id)
         editor.saved.connect(self._on_application_saved)
-        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.setAttribute(_delete_on_close())
         editor.open()
         self.editor = editor
 
@@ -396,7 +426,7 @@ class MainWindow(QMainWindow):
         self.ensure_store()
         dialog = CustomReminderDialog(self, self.local_zone_name(), application_id)
         dialog.accepted.connect(self.after_data_changed)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(_delete_on_close())
         dialog.open()
         self.reminder_dialog = dialog
 
