@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import main
+import command_line
 from models import database
 from services.paths import DataPaths
 from services.store import open_store
@@ -237,17 +237,18 @@ def test_file_commands_never_load_qt(tmp_path):
 
 
 def test_the_existing_options_still_parse():
-    args = main.build_parser().parse_args(["--data-dir", "D", "--demo", "--self-test"])
+    args = command_line.build_parser().parse_args(["--data-dir", "D", "--demo", "--self-test"])
     assert (args.data_dir, args.demo, args.self_test, args.command) == ("D", True, True, None)
-    args = main.build_parser().parse_args(["--data-dir", "D", "import", "a.csv", "b.json"])
+    args = command_line.build_parser().parse_args(["--data-dir", "D", "import", "a.csv", "b.json"])
     assert (args.data_dir, args.command, args.files, args.mode) == (
         "D", "import", ["a.csv", "b.json"], None)
-    args = main.build_parser().parse_args(["import", "--replace", "a.json", "--data-dir", "E"])
+    args = command_line.build_parser().parse_args(
+        ["import", "--replace", "a.json", "--data-dir", "E"])
     assert (args.data_dir, args.mode) == ("E", "replace")
-    args = main.build_parser().parse_args(["export", "-o", "x.csv"])
+    args = command_line.build_parser().parse_args(["export", "-o", "x.csv"])
     assert (args.data_dir, args.format, args.output) == (None, None, "x.csv")
     with pytest.raises(SystemExit):
-        main.build_parser().parse_args(["import", "--merge", "--replace", "a.json"])
+        command_line.build_parser().parse_args(["import", "--merge", "--replace", "a.json"])
 
 
 def test_in_process_import_into_a_read_only_store_is_refused(data_paths, monkeypatch, capsys):
@@ -257,7 +258,8 @@ def test_in_process_import_into_a_read_only_store_is_refused(data_paths, monkeyp
     opened.close()
     database.close()
     monkeypatch.setattr(store_module, "folder_is_writable", lambda paths: False)
-    code = main.main(["--data-dir", str(data_paths.root), "import", str(DATA / "us_dates.csv")])
+    code = command_line.main(
+        ["--data-dir", str(data_paths.root), "import", str(DATA / "us_dates.csv")])
     assert code == 1
     assert "reading only" in capsys.readouterr().err
     assert dump(data_paths.root)["application"] == []
@@ -272,12 +274,12 @@ _PLAIN_TOKENS = ["--demo", "--self-test", "--minimized", "--benchmark-startup", 
 @given(st.lists(st.sampled_from(_PLAIN_TOKENS), max_size=6))
 @settings(max_examples=300, deadline=None)
 def test_a_plain_start_is_read_as_argparse_reads_it(argv):
-    """main.parse_plain_start skips building the parser for a plain start; whenever it
+    """command_line.parse_plain_start skips building the parser for a plain start; whenever it
     answers, argparse gives the same values (it declines everything else)."""
-    fast = main.parse_plain_start(argv)
+    fast = command_line.parse_plain_start(argv)
     if fast is None:
         return
-    full = main.build_parser().parse_args(argv)
+    full = command_line.build_parser().parse_args(argv)
     assert vars(fast) == {key: getattr(full, key) for key in vars(fast)}
     assert full.command is None
 
@@ -285,4 +287,4 @@ def test_a_plain_start_is_read_as_argparse_reads_it(argv):
 @pytest.mark.parametrize("argv", [["--help"], ["--version"], ["export", "-o", "x.json"],
                                   ["--data-dir"], ["--dem"], ["--data-dir", "-x"]])
 def test_anything_but_a_plain_start_goes_to_argparse(argv):
-    assert main.parse_plain_start(argv) is None
+    assert command_line.parse_plain_start(argv) is None

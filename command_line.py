@@ -1,0 +1,192 @@
+"""The command line of Next Steps: its options and commands, and starting the app.
+
+``main.py`` only calls :func:`main`: a script is compiled on every start,
+and this module's bytecode is cached (about 2 ms of start-up).
+
+    python main.py [--data-dir DIR] [--demo] [--self-test] [--version]
+    python main.py [--data-dir DIR] import [--merge | --replace] [--valid-rows-only] FILE...
+    python main.py [--data-dir DIR] export [--format {json,csv,ics}] -o FILE
+
+``import`` and ``export`` never start the window nor load Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line described in the README."""
+    from services.version import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="nextsteps",
+        description="Next Steps: applications, interviews, thank-you notes and reminders "
+        "for the days after an interview.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep the database, backups and logs in DIR "
+        "(default: $NEXTSTEPS_DATA_DIR or the platform's data folder)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="fill an empty data folder with a sample job search"
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check the data, the views and the keyring, print one line per check, and exit",
+    )
+    parser.add_argument("--version", action="version", version=f"Next Steps {__version__}")
+    parser.add_argument(
+        "--minimized", action="store_true",
+        help="start in the system tray without showing the window (used by start at login; "
+        "the window is shown anyway where there is no tray)",
+    )
+    parser.add_argument("--benchmark-startup", action="store_true", help=argparse.SUPPRESS)
+    _add_file_commands(parser)
+    return parser
+
+
+def _add_file_commands(parser: argparse.ArgumentParser) -> None:
+    """The ``import`` and ``export`` subcommands (``--data-dir`` works before or after them)."""
+    commands = parser.add_subparsers(dest="command", metavar="{import,export}")
+    data_dir = {"metavar": "DIR", "default": argparse.SUPPRESS,
+                "help": "the data folder (as for the app itself)"}
+    importer = commands.add_parser(
+        "import", help="import .json backups, .csv applications or .ics invitations",
+        description="Import each FILE in one transaction: a .json backup, a .csv list of "
+        "applications or an .ics interview invitation. A bad file changes nothing; the exit "
+        "code is 1 when any file failed.",
+    )
+    importer.add_argument("files", nargs="+", metavar="FILE")
+    how = importer.add_mutually_exclusive_group()
+    how.add_argument("--merge", dest="mode", action="store_const", const="merge",
+                     help="a JSON backup into existing data: add new entries, update those "
+                     "with the same identifiers")
+    how.add_argument("--replace", dest="mode", action="store_const", const="replace",
+                     help="a JSON backup into existing data: replace everything (the current "
+                     "data is backed up first)")
+    importer.add_argument("--valid-rows-only", action="store_true",
+                          help="CSV: import the valid rows even when others are rejected")
+    importer.add_argument("--data-dir", **data_dir)
+    exporter = commands.add_parser(
+        "export", help="export everything as JSON, the applications as CSV, or the calendar",
+        description="Write the full backup (json), the applications (csv) or the calendar "
+        "(ics) to FILE, atomically.",
+    )
+    exporter.add_argument("--format", choices=("json", "csv", "ics"),
+                          help="what to write (default: from the file name's extension)")
+    exporter.add_argument("-o", "--output", required=True, metavar="FILE")
+    exporter.add_argument("--data-dir", **data_dir)
+
+
+def run_self_test(paths, demo: bool) -> int:
+    """Open the data, check it, build every view offscreen; 0 only if every check passes."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from services import demo as demo_data
+    from services.selftest import CheckResult, data_checks, run_check
+    from services.store import StoreProblem, open_store
+
+    results: list[CheckResult] = []
+    try:
+        store = open_store(paths)
+    except StoreProblem as problem:
+        print(CheckResult("database", False, problem.message + (
+            f" ({problem.detail})" if problem.detail else "")).line())
+        return 1
+    try:
+        if demo and demo_data.is_empty():
+            result = run_check("demo data", lambda: f"added {demo_data.fill_demo()} applications")
+            print(result.line(), flush=True)
+            results.append(result)
+        for result in data_checks(paths):
+            print(result.line(), flush=True)
+            results.append(result)
+
+        def views() -> str:
+            from PySide6.QtWidgets import QApplication
+
+            from services.startup import read_snapshot
+            from services.version import __version__
+            from ui.main_window import MainWindow
+
+            app = QApplication.instance() or QApplication([sys.argv[0]])
+            snapshot = read_snapshot(paths)
+            if snapshot is None:
+                raise RuntimeError("the database cannot be read back for the first paint")
+            window = MainWindow(paths, snapshot, __version__, store)
+            built = window.build_all_views()
+            window.deleteLater()
+            app.processEvents()
+            return f"built {len(built)} views: {', '.join(built)}"
+
+        result = run_check("views", views)
+        print(result.line(), flush=True)
+        results.append(result)
+    finally:
+        store.close()
+    return 0 if all(result.ok for result in results) else 1
+
+
+#: Flags of a plain start that :func:`parse_plain_start` reads without argparse.
+_PLAIN_FLAGS = {"--demo": "demo", "--self-test": "self_test", "--minimized": "minimized",
+                "--benchmark-startup": "benchmark_startup"}
+
+
+def parse_plain_start(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments of a plain start (the window, perhaps with ``--data-dir``, ``--demo``,
+    ``--self-test``, ``--minimized``), read without building the parser; None for anything
+    else (help, version, commands, mistakes), which :func:`build_parser` then handles.
+
+    Building argparse's parser costs about 5 ms, a tenth of the app's own start-up
+    work; tests check that both readings agree.
+    """
+    values = {"data_dir": None, "command": None, **dict.fromkeys(_PLAIN_FLAGS.values(), False)}
+    position = 0
+    while position < len(argv):
+        argument = argv[position]
+        if argument in _PLAIN_FLAGS:
+            values[_PLAIN_FLAGS[argument]] = True
+        elif argument == "--data-dir" and position + 1 < len(argv) \
+                and not argv[position + 1].startswith("-"):
+            position += 1
+            values["data_dir"] = argv[position]
+        elif argument.startswith("--data-dir=") and len(argument) > len("--data-dir="):
+            values["data_dir"] = argument.partition("=")[2]
+        else:
+            return None
+        position += 1
+    return argparse.Namespace(**values)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run what it asks for."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = parse_plain_start(arguments) or build_parser().parse_args(arguments)
+    from services.paths import resolve_data_paths
+
+    paths = resolve_data_paths(args.data_dir)
+    if args.command == "import":
+        from services.cli import run_import
+
+        return run_import(paths, args.files, mode=args.mode,
+                          valid_rows_only=args.valid_rows_only)
+    if args.command == "export":
+        from services.cli import run_export
+
+        return run_export(paths, args.output, args.format)
+    if args.self_test:
+        return run_self_test(paths, args.demo)
+    import gc
+
+    # No cycle collection until the first frame is on screen (ui.app turns it back on):
+    # start-up allocates many long-lived objects and nothing worth collecting.
+    gc.disable()
+    from ui.app import run_gui
+
+    return run_gui(paths, demo=args.demo, benchmark_startup=args.benchmark_startup,
+                   minimized=args.minimized)
