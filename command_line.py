@@ -186,6 +186,11 @@ def main(argv: list[str] | None = None) -> int:
     # No cycle collection until the first frame is on screen (ui.app turns it back on):
     # start-up allocates many long-lived objects and nothing worth collecting.
     gc.disable()
+    # The pure-Python modules of the first paint are imported before Qt: PySide reads the
+    # source of every module imported after it (the import hook of its __feature__
+    # switches), about 3 ms here.
+    import services.application_index
+    import services.startup  # noqa: F401
     from ui.app import run_gui
 
     return run_gui(paths, demo=args.demo, benchmark_startup=args.benchmark_startup,

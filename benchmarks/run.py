@@ -335,7 +335,7 @@ def run(runs: int, only: str | None, results_path: Path = RESULTS) -> list[Figur
 def main(argv: list[str] | None = None) -> int:
     """Command line of ``make bench`` (pass options with ``make bench ARGS="--runs 3"``)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7, help="measured runs per subject (7)")
+    parser.add_argument("--runs", type=int, default=11, help="measured runs per subject (11)")
     parser.add_argument("--only", metavar="NAME_SUBSTRING",
                         help="run only the suites whose name or figure names contain this; "
                         "the baseline is always measured and results.json is merged, not replaced")

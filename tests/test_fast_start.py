@@ -202,28 +202,34 @@ def test_the_plain_values_set_before_the_first_paint_are_qts():
         roles.ForegroundRole.value, roles.AccessibleTextRole.value, roles.UserRole.value)
 
 
-def test_prepaint_shortcuts_and_alignment_take_effect(qtbot):
+def test_the_prepaint_alignment_takes_effect(qtbot):
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QAction, QKeySequence
-    from PySide6.QtWidgets import QLabel, QWidget
+    from PySide6.QtWidgets import QLabel
 
-    from ui.prepaint import ALIGN_CENTER, add_shortcut, set_alignment, set_shortcut
+    from ui.prepaint import ALIGN_CENTER, set_alignment
 
-    widget = QWidget()
-    qtbot.addWidget(widget)
-    action = QAction("x", widget)
-    set_shortcut(action, "Ctrl+R")
-    assert action.shortcut() == QKeySequence("Ctrl+R")
-    set_shortcut(action, QKeySequence.StandardKey.Quit)
-    assert action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
-    hits = []
-    shortcut = add_shortcut(widget, "Ctrl+J", lambda: hits.append(1))
-    assert shortcut.key() == QKeySequence("Ctrl+J")
-    shortcut.activated.emit()
-    assert hits == [1]
-    label = QLabel(widget)
+    label = QLabel()
+    qtbot.addWidget(label)
     set_alignment(label, ALIGN_CENTER)
     assert label.alignment() == Qt.AlignmentFlag.AlignCenter
+
+
+def test_menus_and_shortcuts_are_there_right_after_the_first_paint(qtbot, demo_store):
+    from PySide6.QtGui import QKeySequence
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(demo_store.paths, read_snapshot(demo_store.paths), "test",
+                        open_store=lambda: demo_store)
+    qtbot.addWidget(window)
+    menus = window.menuBar().actions()
+    assert [action.text() for action in menus] == ["&File", "&View", "&Help"]
+    assert all(action.menu().isEmpty() for action in menus)
+    window.show()
+    qtbot.waitUntil(lambda: not menus[0].menu().isEmpty(), timeout=5000)
+    assert window.quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
+    assert [action.shortcut().toString() for action in window.view_actions.values()] == [
+        f"Ctrl+{number}" for number in range(1, 6)]
 
 
 def test_the_list_header_shows_the_titles_the_model_gives_screen_readers(qtbot, demo_store):

@@ -160,6 +160,8 @@ class Startup:
         self.window = MainWindow(
             self.paths, snapshot, __version__, self.store, open_store=self._open_store_on_demand
         )
+        # Each benchmark run is a first start: same default size as the bare window.
+        self.window.remember_state = not self.benchmark_startup
         self.instance.activation_requested.connect(self.window.bring_to_front)
         self.window.restart_hook = self._restart
         self.window.first_painted.connect(self._after_first_paint)

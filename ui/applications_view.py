@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,8 +26,7 @@ from services.application_index import COLUMNS, ApplicationIndex
 from services.startup import connect_for_reading
 from ui.application_table_model import ApplicationTableModel, header_labels
 from ui.labels import section_title
-from ui.prepaint import ALIGN_CENTER, add_shortcut, set_alignment
-from ui.tasks import run_in_background
+from ui.prepaint import ALIGN_CENTER, set_alignment
 
 log = logging.getLogger(__name__)
 
@@ -209,8 +207,6 @@ class ApplicationsView(QWidget):
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self._expire_undo)
 
-        add_shortcut(self, QKeySequence.StandardKey.Find, self.focus_search)
-        add_shortcut(self, QKeySequence.StandardKey.New, lambda: self.editor_requested.emit(None))
         self._loading = False
         self._update_count()
         # Everything else is loaded when first needed (see FIRST_SCREENFUL).
@@ -223,8 +219,8 @@ class ApplicationsView(QWidget):
         """Switch on what waits for the window to be on screen; safe to call again.
 
         The sort arrow and sorting by a click on a column header, the keys
-        (Enter opens, Delete deletes, Down leaves the search box) and loading
-        the rest on scrolling. Before the first paint they would pass Qt enums
+        (Enter opens, Delete deletes, Down leaves the search box, Ctrl+F and
+        Ctrl+N) and loading the rest on scrolling. Before the first paint they would pass Qt enums
         and every event of the table through Python (see ui/prepaint.py); the
         index already comes sorted by stage, and no key or scroll reaches a
         window that is not on screen.
@@ -244,6 +240,11 @@ class ApplicationsView(QWidget):
         self.table.installEventFilter(keys)
         self.search.installEventFilter(keys)
         self.table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        QShortcut(QKeySequence.StandardKey.New, self,
+                  activated=lambda: self.editor_requested.emit(None))
 
     # -- loading ------------------------------------------------------------------
     def _now(self) -> datetime:
@@ -277,6 +278,8 @@ class ApplicationsView(QWidget):
                 return ApplicationIndex.load(con, now)
             finally:
                 con.close()
+
+        from ui.tasks import run_in_background  # not needed before the first paint
 
         run_in_background(work, self._on_loaded, self._on_load_failed)
 

@@ -6,7 +6,7 @@ import logging
 import sys
 import traceback
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("nextsteps.crash")
 
@@ -38,6 +38,8 @@ class ErrorReporter:
 
     def show_dialog(self, exc: BaseException) -> None:
         """Tell the user what happened and where the details are."""
+        from PySide6.QtWidgets import QMessageBox  # here: not needed before the first paint
+
         box = QMessageBox(QMessageBox.Icon.Critical, "Something went wrong",
                           "Next Steps hit an unexpected problem. Your saved data is safe; "
                           "the last action may not have finished.")

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -22,11 +21,10 @@ from PySide6.QtWidgets import (
 
 from services.paths import DataPaths, resources_dir
 from services.startup import Snapshot
-from ui.prepaint import set_shortcut
 from ui.views import VIEWS, ViewSpec
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QCloseEvent, QIcon
+    from PySide6.QtGui import QAction, QCloseEvent, QIcon
 
     from services.store import Store
 
@@ -89,6 +87,8 @@ class MainWindow(QMainWindow):
         self._views: dict[str, QWidget] = {}
         self._specs: dict[str, ViewSpec] = {spec.key: spec for spec in VIEWS}
         self._painted = False
+        #: Whether closing saves the geometry and section (off in start-up benchmarks).
+        self.remember_state = True
         self.setWindowTitle("Next Steps")
         self.setAcceptDrops(True)
         self.setObjectName("MainWindow")
@@ -187,18 +187,35 @@ class MainWindow(QMainWindow):
 
     # -- menus and status -------------------------------------------------------
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        """The menu bar's titles; their actions are added by :meth:`fill_menus` right after
+        the first paint (QAction and its shortcuts cost start-up time, and no menu opens
+        and no key arrives before the window is on screen)."""
+        bar = self.menuBar()
+        self._menus = {"file": bar.addMenu("&File"), "view": bar.addMenu("&View"),
+                       "help": bar.addMenu("&Help")}
+        self._menus_filled = False
+        self._quit_action: QAction | None = None
+        self._view_actions: dict[str, QAction] = {}
+
+    def fill_menus(self) -> None:
+        """Add every menu action with its shortcut (once)."""
+        if self._menus_filled:
+            return
+        self._menus_filled = True
+        from PySide6.QtGui import QAction, QKeySequence
+
+        file_menu = self._menus["file"]
         new_action = QAction("&New Application", self)
-        set_shortcut(new_action, QKeySequence.StandardKey.New)
+        new_action.setShortcut(QKeySequence.StandardKey.New)
         new_action.triggered.connect(lambda: self.open_editor(None))
         file_menu.addAction(new_action)
         reminder_action = QAction("New &Reminder…", self)
-        set_shortcut(reminder_action, "Ctrl+R")
+        reminder_action.setShortcut(QKeySequence("Ctrl+R"))
         reminder_action.triggered.connect(lambda: self.new_reminder())
         file_menu.addAction(reminder_action)
         file_menu.addSeparator()
         import_action = QAction("&Import…", self)
-        set_shortcut(import_action, "Ctrl+I")
+        import_action.setShortcut(QKeySequence("Ctrl+I"))
         import_action.triggered.connect(self.import_files)
         file_menu.addAction(import_action)
         export_menu = file_menu.addMenu("&Export")
@@ -214,27 +231,37 @@ class MainWindow(QMainWindow):
         file_menu.addAction(open_folder)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
-        set_shortcut(quit_action, QKeySequence.StandardKey.Quit)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.quit_app)
         file_menu.addAction(quit_action)
-        self.quit_action = quit_action
+        self._quit_action = quit_action
 
-        view_menu = self.menuBar().addMenu("&View")
-        self.view_actions: dict[str, QAction] = {}
         for spec in VIEWS:
             action = QAction(spec.label, self)
-            set_shortcut(action, spec.shortcut)
+            action.setShortcut(QKeySequence(spec.shortcut))
             action.triggered.connect(lambda _checked=False, key=spec.key: self.show_view(key))
-            view_menu.addAction(action)
-            self.view_actions[spec.key] = action
+            self._menus["view"].addAction(action)
+            self._view_actions[spec.key] = action
 
-        help_menu = self.menuBar().addMenu("&Help")
+        help_menu = self._menus["help"]
         log_action = QAction("Open &Log File", self)
         log_action.triggered.connect(self.open_log)
         help_menu.addAction(log_action)
         about = QAction("&About Next Steps", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    @property
+    def quit_action(self) -> QAction:
+        """File → Quit (the menus are filled first if they were not yet)."""
+        self.fill_menus()
+        return self._quit_action
+
+    @property
+    def view_actions(self) -> dict[str, QAction]:
+        """View → one action per section, by section key (fills the menus if needed)."""
+        self.fill_menus()
+        return self._view_actions
 
     @property
     def painted(self) -> bool:
@@ -311,7 +338,10 @@ class MainWindow(QMainWindow):
             self.resize(1100, 720)
 
     def save_state(self) -> None:
-        """Remember the window's geometry and current section."""
+        """Remember the window's geometry and current section (unless :attr:`remember_state`
+        is off: ``make bench`` starts every run as a first start)."""
+        if not self.remember_state:
+            return
         from services.startup import save_ui_state
 
         try:
@@ -350,6 +380,7 @@ class MainWindow(QMainWindow):
         # What was kept out of the first paint's way: the window icon (eight PNG sizes) and
         # what ApplicationsView.after_first_paint lists.
         self.setWindowIcon(app_icon())
+        self.fill_menus()
         for widget in self._views.values():
             if hasattr(widget, "after_first_paint"):
                 widget.after_first_paint()

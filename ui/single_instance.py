@@ -13,10 +13,14 @@ from __future__ import annotations
 import logging
 import os
 import time
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, Signal
+from PySide6.QtCore import QLockFile, QObject, Signal
 
 from services.paths import DataPaths
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QFileSystemWatcher
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +52,8 @@ class SingleInstance(QObject):
     def listen(self) -> None:
         """Start answering requests (including any left while this copy was starting)."""
         self.paths.requests.mkdir(parents=True, exist_ok=True)
+        from PySide6.QtCore import QFileSystemWatcher  # listening starts after the first paint
+
         self._watcher = QFileSystemWatcher([str(self.paths.requests)], self)
         self._watcher.directoryChanged.connect(self._check_requests)
         self._check_requests()
