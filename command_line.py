@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from functools import cmp_to_key
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,6 +85,26 @@ def _add_file_commands(parser: argparse.ArgumentParser) -> None:
     exporter.add_argument("--data-dir", **data_dir)
 
 
+def check_text_support() -> str:
+    """Qt's locale-aware text services, which read ICU's data (the package trims it):
+    collation, case mapping by language and time-zone names."""
+    from PySide6.QtCore import QCollator, QLocale, QTimeZone
+
+    words = ["zèbre", "Eve", "école", "abc", "être"]
+    collator = QCollator(QLocale("fr_FR"))
+    ordered = sorted(words, key=cmp_to_key(collator.compare))
+    if ordered != ["abc", "école", "être", "Eve", "zèbre"]:
+        raise RuntimeError(f"collation is not language-aware: {ordered}")
+    upper = QLocale("tr_TR").toUpper("istanbul")
+    if upper != "İSTANBUL":
+        raise RuntimeError(f"Turkish upper case gave {upper!r}")
+    name = QTimeZone(b"Europe/Paris").displayName(
+        QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale("en_US"))
+    if not name:
+        raise RuntimeError("time-zone names are missing")
+    return f"collation, case mapping and zone names ({name})"
+
+
 def run_self_test(paths, demo: bool) -> int:
     """Open the data, check it, build every view offscreen; 0 only if every check passes."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -125,6 +146,9 @@ def run_self_test(paths, demo: bool) -> int:
             return f"built {len(built)} views: {', '.join(built)}"
 
         result = run_check("views", views)
+        print(result.line(), flush=True)
+        results.append(result)
+        result = run_check("text", check_text_support)
         print(result.line(), flush=True)
         results.append(result)
     finally:

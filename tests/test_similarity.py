@@ -299,3 +299,17 @@ def test_compare_is_fast_for_six_drafts_of_300_words():
         print(f"compare, 6 drafts x 300 words, {expected_pairs} pairs: "
               f"best {min(timings) * 1000:.1f} ms")
         assert min(timings) < 0.050
+
+
+def test_the_pure_python_rapidfuzz_of_the_packaged_app_scores_the_same(monkeypatch):
+    """The PyInstaller build leaves rapidfuzz's compiled modules out (packaging/
+    nextsteps.spec), so the app scores with rapidfuzz's Python implementation there."""
+    import rapidfuzz.fuzz_py
+
+    import services.similarity as module
+
+    compiled = {example.name: _score(example) for example in ALL}
+    assert module.fuzz.ratio.__module__ != "rapidfuzz.fuzz_py"  # the compiled one here
+    monkeypatch.setattr(module, "fuzz", rapidfuzz.fuzz_py)
+    python = {example.name: _score(example) for example in ALL}
+    assert python == pytest.approx(compiled, abs=1e-9)
