@@ -82,7 +82,7 @@ def test_self_test_passes_on_demo_data(tmp_path):
     lines = result.stdout.strip().splitlines()
     names = [line.split(":")[0].split(maxsplit=1)[1] for line in lines]
     assert names == ["demo data", "data folder", "database", "integrity", "schema",
-                     "keyring", "views"]
+                     "keyring", "views", "text"]
     assert all(line.startswith("ok") for line in lines)
 
 
