@@ -11,8 +11,8 @@ too::
     100,000 reminders spread over two years up to a month ahead, in the states a long
     search leaves them: past ones mostly done (94 %), some shown and never acted on
     (5 %), a few snoozed (1 %); future ones pending (about 4 %). The median of many calls
-    after one warm-up call, with the ``(state, due_at, snoozed_until)`` index that the
-    app's first sync creates (:func:`services.reminders.ensure_index`). Limit 5 ms. The
+    after one warm-up call, with the ``(state, due_at, snoozed_until)`` index the schema
+    has (``models.reminder.Reminder.Meta.indexes``). Limit 5 ms. The
     worst case (all 100,000 pending) is printed as a detail.
 
 ``idle_cpu_60s_s``
@@ -135,9 +135,6 @@ def time_next_due(data_dir: Path, now: datetime, calls: int = CALLS) -> list[flo
 
     store = open_store(DataPaths(data_dir), check_integrity=False)
     try:
-        # The app's first sync makes the (state, due_at, snoozed_until) index before any
-        # next-due query.
-        reminders.ensure_index()
         reminders.next_due_instant(now)
         times = []
         for _ in range(calls):

@@ -125,8 +125,15 @@ def _v1_to_v2(db: peewee.SqliteDatabase) -> None:
     db.create_tables([Offer, Email, Reminder, Template])
 
 
+def _v2_to_v3(db: peewee.SqliteDatabase) -> None:
+    """The reminders' ``(state, due_at, snoozed_until)`` index. Schema 2 made it at run time
+    (``IF NOT EXISTS`` then), so a file may already have it."""
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "reminder_state_due_at_snoozed_until" '
+                   'ON "reminder" ("state", "due_at", "snoozed_until")')
+
+
 #: Upgrade steps: the key is the version the step brings the database to.
-UPGRADES: dict[int, Callable[[peewee.SqliteDatabase], None]] = {2: _v1_to_v2}
+UPGRADES: dict[int, Callable[[peewee.SqliteDatabase], None]] = {2: _v1_to_v2, 3: _v2_to_v3}
 
 
 def needs_upgrade(db: peewee.SqliteDatabase) -> bool:

@@ -28,3 +28,10 @@ class Reminder(BaseModel):
     shown_at = UTCDateTimeField(null=True)
     done_at = UTCDateTimeField(null=True)
     created_at = UTCDateTimeField(default=utc_now)
+
+    class Meta:
+        # The earliest pending due instant is one lookup in this covering index, and the
+        # earliest snooze end a scan of its snoozed entries (services.reminders.
+        # next_due_instant), whatever the number of reminders. Named
+        # reminder_state_due_at_snoozed_until (services.reminders.DUE_INDEX).
+        indexes = ((("state", "due_at", "snoozed_until"), False),)

@@ -80,7 +80,6 @@ __all__ = [
     "derive",
     "done",
     "due",
-    "ensure_index",
     "get",
     "mark_shown",
     "missed_since_last_run",
@@ -423,30 +422,9 @@ def _open_counts(application_ids: Sequence[int | None]) -> tuple[int, set[int]]:
 # -- sync ---------------------------------------------------------------------------------------
 
 
-#: The index that makes :func:`next_due_instant` index-only (see :func:`ensure_index`).
+#: The index that makes :func:`next_due_instant` index-only (``Reminder.Meta.indexes``;
+#: schema 3 and later).
 DUE_INDEX = "reminder_state_due_at_snoozed_until"
-
-
-def ensure_index() -> bool:
-    """Create the ``(state, due_at, snoozed_until)`` index on ``reminder`` if it is missing;
-    True when it exists afterwards.
-
-    With it, the earliest pending due instant is one lookup in a covering index
-    and the earliest snooze end a scan of the snoozed entries of that index
-    (about 0.05 ms at 100,000 rows, whatever their states); with only the
-    separate ``state`` and ``due_at`` indexes each costs one table read per
-    pending or snoozed row. It is the index ``Meta.indexes = ((("state",
-    "due_at", "snoozed_until"), False),)`` gives the model, created here with
-    ``IF NOT EXISTS`` until the schema carries it; :func:`sync` calls this
-    first. A read-only database simply goes without.
-    """
-    db = _db()
-    try:
-        db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{DUE_INDEX}" ON "reminder" '
-                       '("state", "due_at", "snoozed_until")')
-    except Exception:  # a read-only or busy database: the queries work without it
-        return False
-    return True
 
 
 def _scope_start(now: datetime, zone: ZoneInfo) -> datetime:
@@ -458,7 +436,6 @@ def sync(now: datetime, zone: ZoneInfo | str | None = None) -> SyncResult:
     """Recompute the derived reminders and write the differences in one transaction."""
     now = _aware(now, "now").replace(microsecond=0)
     zone = _zone(zone)
-    ensure_index()
     wanted = derive(now, zone)
     scope_start = _text(_scope_start(now, zone))
     now_text = _text(now)
@@ -603,8 +580,8 @@ def next_due_instant(now: datetime) -> datetime | None:
     """The earliest instant a reminder is (or was) due: pending ``due_at`` or snoozed
     ``snoozed_until``; None when nothing waits. In the past when something is due already.
 
-    Two indexed reads: with :data:`DUE_INDEX` (made by :func:`ensure_index`) each is
-    one lookup, whatever the number of reminders in any state.
+    Two indexed reads: with :data:`DUE_INDEX` each is one lookup, whatever the number
+    of reminders in any state.
     """
     _aware(now, "now")
     db = _db()

@@ -13,6 +13,7 @@ from models import database
 from models.application import Application
 from models.base import database_proxy
 from models.interview import InterviewRound
+from models.version import CURRENT_VERSION
 from services import applications, backups, data_export, data_import, demo
 from services.backup_format import FORMAT, FORMAT_VERSION, TABLES
 from services.paths import DATABASE_NAME, DataPaths
@@ -61,7 +62,7 @@ def test_export_has_the_documented_header(exported):
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == FORMAT == "nextsteps-backup"
     assert document["version"] == FORMAT_VERSION == 1
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == CURRENT_VERSION == 3
     assert set(document["tables"]) == {spec.table for spec in TABLES}
     assert len(document["tables"]["application"]) == 12
     first_round = document["tables"]["interview_round"][0]

@@ -376,3 +376,79 @@ def test_failed_upgrade_leaves_foreign_keys_on_for_the_connection(data_paths, mo
         assert migrations.schema_version(db) == 1
     finally:
         db.close()
+
+
+# -- upgrading the real v2 file ---------------------------------------------------------------
+
+V2_FILE = Path(__file__).resolve().parent / "data" / "schema_v2.sqlite3"
+DUE_INDEX = ("state", "due_at", "snoozed_until")
+
+
+def _place_v2(paths: DataPaths, *, with_runtime_index: bool = False) -> None:
+    paths.root.mkdir(parents=True, exist_ok=True)
+    target = paths.root / DATABASE_NAME
+    shutil.copyfile(V2_FILE, target)
+    if with_runtime_index:  # what schema 2's services.reminders made at run time
+        con = sqlite3.connect(target)
+        con.execute('CREATE INDEX "reminder_state_due_at_snoozed_until" ON "reminder" '
+                    '("state", "due_at", "snoozed_until")')
+        con.commit()
+        con.close()
+
+
+def _rows(path: Path) -> dict[str, list[tuple]]:
+    con = _sqlite(path)
+    try:
+        tables = [row[0] for row in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'schema_version'")]
+        return {table: con.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
+                for table in tables}
+    finally:
+        con.close()
+
+
+def test_v2_fixture_is_what_it_claims():
+    assert _version(V2_FILE) == 2
+    assert "tz_name" in _schema(V2_FILE)["interview_round"]["columns"]
+    assert not any(cols == DUE_INDEX for cols, _u, _o in _schema(V2_FILE)["reminder"]["indexes"])
+    assert all(_rows(V2_FILE)[table] for table in (
+        "application", "stage_change", "interview_round", "interviewer", "round_signal",
+        "offer", "email", "reminder", "template", "setting"))
+
+
+@pytest.mark.parametrize("with_runtime_index", [False, True])
+def test_v2_upgrades_to_the_schema_of_a_new_file_with_its_data(data_paths, tmp_path,
+                                                                with_runtime_index):
+    _place_v2(data_paths, with_runtime_index=with_runtime_index)
+    before = _rows(data_paths.database)
+    opened = open_store(data_paths)
+    try:
+        assert opened.upgraded_from == 2
+    finally:
+        opened.close()
+    assert _version(data_paths.database) == CURRENT_VERSION
+    assert _schema(data_paths.database) == _fresh_schema(tmp_path)
+    assert (DUE_INDEX, False, "c") in _schema(data_paths.database)["reminder"]["indexes"]
+    assert _rows(data_paths.database) == before
+    (backup,) = backups.list_backups(data_paths.backups)
+    assert backup.reason == "before-upgrade-v2"
+    assert _version(backup.path) == 2
+    assert _rows(backup.path) == before
+
+
+def test_the_upgraded_v2_file_answers_next_due_from_the_index(data_paths):
+    from datetime import UTC, datetime
+
+    from services import reminders
+
+    _place_v2(data_paths)
+    opened = open_store(data_paths)
+    try:
+        plan = " ".join(str(row) for row in opened.db.execute_sql(
+            "EXPLAIN QUERY PLAN SELECT min(due_at) FROM reminder WHERE state = ?", ("pending",)))
+        assert f"COVERING INDEX {reminders.DUE_INDEX}" in plan
+        # Pending due 9 Nov 16:00; snoozed until 26 Nov 09:00: the earliest is the pending one.
+        assert reminders.next_due_instant(datetime(2026, 11, 25, tzinfo=UTC)) == datetime(
+            2026, 11, 9, 16, 0, tzinfo=UTC)
+    finally:
+        opened.close()
