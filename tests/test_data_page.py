@@ -233,6 +233,16 @@ def test_the_first_start_of_the_day_makes_the_daily_backup_after_the_first_paint
         qtbot.addWidget(startup.window, before_close_func=lambda _w: startup.shutdown())
         qtbot.waitUntil(lambda: [i.reason for i in backups.list_backups(data_paths.backups)]
                         == ["daily"], timeout=10000)
+        first = backups.list_backups(data_paths.backups)[0]
+        assert backups.file_problems(first.path) == []
+        # Still open the next day: the timer's check makes that day's backup. (A new day is
+        # played by removing today's; waiting for midnight is not an option in a test.)
+        timer = startup._backup_timer
+        assert timer.isActive() and timer.interval() == app_module.BACKUP_CHECK_MS
+        first.path.unlink()
+        timer.timeout.emit()
+        qtbot.waitUntil(lambda: [i.reason for i in backups.list_backups(data_paths.backups)]
+                        == ["daily"], timeout=10000)
     finally:
         startup.shutdown()
-    assert backups.file_problems(backups.list_backups(data_paths.backups)[0].path) == []
+    assert not startup._backup_timer.isActive()

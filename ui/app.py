@@ -21,6 +21,10 @@ from ui.single_instance import SingleInstance, ask_running_instance_to_activate
 
 log = logging.getLogger(__name__)
 
+#: How often a running app checks whether the day's backup is due (UTC days, like
+#: services.backups.daily_backup_if_due): it can stay open for days in the tray.
+BACKUP_CHECK_MS = 30 * 60 * 1000
+
 
 def open_store_interactively(paths: DataPaths):
     """Open the data; on a damaged file, keep it aside and restore a backup if the user agrees.
@@ -88,6 +92,7 @@ class Startup:
         self._logging = False
         self._shut_down = False
         self._system_theme = False
+        self._backup_timer: QTimer | None = None
 
     def run(self) -> int:
         """Run until the user quits; return the exit code."""
@@ -112,6 +117,8 @@ class Startup:
         """Stop what runs on timers (reminders, the rest of the start-up), close the data and
         release the folder. Safe to call more than once."""
         self._shut_down = True
+        if self._backup_timer is not None:
+            self._backup_timer.stop()
         if self.reminders is not None:
             self.reminders.stop()
         if self.store is not None:
@@ -231,10 +238,13 @@ class Startup:
         if self.store is None:
             self._check_integrity_in_background()
         self.instance.listen()
-        from services.backups import daily_backup_if_due
-        from ui.tasks import run_in_background
-
-        run_in_background(lambda: daily_backup_if_due(self.paths), lambda _info: None)
+        if self._backup_timer is None:
+            self._make_daily_backup()
+            # The app can stay open for days in the tray: the day's backup is checked again.
+            self._backup_timer = QTimer(self.app)
+            self._backup_timer.setInterval(BACKUP_CHECK_MS)
+            self._backup_timer.timeout.connect(self._make_daily_backup)
+            self._backup_timer.start()
         from ui.tray import AFTER_START_MS, start_reminders  # scheduler, panel, tray
 
         if self.reminders is None:
@@ -242,6 +252,14 @@ class Startup:
                                              delay_ms=AFTER_START_MS)
             self.window.reminder_system = self.reminders
         log.info("main window shown")
+
+    def _make_daily_backup(self) -> None:
+        """The day's backup on a worker thread, when it is due (services.backups)."""
+        from services.backups import daily_backup_if_due
+        from ui.tasks import run_in_background
+
+        paths = self.paths
+        run_in_background(lambda: daily_backup_if_due(paths), lambda _info: None)
 
     def _restart(self) -> None:
         """Release the data folder, then start a fresh copy (after a restore)."""
