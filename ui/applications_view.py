@@ -180,7 +180,7 @@ class ApplicationsView(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((170, 210, 130, 150, 150, 140, 130, 150)):
+        for column, width in enumerate((170, 210, 130, 172, 172, 140, 130, 150)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
         layout.addWidget(self.table, 1)
