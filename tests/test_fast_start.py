@@ -300,3 +300,38 @@ def test_snapshot_settings_decode_as_json_does(store, stored, expected):
     value = snapshot.setting("ui.x")
     assert value == expected and type(value) is type(expected)
     assert "ui.bad" not in snapshot.settings
+
+
+def _applications(store, count: int) -> None:
+    with sqlite3.connect(store.paths.database) as con:
+        con.executemany(
+            "INSERT INTO application (uid, company, role, posting_url, channel, agency_name, "
+            "recruiter_name, recruiter_email, contact_name, contact_email, stage, "
+            "salary_notes, notes, created_at, updated_at) VALUES (?, ?, 'Engineer', '', "
+            "'direct', '', '', '', '', '', 'applied', '', '', '2026-01-01T00:00:00+00:00', "
+            "'2026-01-01T00:00:00+00:00')",
+            [(f"u{number}", f"Company {number:03d}") for number in range(count)])
+    con.close()
+
+
+@pytest.mark.parametrize(("height", "loads_at_once"), [(720, False), (2400, True)])
+def test_a_window_taller_than_the_first_screenful_loads_the_rest_at_once(
+        qtbot, store, height, loads_at_once):
+    """Without a scroll bar there is nothing to scroll down with: the rest must come."""
+    from ui.applications_view import FIRST_SCREENFUL
+    from ui.main_window import MainWindow
+
+    _applications(store, FIRST_SCREENFUL + 20)
+    window = MainWindow(store.paths, read_snapshot(store.paths), "test", store)
+    qtbot.addWidget(window)
+    window.resize(1100, height)
+    view = window.view("applications")
+    assert len(view.model.index_data.visible) == FIRST_SCREENFUL
+    window.show()
+    qtbot.waitUntil(view.table.isSortingEnabled, timeout=5000)  # after the first paint
+    started = view._loading or view.model.index_data.complete
+    assert started is loads_at_once
+    if loads_at_once:
+        qtbot.waitUntil(lambda: view.model.index_data.complete, timeout=10000)
+        assert view.model.rowCount() == FIRST_SCREENFUL + 20
+        assert view.table.verticalScrollBar().maximum() == 0

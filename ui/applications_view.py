@@ -220,7 +220,8 @@ class ApplicationsView(QWidget):
 
         The sort arrow and sorting by a click on a column header, the keys
         (Enter opens, Delete deletes, Down leaves the search box, Ctrl+F and
-        Ctrl+N) and loading the rest on scrolling. Before the first paint they would pass Qt enums
+        Ctrl+N), and loading the rest on scrolling, or at once when the window
+        is taller than the first screenful. Before the first paint they would pass Qt enums
         and every event of the table through Python (see ui/prepaint.py); the
         index already comes sorted by stage, and no key or scroll reaches a
         window that is not on screen.
@@ -239,7 +240,10 @@ class ApplicationsView(QWidget):
         keys = _KeyFilter(self)
         self.table.installEventFilter(keys)
         self.search.installEventFilter(keys)
-        self.table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+        bar = self.table.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._load_rest_if_it_would_show)
+        self._load_rest_if_it_would_show()
         from PySide6.QtGui import QKeySequence, QShortcut
 
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
@@ -260,6 +264,15 @@ class ApplicationsView(QWidget):
     def ensure_complete(self, *_args) -> None:
         """Start loading every application unless that is done or under way."""
         if not self.model.index_data.complete and not self._loading:
+            self.load_all()
+
+    def _load_rest_if_it_would_show(self, *_args) -> None:
+        """Load every application when the list has room for more rows than it holds: a
+        window taller than the first screenful has no scroll bar to scroll down with."""
+        index = self.model.index_data
+        if index.complete or self._loading or len(index.visible) >= index.total:
+            return
+        if self.table.verticalScrollBar().maximum() == 0:
             self.load_all()
 
     def _on_scrolled(self, value: int) -> None:
