@@ -226,7 +226,7 @@ class Startup:
     def _finish_opening(self) -> None:
         import gc
 
-        gc.enable()  # main.py turns it off until the window is on screen
+        gc.enable()  # command_line.main turns it off until the window is on screen
         if self._shut_down:
             return
         if self._system_theme:

@@ -161,7 +161,9 @@ class MainWindow(QMainWindow):
         return self._views[key]
 
     def build_all_views(self) -> list[str]:
-        """Build every section (the self-test uses this); return their keys."""
+        """Build every section and fill the menus (the self-test uses this); return the
+        sections' keys."""
+        self.fill_menus()
         for key in self.view_keys():
             self.view(key)
         return self.view_keys()
