@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -258,3 +260,37 @@ def test_the_system_theme_chosen_before_the_paint_is_confirmed_after_it(qtbot):
     finally:
         app.setPalette(old)
         app.setProperty("nextsteps_dark", old_dark)
+
+
+_THEME_PROBE = """
+import json, subprocess, sys
+portal = subprocess.Popen([sys.executable, "tests/fake_portal.py", sys.argv[1]],
+                          stdout=subprocess.PIPE, text=True)
+assert portal.stdout.readline().strip() == "ready"
+from ui.app import make_application
+from ui.prepaint import qt_namespace_loaded
+from ui.theme import apply_theme, system_prefers_dark
+app = make_application()
+first = apply_theme(app, "system", first=True)
+namespace = qt_namespace_loaded()
+print(json.dumps({"first": first, "namespace": namespace, "qt": system_prefers_dark()}))
+portal.kill()
+"""
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_the_theme_chosen_before_the_first_paint_is_the_desktops(scheme):
+    """The first paint cannot ask colorScheme() (it would build the Qt namespace, see
+    ui/prepaint.py): the platform palette must tell the same. Here the desktop portal
+    says dark or light, as GNOME's does, on a private session bus."""
+    if shutil.which("dbus-run-session") is None:
+        pytest.fail("dbus-run-session is missing: install the Debian package dbus-daemon "
+                    "(tools/system-deps.sh lists it; make test installs it as root)")
+    env = subprocess_env(QT_QPA_PLATFORMTHEME="xdgdesktopportal")
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    result = subprocess.run(
+        ["dbus-run-session", "--", sys.executable, "-c", _THEME_PROBE, scheme],
+        capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    probe = json.loads(result.stdout.strip().splitlines()[-1])
+    assert probe == {"first": scheme == "dark", "namespace": False, "qt": scheme == "dark"}

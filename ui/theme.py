@@ -1,11 +1,12 @@
 """Light and dark palettes on the Fusion style, following the system's colour scheme.
 
 At start-up the window is painted before Qt's ``Qt`` namespace is first named
-(naming it costs about 16 ms, see ui/application_table_model.py), so the first
-choice for "system" reads the platform theme's own palette, which Qt's
-platform themes make dark when the desktop's scheme is dark;
+(naming it costs about 16 ms, see ui/prepaint.py), so the first choice for
+"system" reads the platform theme's own palette, which Qt's platform themes
+make dark when the desktop's scheme is dark (tests/test_startup.py checks it
+with a desktop portal saying dark, then light, as GNOME's does);
 :func:`confirm_system_theme` checks it against ``colorScheme()`` right after
-the first paint and corrects it if they disagree.
+the first paint and corrects it if they ever disagree.
 """
 
 from __future__ import annotations
