@@ -600,49 +600,41 @@ def _ids(ids: Iterable[int]) -> list[int]:
     return sorted({int(reminder_id) for reminder_id in ids})
 
 
+def _update_unless_done(ids: Iterable[int], assignments: str, values: tuple) -> int:
+    """``UPDATE reminder SET <assignments>`` for these ids, done ones excepted, in one
+    transaction; return how many changed."""
+    changed = 0
+    with _db().atomic():
+        for chunk in _chunks(_ids(ids)):
+            changed += _db().execute_sql(
+                f"UPDATE reminder SET {assignments} "
+                f"WHERE id IN ({_marks(chunk)}) AND state != ?",
+                (*values, *chunk, _DONE),
+            ).rowcount
+    return changed
+
+
 def mark_shown(ids: Iterable[int], now: datetime) -> int:
     """Record that these reminders were shown (notified or listed); return how many changed.
 
     Done reminders stay done. Committed at once.
     """
     now_text = _text(_aware(now, "now"))
-    changed = 0
-    with _db().atomic():
-        for chunk in _chunks(_ids(ids)):
-            changed += _db().execute_sql(
-                f"UPDATE reminder SET state = ?, shown_at = ?, snoozed_until = NULL "
-                f"WHERE id IN ({_marks(chunk)}) AND state != ?",
-                (_SHOWN, now_text, *chunk, _DONE),
-            ).rowcount
-    return changed
+    return _update_unless_done(ids, "state = ?, shown_at = ?, snoozed_until = NULL",
+                               (_SHOWN, now_text))
 
 
 def snooze(ids: Iterable[int], until: datetime) -> int:
     """Snooze these reminders until ``until``; return how many changed. Committed at once."""
     until_text = _text(_aware(until, "until"))
-    changed = 0
-    with _db().atomic():
-        for chunk in _chunks(_ids(ids)):
-            changed += _db().execute_sql(
-                f"UPDATE reminder SET state = ?, snoozed_until = ? "
-                f"WHERE id IN ({_marks(chunk)}) AND state != ?",
-                (_SNOOZED, until_text, *chunk, _DONE),
-            ).rowcount
-    return changed
+    return _update_unless_done(ids, "state = ?, snoozed_until = ?", (_SNOOZED, until_text))
 
 
 def done(ids: Iterable[int], now: datetime) -> int:
     """Mark these reminders done (never shown again); return how many changed."""
     now_text = _text(_aware(now, "now"))
-    changed = 0
-    with _db().atomic():
-        for chunk in _chunks(_ids(ids)):
-            changed += _db().execute_sql(
-                f"UPDATE reminder SET state = ?, done_at = ?, snoozed_until = NULL "
-                f"WHERE id IN ({_marks(chunk)}) AND state != ?",
-                (_DONE, now_text, *chunk, _DONE),
-            ).rowcount
-    return changed
+    return _update_unless_done(ids, "state = ?, done_at = ?, snoozed_until = NULL",
+                               (_DONE, now_text))
 
 
 def snooze_presets(now: datetime, zone: ZoneInfo | str | None = None) -> dict[str, datetime]:

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from models.values import STAGE_LABELS, Stage
-from services.application_index import COLUMNS, ApplicationIndex
+from services.application_index import ApplicationIndex
 from services.startup import connect_for_reading
-from ui.application_table_model import ApplicationTableModel, header_labels
+from ui.application_table_model import COL, ApplicationTableModel, header_labels
 from ui.labels import section_title
 from ui.prepaint import ALIGN_CENTER, set_alignment
 
@@ -233,8 +233,7 @@ class ApplicationsView(QWidget):
 
         index = self.model.index_data
         order = Qt.SortOrder.DescendingOrder if index.descending else Qt.SortOrder.AscendingOrder
-        column = next((number for number, column in enumerate(COLUMNS)
-                       if column.key == index.sort_column), 2)
+        column = COL[index.sort_column]
         self.table.horizontalHeader().setSortIndicator(column, order)
         self.table.setSortingEnabled(True)
         keys = _KeyFilter(self)
