@@ -12,7 +12,7 @@ PACKAGE_STAMP := $(VENV)/.installed-package
 TEST_ENV := env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
 	QT_QPA_PLATFORM=offscreen PYTHONDONTWRITEBYTECODE=1
 
-.PHONY: run test test-offscreen test-xvfb lint bench screenshots system-deps clean package install-desktop
+.PHONY: run test test-offscreen test-any-hour test-xvfb lint bench screenshots system-deps clean package install-desktop
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,11 +42,15 @@ lint: $(TEST_STAMP)
 test-offscreen: system-deps $(TEST_STAMP)
 	$(TEST_ENV) $(PY) -m pytest -m "not xvfb" $(PYTEST_ARGS)
 
+# The offscreen suite again at two other hours and zones (faketime; see tools/any_hour.py).
+test-any-hour: system-deps $(TEST_STAMP)
+	$(TEST_ENV) $(PY) tools/any_hour.py -- $(PY) -m pytest -m "not xvfb" -p no:cacheprovider $(PYTEST_ARGS)
+
 test-xvfb: system-deps $(TEST_STAMP)
 	$(TEST_ENV) QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- \
 		$(PY) -m pytest -m xvfb $(PYTEST_ARGS)
 
-test: lint test-offscreen test-xvfb
+test: lint test-offscreen test-any-hour test-xvfb
 
 bench: system-deps $(TEST_STAMP)
 	env -u DISPLAY QT_QPA_PLATFORM=offscreen $(PY) benchmarks/run.py $(ARGS)

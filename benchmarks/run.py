@@ -237,6 +237,9 @@ SUITES: list[Suite] = [
     # benchmarks/calendar_bench.py says how each calendar figure is measured.
     Suite("calendar", ("calendar_month_switch_50k_ms", "ics_export_50k_s"),
           lambda ctx: _calendar_figures(ctx)),
+    # benchmarks/mail_bench.py says how each mail figure is measured.
+    Suite("mail", ("similarity_6x300_ms", "smtp_silent_timeout_s", "account_test_max_stall_ms"),
+          lambda ctx: _mail_bench().figures(ctx.runs)),
 ]
 
 
@@ -263,6 +266,12 @@ def _calendar_figures(ctx: Context) -> list[Figure]:
         Figure("ics_export_50k_s", statistics.median(result["export"]), "s",
                limit=ICS_EXPORT_50K_S),
     ]
+
+
+def _mail_bench():
+    from benchmarks import mail_bench
+
+    return mail_bench
 
 
 def _reminders_bench():

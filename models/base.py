@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 import peewee
 
+from models import clock
+
 #: Connected once at start-up by :func:`models.database.connect`.
 database_proxy = peewee.DatabaseProxy()
 
@@ -17,8 +19,8 @@ def new_uid() -> str:
 
 
 def utc_now() -> datetime:
-    """The current instant, timezone-aware in UTC, to the second."""
-    return datetime.now(UTC).replace(microsecond=0)
+    """The current instant (:func:`models.clock.now`), timezone-aware in UTC, to the second."""
+    return clock.now().replace(microsecond=0)
 
 
 class UTCDateTimeField(peewee.TextField):

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
+from models import clock
 from models.values import OPEN_STAGES, OfferStatus, Stage
 
 __all__ = [
@@ -256,7 +257,7 @@ def after_first_round_saved(facts: RoundSavedFacts) -> Advice | None:
 
 def _now(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(UTC)
+        return clock.now()
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware instant")
     return now

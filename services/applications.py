@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import peewee
 
+from models import clock
 from models.base import database_proxy
 from models.values import Channel, Stage
 from services.outlook import SIGNALS_BY_KEY, timeframe_problem
@@ -519,7 +520,7 @@ def save(data: ApplicationData, now: datetime | None = None) -> int:
     if problems:
         raise ValidationError(problems)
     if now is None:
-        now = datetime.now(UTC).replace(microsecond=0)
+        now = clock.now().replace(microsecond=0)
     elif now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("save(now=...) needs a timezone-aware instant")
     now = now.astimezone(UTC)

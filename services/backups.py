@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from models import clock
 from services.paths import DataPaths
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class BackupInfo:
 
 
 def _stamp(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
+    return (now or clock.now()).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -104,7 +105,7 @@ def _write_backup(
     if not _REASON.match(reason):
         raise ValueError(f"a backup reason is lower-case letters, digits and hyphens: {reason!r}")
     backups_dir.mkdir(parents=True, exist_ok=True)
-    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    now = (now or clock.now()).astimezone(UTC).replace(microsecond=0)
     final = _unique_name(backups_dir, reason, now)
     partial = final.with_suffix(".part")
     try:
@@ -286,7 +287,7 @@ def prune_daily(backups_dir: Path, keep: int = KEEP_DAILY) -> list[Path]:
 
 def daily_backup_due(backups_dir: Path, today: date | None = None) -> bool:
     """True when no daily backup was made today (UTC) or later."""
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     for info in list_backups(backups_dir):
         if info.reason == DAILY:
             return info.made_at.date() < today
@@ -304,7 +305,7 @@ def daily_backup_if_due(
     Raises ``OSError`` when the copy cannot be written or is not sound; older
     backups are then left as they were.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     today = today or now.astimezone(UTC).date()
     database = paths.database
     if not database.is_file() or database.stat().st_size == 0:

@@ -74,12 +74,12 @@ from enum import StrEnum
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from models import clock
 from models.values import OPEN_STAGES, EmailState, OfferStatus, ReminderState
-from services.instants import (  # zone_of and system_zone are part of this API
+from services.instants import (  # zone_of is part of this API
     MONTHS,
     WEEKDAYS,
     instant_from_text,
-    system_zone,
     utc_text,
     zone_of,
 )
@@ -107,7 +107,6 @@ __all__ = [
     "reminder_entry",
     "response_entries",
     "rules_from_settings",
-    "system_zone",
     "thank_you_entry",
     "thanks_pending",
     "to_instant",
@@ -574,7 +573,7 @@ def reminder_entry(facts: ReminderFacts, zone: ZoneInfo | str | None = None,
     """A reminder the user added, while not done (shown in ``zone``, the viewer's)."""
     if not facts.custom or facts.state == ReminderState.DONE.value:
         return None
-    zone = zone_of(zone) if zone is not None else system_zone()
+    zone = zone_of(zone) if zone is not None else clock.user_zone()
     text = " ".join(facts.text.split()) or "Reminder"
     title = text if len(text) <= 120 else text[:119] + "…"
     description = facts.text.strip() or "A reminder you added."
@@ -863,7 +862,7 @@ def _check(first: date, last: date, now: datetime | None) -> datetime:
     if isinstance(first, datetime) or isinstance(last, datetime):
         raise TypeError("first and last are dates, not datetimes")
     if now is None:
-        return datetime.now(UTC)
+        return clock.now()
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
     return now
@@ -891,7 +890,7 @@ def entries_between(
     ``reminder.due_at``).
     """
     now = _check(start_date, end_date, now)
-    zone = system_zone() if zone is None else zone_of(zone)
+    zone = clock.user_zone() if zone is None else zone_of(zone)
     if end_date < start_date:
         return []
     rules = rules_from_settings() if rules is None else rules
@@ -967,7 +966,7 @@ def upcoming(now: datetime | None = None, zone: ZoneInfo | str | None = None, *,
     """Every entry from ``now`` on: timed entries not yet over, all-day entries from today
     (in ``zone``) on. This is what "Export all upcoming" writes."""
     now = _check(date.min, date.min, now)
-    zone = system_zone() if zone is None else zone_of(zone)
+    zone = clock.user_zone() if zone is None else zone_of(zone)
     today = now.astimezone(zone).date()
     return [entry for entry in entries_between(today, _FAR_FUTURE, now, zone, rules=rules)
             if entry.all_day or entry.end >= now]
@@ -1046,7 +1045,7 @@ def counts_by_day(first: date, last: date, now: datetime | None = None,
     daylight-saving changes). Days without entries are left out.
     """
     now = _check(first, last, now)
-    zone = system_zone() if zone is None else zone_of(zone)
+    zone = clock.user_zone() if zone is None else zone_of(zone)
     if last < first:
         return {}
     rules = rules_from_settings() if rules is None else rules

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from models import clock
 from models.base import database_proxy
 from models.schema import CURRENT_VERSION
 from services.atomic import write_bytes_atomic
@@ -56,7 +57,7 @@ def backup_document(now: datetime | None = None) -> dict[str, Any]:
     """Every table (except secrets) as the JSON-ready document of a backup file."""
     from services.version import __version__
 
-    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    now = (now or clock.now()).astimezone(UTC).replace(microsecond=0)
     uids: dict[str, dict[int, str]] = {}
     tables: dict[str, list[dict[str, Any]]] = {}
     with database_proxy.atomic():

@@ -1,4 +1,9 @@
-"""A realistic sample job search for ``--demo``, placed relative to today."""
+"""A realistic sample job search for ``--demo``, placed relative to today in Berlin.
+
+Sam Rivera, the demo's user, lives in Berlin; every date is relative to
+Berlin's today, and nothing depends on the hour: the reminder that shows how
+missed reminders look was due yesterday evening, whenever the demo is made.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from models import clock
 from models.application import Application, Channel, Offer, Stage, StageChange
 from models.base import database_proxy
 from models.email import Email, EmailState
@@ -61,7 +67,7 @@ def _round(app, title, when, people, *, zone=USER_ZONE, signals=(), timeframe=No
 
 def fill_demo(today: date | None = None) -> int:
     """Fill an empty database with a sample search; return how many applications were added."""
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today(ZoneInfo(USER_ZONE))
     d = lambda days: today + timedelta(days=days)  # noqa: E731
     hr_phrase = "HR will contact you about next steps"
     with database_proxy.atomic():
@@ -180,7 +186,7 @@ def fill_demo(today: date | None = None) -> int:
         )
         Reminder.create(
             key="custom:demo-portfolio", kind="custom", custom=True, application=kestrel,
-            due_at=_at(d(0), 18), text="Push the tooling demo repo before the pairing session",
+            due_at=_at(d(-1), 20), text="Push the tooling demo repo before the pairing session",
         )
         Reminder.create(
             key="custom:demo-meetup", kind="custom", custom=True,

@@ -29,10 +29,11 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import formatdate
+from email.utils import format_datetime
 from typing import NamedTuple
 from urllib.parse import quote
 
+from models import clock
 from models.values import EmailState
 from services.mail_headers import HeaderProblem, address_problem, check_text
 
@@ -204,7 +205,7 @@ def _when(value: datetime | None) -> str:
         return ""
     from services.templates import format_day
 
-    local = value.astimezone()
+    local = value.astimezone(clock.user_zone())
     return f" on {format_day(local.date())} at {local:%H:%M}"
 
 
@@ -548,7 +549,7 @@ def eml_bytes(email_id: int, sender_name: str, sender_address: str) -> bytes:
         message["To"] = Address(display_name=to_name, addr_spec=to_address)
         expected.add("to")
     message["Subject"] = subject
-    message["Date"] = formatdate(localtime=True)
+    message["Date"] = format_datetime(clock.local_now())
     message["X-Unsent"] = "1"
     message.set_content(body, cte="quoted-printable")
     message.add_alternative(html_body(body), subtype="html", cte="quoted-printable")

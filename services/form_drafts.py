@@ -8,10 +8,11 @@ later finds the file and offers to bring the text back.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from models import clock
 from services.atomic import write_text_atomic
 from services.paths import DataPaths
 
@@ -31,7 +32,7 @@ def draft_path(paths: DataPaths, key: str) -> Path:
 
 def write_draft(paths: DataPaths, key: str, data: dict[str, Any]) -> None:
     """Keep ``data`` as the draft of form ``key`` (atomically replaces the previous one)."""
-    payload = {"saved_at": datetime.now(UTC).isoformat(timespec="seconds"), "data": data}
+    payload = {"saved_at": clock.now().isoformat(timespec="seconds"), "data": data}
     write_text_atomic(draft_path(paths, key), json.dumps(payload, ensure_ascii=False))
 
 

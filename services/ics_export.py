@@ -39,7 +39,8 @@ from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from services.calendar_entries import CalendarEntry, EntryKind, system_zone, upcoming, zone_of
+from models import clock
+from services.calendar_entries import CalendarEntry, EntryKind, upcoming, zone_of
 
 __all__ = [
     "PRODID",
@@ -237,7 +238,7 @@ def export_entries(entries: Iterable[CalendarEntry], *, now: datetime | None = N
 
     ``now`` (aware) is the DTSTAMP of every event (default: the current time).
     """
-    stamp = f"DTSTAMP:{_utc_stamp(now or datetime.now(UTC))}"
+    stamp = f"DTSTAMP:{_utc_stamp(now or clock.now())}"
     zones = _Zones()
     events = [_event(entry, stamp, zones) for entry in entries]
     head = [
@@ -290,8 +291,8 @@ def export_file(paths, path: str | Path, *, now: datetime | None = None,
     """
     from services.atomic import write_bytes_atomic
 
-    now = now or datetime.now(UTC)
-    zone = system_zone() if zone is None else zone_of(zone)
+    now = now or clock.now()
+    zone = clock.user_zone() if zone is None else zone_of(zone)
     with opened_store(paths):
         entries = upcoming(now, zone)
     write_bytes_atomic(Path(path), export_entries(entries, now=now))

@@ -71,11 +71,11 @@ from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from models import clock
 from services.calendar_entries import (
     UID_DOMAIN,
     EntryKind,
     day_text,
-    system_zone,
     to_instant,
     zone_of,
 )
@@ -1017,7 +1017,7 @@ def parse_invitations(data: bytes, *, own_addresses: Iterable[str] = (),
         raise TypeError("data must be bytes")
     if len(data) > MAX_FILE_BYTES:
         raise InvitationFileError(_too_big(len(data)))
-    zone = system_zone() if user_zone is None else zone_of(user_zone)
+    zone = clock.user_zone() if user_zone is None else zone_of(user_zone)
     own = frozenset(address.strip().casefold() for address in own_addresses if address)
     text, decode_note = _decode(bytes(data))
     calendars = _read_components(text)
@@ -1687,8 +1687,8 @@ def import_files(
     from services.ics_export import opened_store
 
     report = ImportReport()
-    now = now or datetime.now(UTC).replace(microsecond=0)
-    zone = system_zone() if user_zone is None else zone_of(user_zone)
+    now = now or clock.now().replace(microsecond=0)
+    zone = clock.user_zone() if user_zone is None else zone_of(user_zone)
     with opened_store(paths):
         own = _own_addresses(own_addresses)
         matcher: list[_Matcher] = []

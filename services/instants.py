@@ -7,7 +7,6 @@ Day and month names are fixed English abbreviations, whatever the locale.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -47,24 +46,6 @@ def zone_of(name: str | ZoneInfo | None) -> ZoneInfo:
             zone = ZoneInfo("UTC")
         _ZONES[key] = zone
     return zone
-
-
-def system_zone_name() -> str:
-    """The system zone's IANA name from ``$TZ`` or ``/etc/localtime`` ("" when unknown)."""
-    name = os.environ.get("TZ", "").lstrip(":")
-    if not name:
-        try:
-            target = os.path.realpath("/etc/localtime")
-        except OSError:
-            target = ""
-        if "zoneinfo/" in target:
-            name = target.split("zoneinfo/", 1)[1]
-    return name
-
-
-def system_zone() -> ZoneInfo:
-    """The system's time zone (UTC when it cannot be named)."""
-    return zone_of(system_zone_name())
 
 
 def list_day_text(day: date) -> str:

@@ -17,9 +17,10 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from models import clock
 from services.mail_headers import HeaderProblem, check_address, check_text
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def prepare(source: Any, account: Account, *, date: str | None = None) -> Prepar
 
     try:
         message = _compose(from_name, from_address, to_name, to_address, subject,
-                           date or formatdate(localtime=True), message_id, fields.body)
+                           date or format_datetime(clock.local_now()), message_id, fields.body)
         data = message.as_bytes(policy=policy.SMTP)
     except (ValueError, TypeError, LookupError) as exc:  # the email package refused a part
         raise HeaderProblem(

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from models import clock
 from models.base import database_proxy
 from models.values import OfferStatus, Stage
 from services.applications import ApplicationNotFoundError, zone_problem
@@ -225,7 +226,7 @@ def validate(received_on: Any, deadline: Any, deadline_tz: Any, amount: Any,
 
 def _now(now: datetime | None) -> datetime:
     if now is None:
-        return datetime.now(UTC).replace(microsecond=0)
+        return clock.now().replace(microsecond=0)
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware instant")
     return now.astimezone(UTC)

@@ -2,7 +2,7 @@
 
 No widgets and no clock of its own: every function takes ``now`` (an aware
 instant) and, where local time matters, the user's ``zone``
-(:class:`zoneinfo.ZoneInfo`; default :func:`services.calendar_entries.system_zone`).
+(:class:`zoneinfo.ZoneInfo`; default :func:`models.clock.user_zone`).
 
 The life of a reminder (one row of the ``reminder`` table):
 
@@ -49,6 +49,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from models import clock
 from models.base import database_proxy, new_uid
 from models.values import OPEN_STAGES, EmailState, ReminderState
 from services import calendar_entries as ce
@@ -225,7 +226,7 @@ def _db():
 
 
 def _zone(zone: ZoneInfo | str | None) -> ZoneInfo:
-    return ce.system_zone() if zone is None else ce.zone_of(zone)
+    return clock.user_zone() if zone is None else ce.zone_of(zone)
 
 
 def _setting_int(key: str, default: int) -> int:
@@ -700,7 +701,7 @@ def add_custom(text: str, due_at: datetime, application_id: int | None = None, *
     cleaned = _clean_text(text)
     due_text = _due(due_at)
     app_id = _check_application(application_id)
-    created = _text(_aware(now, "now")) if now is not None else _text(datetime.now(UTC))
+    created = _text(_aware(now, "now")) if now is not None else _text(clock.now())
     uid = new_uid()
     with _db().atomic():
         cursor = _db().execute_sql(

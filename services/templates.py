@@ -28,13 +28,15 @@ import difflib
 import hashlib
 import re
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from models import clock
 
 __all__ = [
     "BUILTIN_KEYS",
@@ -557,7 +559,7 @@ _HONORIFICS = frozenset({"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "profess
                          "dame", "herr", "frau", "mme", "mlle", "m"})
 def format_day(day: date, today: date | None = None) -> str:
     """``day`` as “Tuesday 24 November” (with the year when it is not this year), in English."""
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     text = f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]}"
     return text if day.year == today.year else f"{text} {day.year}"
 
@@ -637,7 +639,7 @@ def context_for(application_id: int, round_id: int | None, interviewer_id: int |
                 "it may have been deleted. Reopen the composer from the interview."
             )
     else:
-        now = datetime.now(UTC)
+        now = clock.now()
         started = [r for r in app.rounds if r.starts_at is not None and r.starts_at <= now
                    and not r.cancelled]
         rnd = max(started, key=lambda r: r.starts_at, default=None)

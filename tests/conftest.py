@@ -1,13 +1,30 @@
 """Test isolation: a fresh data folder, home and keyring per test; offscreen Qt by default.
 
 Qt warnings and Python warnings fail a test (see ``[tool.pytest.ini_options]``).
+
+Time: every test sees one frozen "now" (:data:`SESSION_NOW`, read once when the
+run starts) and one zone (``NEXTSTEPS_TEST_ZONE``, default Europe/Berlin, also put
+in ``TZ`` for child processes) through :mod:`models.clock`. ``make test`` runs
+the offscreen suite again under ``faketime`` at other hours and in other zones
+(``tools/any_hour.py``), so a test that only passes at some hours fails there.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import socket
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
+
+#: The zone every test lives in (the app's zone, and the process's for child processes).
+TEST_ZONE = os.environ.get("NEXTSTEPS_TEST_ZONE") or "Europe/Berlin"
+os.environ["TZ"] = TEST_ZONE
+time.tzset()
+#: The one "now" of this run (under faketime: the faked instant).
+SESSION_NOW = datetime.now(UTC).replace(microsecond=0)
 
 # Before the first Qt import: offscreen unless the xvfb run asked for xcb.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,11 +37,67 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
-from models import database  # noqa: E402
+from models import clock, database  # noqa: E402
 from models.base import database_proxy  # noqa: E402
 from services.paths import DataPaths  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
+
+#: Host names the tests may resolve: the loopback server's. Anything else is a DNS lookup
+#: (a network call), which the suite never makes.
+LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain", ""})
+#: Names the code under test tried to resolve during the current test.
+dns_lookups: list[str] = []
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _is_local(host) -> bool:
+    if host is None:
+        return True
+    name = host.decode("ascii", "replace") if isinstance(host, bytes) else str(host)
+    if name.lower() in LOCAL_NAMES:
+        return True
+    try:
+        ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def _no_dns_getaddrinfo(host, *args, **kwargs):
+    """``socket.getaddrinfo`` without DNS: literals and localhost resolve, other names are
+    recorded and answered as unknown, as a resolver with no such name would."""
+    if _is_local(host):
+        return _real_getaddrinfo(host, *args, **kwargs)
+    dns_lookups.append(host.decode() if isinstance(host, bytes) else str(host))
+    raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+
+def _guard(real):
+    def guarded(host, *args, **kwargs):
+        if _is_local(host):
+            return real(host, *args, **kwargs)
+        dns_lookups.append(str(host))
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    return guarded
+
+
+socket.getaddrinfo = _no_dns_getaddrinfo
+socket.gethostbyname = _guard(socket.gethostbyname)
+socket.gethostbyname_ex = _guard(socket.gethostbyname_ex)
+socket.gethostbyaddr = _guard(socket.gethostbyaddr)
+
+
+@pytest.fixture(autouse=True)
+def no_network_names():
+    """Fails a test whose code tried to resolve a name other than localhost (DNS is a
+    network call). A test that expects a lookup (an unknown host) clears the list."""
+    dns_lookups.clear()
+    yield dns_lookups
+    tried = list(dns_lookups)
+    dns_lookups.clear()
+    assert not tried, f"the test tried to resolve {tried}: tests make no DNS lookups"
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +115,15 @@ def isolated_home(tmp_path, monkeypatch):
     yield home
     database.close()
     database_proxy.initialize(None)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock():
+    """Every test starts at :data:`SESSION_NOW` in :data:`TEST_ZONE`; tests that need
+    another instant call ``clock.pin(...)`` themselves."""
+    clock.pin(SESSION_NOW, TEST_ZONE)
+    yield clock
+    clock.unpin()
 
 
 @pytest.fixture
@@ -76,3 +158,14 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env["PYTHONWARNINGS"] = "error"
     env.update(extra)
     return env
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without an X server (plain ``pytest``), the tests marked ``xvfb`` are deselected, not
+    failed: ``make test`` runs them under ``xvfb-run -a dbus-run-session``."""
+    if os.environ.get("QT_QPA_PLATFORM") == "xcb" and os.environ.get("DISPLAY"):
+        return
+    needs_x = [item for item in items if item.get_closest_marker("xvfb")]
+    if needs_x:
+        config.hook.pytest_deselected(items=needs_x)
+        items[:] = [item for item in items if not item.get_closest_marker("xvfb")]

@@ -10,8 +10,9 @@ import sys
 root, data_dir, tag = sys.argv[1:4]
 sys.path.insert(0, root)
 
-from datetime import UTC, datetime  # noqa: E402
 
+
+from models import clock  # noqa: E402
 from models.application import Application  # noqa: E402
 from services import applications  # noqa: E402
 from services.paths import DataPaths  # noqa: E402
@@ -29,7 +30,7 @@ while True:
         rounds=[
             applications.RoundData(
                 title="Technical interview",
-                starts_at=datetime.now(UTC),
+                starts_at=clock.now(),
                 interviewers=[applications.InterviewerData(name="Pat Example")],
             )
         ],

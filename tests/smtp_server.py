@@ -196,7 +196,8 @@ class MailServer:
         # Only PLAIN is offered (checked by _Handler.handle_AUTH). aiosmtpd warns about
         # auth_required without auth_require_tls, so the modes without STARTTLS leave
         # auth_required off and _Handler.handle_MAIL refuses unauthenticated senders.
-        options: dict = {"auth_exclude_mechanism": ["LOGIN"]}
+        # server_hostname: the greeting names localhost (aiosmtpd would look up getfqdn()).
+        options: dict = {"auth_exclude_mechanism": ["LOGIN"], "server_hostname": "localhost"}
         if self.mode == "starttls":
             options.update(
                 tls_context=self._server_context(),

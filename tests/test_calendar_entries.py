@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from models import clock
 from models.values import Channel, EmailState, OfferStatus, ReminderState, Stage
 from services import calendar_entries as ce
 from services.calendar_entries import EntryKind
@@ -464,7 +465,7 @@ def test_counts_follow_changes_to_the_data(store):
 
 
 def test_demo_data_has_every_kind(demo_store):
-    now = datetime.now(UTC)
+    now = clock.now()
     today = now.astimezone(BERLIN).date()
     entries = ce.entries_between(today - timedelta(days=30), today + timedelta(days=30), now,
                                  BERLIN)

@@ -25,6 +25,12 @@ from ui.dashboard_view import (
 TODAY = date(2025, 3, 12)
 NOW = datetime(2025, 3, 12, 12, 0, tzinfo=UTC)
 
+@pytest.fixture(autouse=True)
+def at_now(pinned_clock):
+    """This module's tests happen at :data:`NOW`."""
+    pinned_clock.pin(NOW)
+
+
 
 class FakeWindow:
     """What the view needs from the main window, recording the editors it opens."""
@@ -53,7 +59,7 @@ def demo_window(store):
 
 @pytest.fixture
 def view(qtbot, demo_window):
-    widget = DashboardView(demo_window, clock=lambda: NOW)
+    widget = DashboardView(demo_window)
     qtbot.addWidget(widget)
     widget.resize(1020, 700)
     widget.show()
@@ -185,7 +191,7 @@ def test_model_passes_qtmodeltester(qtmodeltester, view):
 
 def test_empty_database_encourages_the_first_application(qtbot, store):
     window = FakeWindow(store)
-    widget = DashboardView(window, clock=lambda: NOW)
+    widget = DashboardView(window)
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
@@ -201,7 +207,7 @@ def test_empty_lists_say_so(qtbot, store):
     from models.application import Application
 
     Application.create(company="Solo", role="Engineer", stage="applied", applied_on=TODAY)
-    widget = DashboardView(FakeWindow(store), clock=lambda: NOW)
+    widget = DashboardView(FakeWindow(store))
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
@@ -221,7 +227,7 @@ def test_works_with_the_real_main_window(qtbot, store):
     qtbot.addWidget(window)
     opened = []
     window.open_editor = opened.append
-    widget = DashboardView(window, clock=lambda: NOW)
+    widget = DashboardView(window)
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
@@ -238,7 +244,7 @@ def test_screenshot_light_and_dark(qtbot, demo_window, tmp_path, theme):
     palette, style = app.palette(), app.style().name()
     try:
         apply_theme(app, theme)
-        widget = DashboardView(demo_window, clock=lambda: NOW)
+        widget = DashboardView(demo_window)
         qtbot.addWidget(widget)
         widget.resize(1200, 760)
         widget.show()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from models import clock
 from services.startup import read_snapshot
 from ui.main_window import MainWindow
 
@@ -65,9 +66,9 @@ def test_only_active_application_marked_awaiting_suggests_keeping_going(qtbot, s
     from models.application import Application
 
     app = Application.create(company="Solo Corp", role="Engineer", stage="interviewing")
-    from datetime import UTC, datetime, timedelta
+    from datetime import timedelta
 
-    Application.update(created_at=datetime.now(UTC) - timedelta(days=30)).where(
+    Application.update(created_at=clock.now() - timedelta(days=30)).where(
         Application.id == app.id).execute()
     win = MainWindow(store.paths, read_snapshot(store.paths), "test", store)
     qtbot.addWidget(win)

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from models import clock
 from models.values import EmailState
 from services import email_drafts as drafts
 from services.email_drafts import (
@@ -284,7 +285,7 @@ def test_thanked_status(lumen_drafts):
 def test_thanked_status_counts_thanks_not_follow_ups(lumen_drafts):
     app, rnd, _prepared = lumen_drafts
     follow = prepare_drafts(app.id, rnd.id, "follow_up")
-    drafts.mark_sent(follow[1].email_id, datetime.now(UTC))
+    drafts.mark_sent(follow[1].email_id, clock.now())
     states = {e.name: e.state for e in drafts.thanked_status(app.id)}
     assert states["Priya Raman"] == "draft"
 
@@ -317,9 +318,9 @@ def test_mark_sent(lumen_drafts):
     for state in ("queued", "sending", "sent"):
         _set_state(priya.email_id, state)
         with pytest.raises(DraftLocked):
-            drafts.mark_sent(priya.email_id, datetime.now(UTC))
+            drafts.mark_sent(priya.email_id, clock.now())
     _set_state(priya.email_id, "uncertain")
-    first = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
+    first = clock.now().replace(microsecond=0) - timedelta(hours=1)
     assert drafts.mark_sent(priya.email_id, first).state == "marked_sent"
     later = first + timedelta(minutes=5)
     assert drafts.mark_sent(priya.email_id, later).sent_at == later

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from models import clock
 from models.values import Stage
 from services import calendar_entries as ce
 from services import ics_export, ics_import
@@ -150,7 +151,7 @@ def test_uids_are_stable_across_exports_and_sequence_follows_changes(sample):
     assert int(first[uid]["SEQUENCE"]) == int(second[uid]["SEQUENCE"])
     assert second[uid].decoded("DTSTAMP") > first[uid].decoded("DTSTAMP")
     rnd.starts_at = datetime(2024, 5, 14, 13, tzinfo=UTC)
-    rnd.updated_at = datetime.now(UTC) + timedelta(minutes=5)
+    rnd.updated_at = clock.now() + timedelta(minutes=5)
     rnd.save()
     third = events_by_uid(parse(ics_export.export_entries(
         ce.entries_between(date(2024, 5, 1), date(2024, 6, 30), NOW, BERLIN), now=later)))

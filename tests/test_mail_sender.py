@@ -288,14 +288,11 @@ def test_untrusted_certificate_is_refused(make_mail_server):
 
 
 def test_silent_server_times_out_with_a_sentence(silent_server):
-    import time
-
+    # How long it takes: smtp_silent_timeout_s in make bench (benchmarks/mail_bench.py).
     [email_id] = make_emails(INTERVIEWERS[:1])
     mail_sender.queue([email_id])
-    started = time.monotonic()
     result = mail_sender.send_one(email_id, account_for(silent_server), PASSWORD,
                                   timeout=0.5, retry_delay=0)
-    assert time.monotonic() - started < 3
     assert result.state == EmailState.FAILED
     assert result.message == (
         f"The mail server {silent_server.host} did not answer within 0.5 seconds. Check the "

@@ -16,15 +16,17 @@ from ui.offer_dialog import OfferDialog
 
 NOW = datetime(2025, 3, 12, 10, 0, tzinfo=UTC)
 
+@pytest.fixture(autouse=True)
+def at_now(pinned_clock):
+    """This module's tests happen at :data:`NOW`."""
+    pinned_clock.pin(NOW)
+
+
 
 @pytest.fixture(autouse=True)
 def discard_without_asking(monkeypatch):
     """Closing a dialog with unsaved edits at the end of a test must not open a message box."""
     monkeypatch.setattr(offer_dialog.ConfirmDiscard, "ask", classmethod(lambda cls, p: True))
-
-
-def _clock() -> datetime:
-    return NOW
 
 
 def _app(company, stage):
@@ -46,7 +48,7 @@ def orbit(store):
 
 
 def _dialog(qtbot, application_id, offer_id=None) -> OfferDialog:
-    dialog = OfferDialog(None, application_id, offer_id, "Europe/Berlin", clock=_clock)
+    dialog = OfferDialog(None, application_id, offer_id, "Europe/Berlin")
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

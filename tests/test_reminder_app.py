@@ -40,6 +40,8 @@ def _stop(proc) -> str:
 def test_two_launches_never_show_the_same_reminder_twice(tmp_path):
     data = tmp_path / "data"
     log = data / "logs" / "nextsteps.log"
+    # The child process is the real app on the real (or faketime's) clock: the wall clock
+    # is the one clock the test and the child share.
     due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
     rid = prepare(data, {TEXT: due})[TEXT]
     first = _launch(data)

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import Qt
 
+from models import clock as app_clock
 from models.reminder import Reminder
 from services import reminders
-from ui import reminder_scheduler
 from ui.reminder_scheduler import MAX_WAIT_MS, ReminderScheduler
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -50,7 +50,8 @@ def clock():
 
 @pytest.fixture
 def scheduler(qtbot, store, clock):
-    sched = ReminderScheduler(clock=clock.now, monotonic=clock.monotonic, zone=BERLIN)
+    app_clock.pin(clock.now)
+    sched = ReminderScheduler(monotonic=clock.monotonic, zone=BERLIN)
     yield sched
     sched.stop()
 
@@ -79,10 +80,11 @@ def test_the_timer_waits_at_most_an_hour(scheduler):
 
 
 def test_the_timer_fires_when_a_reminder_comes_due(qtbot, store):
-    base = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+    base = START + timedelta(seconds=1)
     t0 = time.monotonic()
-    sched = ReminderScheduler(clock=lambda: base + timedelta(seconds=time.monotonic() - t0),
-                              zone=BERLIN)
+    # A clock that runs: the scheduler's real QTimer has to fire.
+    app_clock.pin(lambda: base + timedelta(seconds=time.monotonic() - t0))
+    sched = ReminderScheduler(zone=BERLIN)
     rid = reminders.add_custom("Send the portfolio", base + timedelta(seconds=1), now=base)
     try:
         assert sched.start() == []
@@ -141,8 +143,8 @@ def test_the_watch_checks_when_the_due_instant_passed(qtbot, scheduler, clock):
 
 def test_a_time_zone_change_recomputes(store, clock):
     zones = [BERLIN]
-    sched = ReminderScheduler(clock=clock.now, monotonic=clock.monotonic,
-                              zone=lambda: zones[0])
+    app_clock.pin(clock.now)
+    sched = ReminderScheduler(monotonic=clock.monotonic, zone=lambda: zones[0])
     try:
         sched.start()
         clock.advance(60)
@@ -207,9 +209,8 @@ def test_done_and_snooze_commit_at_once_and_rearm(qtbot, scheduler, clock):
     assert scheduler.outstanding() == []
 
 
-def test_the_default_clock_and_zone(qtbot, store):
+def test_the_default_clock_and_zone_are_the_apps(qtbot, store):
+    app_clock.pin(START.replace(microsecond=123456), "America/Chicago")
     sched = ReminderScheduler()
-    assert abs((sched.now() - datetime.now(UTC)).total_seconds()) < 5
-    assert sched.now().microsecond == 0
-    assert isinstance(sched.zone(), ZoneInfo)
-    assert reminder_scheduler.utc_now().tzinfo is UTC
+    assert sched.now() == START
+    assert sched.zone() == ZoneInfo("America/Chicago")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import time
 from pathlib import Path
 from typing import NamedTuple
 
@@ -289,16 +288,9 @@ def test_compare_is_fast_for_six_drafts_of_300_words():
                           f"Dear {name.split()[0]},\n\n"
                           + " ".join(source.split()[300 * n:300 * (n + 1)]))
                 for n, name in enumerate(names)]
+    # How fast: benchmarks/mail_bench.py (similarity_6x300_ms in make bench).
     for drafts, expected_pairs in ((alike, 15), (personal, 0)):
-        timings = []
-        for _ in range(5):
-            started = time.perf_counter()
-            pairs = compare(drafts)
-            timings.append(time.perf_counter() - started)
-        assert len(pairs) == expected_pairs
-        print(f"compare, 6 drafts x 300 words, {expected_pairs} pairs: "
-              f"best {min(timings) * 1000:.1f} ms")
-        assert min(timings) < 0.050
+        assert len(compare(drafts)) == expected_pairs
 
 
 def test_the_pure_python_rapidfuzz_of_the_packaged_app_scores_the_same(monkeypatch):

@@ -56,9 +56,13 @@ def test_default_context_verifies_certificates(mail_server):
     assert mail_server.auth_attempts == []
 
 
-def test_unresolvable_host(mail_server):
+def test_unresolvable_host(mail_server, no_network_names):
+    # No DNS in tests: the suite's resolver (tests/conftest.py) answers every name but
+    # localhost as unknown, the way a real resolver answers for an unknown name.
     account = account_for(mail_server, host="no-such-host.invalid")
     problem = check(mail_server, account)
+    assert no_network_names == ["no-such-host.invalid"]
+    no_network_names.clear()
     assert problem.kind == "resolve"
     assert problem.message == (
         "Next Steps cannot find the mail server “no-such-host.invalid”. Check the host name in "

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from models import clock
 from services import templates
 from services.templates import (
     BUILTIN_KEYS,
@@ -354,7 +355,7 @@ def test_all_builtins_render_for_every_demo_round(demo_store):
 def test_format_day():
     assert format_day(date(2026, 11, 24), today=date(2026, 1, 1)) == "Tuesday 24 November"
     assert format_day(date(2027, 1, 5), today=date(2026, 12, 30)) == "Tuesday 5 January 2027"
-    today = datetime.now(UTC).date()
+    today = clock.today()
     assert str(today.year) not in format_day(today + timedelta(days=0))
 
 

@@ -137,6 +137,8 @@ def bodies(desktop: DesktopServices, text: str) -> list:
 def test_reminders_are_notified_once_across_launches_and_the_tray_menu_works(desktop,
                                                                              tmp_path):
     data = tmp_path / "data"
+    # The children are the real app on the real (or faketime's) clock: the wall clock is the
+    # one clock the test and the children share.
     start = datetime.now(UTC).replace(microsecond=0)
     ids = prepare(data, {TEXT_A: start + timedelta(seconds=8),
                          TEXT_B: start + timedelta(seconds=16)})

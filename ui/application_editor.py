@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from models.values import STAGE_LABELS, Channel, Stage
 from services import applications, form_drafts
 from services.applications import ApplicationData, RoundData, ValidationError
@@ -89,7 +90,7 @@ class RestoreDraft:
 
 def _stage_entry_text(entry) -> str:
     to_label = STAGE_LABELS.get(Stage(entry.to_stage), entry.to_stage)
-    when = entry.changed_at.astimezone().strftime("%d %b %Y, %H:%M")
+    when = entry.changed_at.astimezone(clock.user_zone()).strftime("%d %b %Y, %H:%M")
     if entry.from_stage is None:
         return f"{when}   {to_label}"
     from_label = STAGE_LABELS.get(Stage(entry.from_stage), entry.from_stage)
@@ -387,7 +388,6 @@ class ApplicationEditor(QDialog):
     # -- advice -------------------------------------------------------------------------------
     def _advice_before_saving(self, data: ApplicationData):
         """The advice for this save, if any (withdrawing, cancelling, only one left waiting)."""
-        from datetime import UTC, datetime
 
         from services import advice
 
@@ -402,7 +402,7 @@ class ApplicationEditor(QDialog):
                     advice.facts_for_withdraw(self.application_id, rnd.id))
         if (data.stage == Stage.AWAITING_RESPONSE.value and stored.stage != data.stage):
             return advice.on_awaiting_response(advice.facts_for_stage_change(
-                self.application_id, data.stage, datetime.now(UTC)))
+                self.application_id, data.stage, clock.now()))
         return None
 
     def _advice_go_on(self) -> None:

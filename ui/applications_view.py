@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from models.values import STAGE_LABELS, Stage
 from services.application_index import ApplicationIndex
 from services.startup import connect_for_reading
@@ -34,31 +34,6 @@ log = logging.getLogger(__name__)
 #: user searches, filters, sorts or scrolls down (about 15 MB at 10,000 rows).
 FIRST_SCREENFUL = 40
 UNDO_SECONDS = 8
-
-
-_local_zone: ZoneInfo | None = None
-
-
-def local_zone() -> ZoneInfo:
-    """The system's time zone as a ZoneInfo (UTC when it cannot be named)."""
-    global _local_zone
-    if _local_zone is None:
-        _local_zone = _find_local_zone()
-    return _local_zone
-
-
-def _find_local_zone() -> ZoneInfo:
-    from services.instants import system_zone_name
-
-    name = system_zone_name()
-    if not name:
-        from PySide6.QtCore import QTimeZone
-
-        name = bytes(QTimeZone.systemTimeZoneId().data()).decode("ascii", "replace")
-    try:
-        return ZoneInfo(name)
-    except (ValueError, KeyError):
-        return ZoneInfo("UTC")
 
 
 class ConfirmDelete:
@@ -117,7 +92,7 @@ class ApplicationsView(QWidget):
         super().__init__()
         self.window_ = window
         self.paths = window.paths
-        self.zone = local_zone()
+        self.zone = clock.user_zone()
         self.setAccessibleName("Applications")
         self._undo_snapshot = None
 
@@ -251,7 +226,7 @@ class ApplicationsView(QWidget):
 
     # -- loading ------------------------------------------------------------------
     def _now(self) -> datetime:
-        return datetime.now(UTC)
+        return clock.now()
 
     def _first_index(self) -> ApplicationIndex:
         con = connect_for_reading(self.paths)

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from models import clock
 from services.calendar_entries import KIND_ORDER, EntryKind
 from ui.calendar_markers import is_dark, marker_pixmap
 
@@ -104,7 +105,7 @@ class MonthGrid(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMouseTracking(False)
-        self._today = today or date.today()
+        self._today = today or clock.today()
         self._selected = self._today
         self._month = self._today.replace(day=1)
         self._week_start = week_start_weekday() if week_start is None else week_start % 7

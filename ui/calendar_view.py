@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from services import calendar_entries
 from services.calendar_entries import KIND_ORDER, CalendarEntry, EntryKind, zone_of
 from ui.calendar_agenda import ENTRY_ROLE, AgendaDelegate, AgendaModel, days_text
@@ -199,17 +200,16 @@ class CalendarView(QWidget):
     #: Applications whose interviews an import created or changed (ids).
     data_changed = Signal(list)
 
-    def __init__(self, window, *, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, window) -> None:
         """The calendar of ``window`` (it has ``paths``, ``ensure_store()``,
-        ``open_editor(application_id)`` and ``local_zone_name()``); ``clock`` returns the
-        current time, aware (tests give a fixed one)."""
+        ``open_editor(application_id)`` and ``local_zone_name()``); "now" comes from
+        :mod:`models.clock`."""
         super().__init__()
         self.window_ = window
         self.paths = window.paths
         self.setAccessibleName("Calendar")
         self.setAcceptDrops(True)
         self.zone: ZoneInfo = zone_of(window.local_zone_name())
-        self.clock: Callable[[], datetime] = clock or (lambda: datetime.now(UTC))
         self._loaded = False
         self._rules = None
         self._month_cache: dict[tuple[date, date], dict] = {}
@@ -387,7 +387,7 @@ class CalendarView(QWidget):
 
     # -- data -------------------------------------------------------------------------------
     def _today(self) -> date:
-        return self.clock().astimezone(self.zone).date()
+        return clock.now().astimezone(self.zone).date()
 
     def ensure_loaded(self) -> None:
         """Open the data (first use) and fill the month and the agenda."""
@@ -415,7 +415,7 @@ class CalendarView(QWidget):
         key = (first, last)
         counts = self._month_cache.get(key)
         if counts is None:
-            counts = calendar_entries.counts_by_day(first, last, self.clock(), self.zone,
+            counts = calendar_entries.counts_by_day(first, last, clock.now(), self.zone,
                                                     rules=self._rules)
             if len(self._month_cache) > 36:
                 self._month_cache.clear()
@@ -437,7 +437,7 @@ class CalendarView(QWidget):
         if not self._loaded:
             return
         first, last = self.agenda_range()
-        entries = calendar_entries.entries_between(first, last, self.clock(), self.zone,
+        entries = calendar_entries.entries_between(first, last, clock.now(), self.zone,
                                                    rules=self._rules)
         self.agenda_model.set_entries(entries, with_day=self._week_mode)
         empty = not entries
@@ -583,7 +583,7 @@ class CalendarView(QWidget):
             return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            count = export_file(self.paths, path, now=self.clock(), zone=self.zone)
+            count = export_file(self.paths, path, now=clock.now(), zone=self.zone)
         except OSError as exc:
             QGuiApplication.restoreOverrideCursor()
             CalendarMessages.warn(self, "Export calendar",
@@ -620,7 +620,7 @@ class CalendarView(QWidget):
             return ChooseApplication.ask(self, invitation, candidates)
 
         report = import_files(self.paths, files, choose_application=choose,
-                              user_zone=self.zone, now=self.clock())
+                              user_zone=self.zone, now=clock.now())
         self._month_cache.clear()
         if self._loaded:
             self.grid.reload()

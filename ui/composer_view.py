@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QTextCharFormat, QTextCursor
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from ui.labels import banner_label, section_title
 
 log = logging.getLogger(__name__)
@@ -433,7 +433,7 @@ class ComposerView(QWidget):
         draft = self.drafts[row]
         text = f"State: {STATE_TEXT.get(draft.state, draft.state)}"
         if draft.sent_at:
-            text += f" on {draft.sent_at.astimezone():%d %b %Y at %H:%M}"
+            text += f" on {draft.sent_at.astimezone(clock.user_zone()):%d %b %Y at %H:%M}"
         if draft.error:
             text += f". {draft.error}"
         self.state_label.setText(text)
@@ -675,7 +675,7 @@ class ComposerView(QWidget):
         draft = self._current()
         if draft is not None:
             self.flush()
-            mark_sent(draft.email_id, datetime.now(UTC))
+            mark_sent(draft.email_id, clock.now())
             self._refresh_states()
 
     def mark_current_arrived(self) -> None:

@@ -15,7 +15,7 @@ cost next to nothing to show.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from typing import NamedTuple
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from services.dashboard import (
     INTERVIEW_DAYS,
     DashboardFigures,
@@ -290,14 +291,13 @@ class DashboardView(QWidget):
     """Charts and lists that keep the whole search in view (accessible name "Dashboard").
 
     ``window`` provides ``paths``, ``ensure_store()``, ``open_editor(id)`` and
-    ``local_zone_name()``; ``clock`` (default: the current UTC instant) is for tests.
+    ``local_zone_name()``; "now" comes from :mod:`models.clock`.
     """
 
-    def __init__(self, window, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, window) -> None:
         """Build the view and show the current figures."""
         super().__init__()
         self.window_ = window
-        self.clock = clock or (lambda: datetime.now(UTC))
         self.setAccessibleName("Dashboard")
         self.figures: DashboardFigures | None = None
         try:
@@ -433,7 +433,7 @@ class DashboardView(QWidget):
         goal = settings.get("search.weekly_goal")
         if not isinstance(goal, int) or isinstance(goal, bool) or goal < 0:
             goal = settings.DEFAULTS["search.weekly_goal"]
-        self.show_figures(dashboard.compute(self.clock(), self.zone, goal))
+        self.show_figures(dashboard.compute(clock.now(), self.zone, goal))
 
     def show_figures(self, figures: DashboardFigures) -> None:
         """Show ``figures`` (charts, lists, summary, or the empty state)."""

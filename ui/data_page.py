@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from services import backups
 from services.paths import DataPaths
 
@@ -41,7 +42,7 @@ def size_text(size: int) -> str:
 
 def when_text(info: backups.BackupInfo) -> str:
     """When a backup was made, in the computer's local time."""
-    return info.made_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return info.made_at.astimezone(clock.user_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 _BACKUP_FAILURES = {

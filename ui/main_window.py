@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from services.paths import DataPaths, resources_dir
 from services.startup import Snapshot
 from ui.views import VIEWS, ViewSpec
@@ -389,10 +390,8 @@ class MainWindow(QMainWindow):
 
     # -- editing ------------------------------------------------------------------
     def local_zone_name(self) -> str:
-        """The IANA name of the system's time zone (default for new rounds)."""
-        from ui.applications_view import local_zone
-
-        return local_zone().key
+        """The IANA name of the user's time zone (default for new rounds)."""
+        return clock.user_zone().key
 
     def open_editor(self, application_id: int | None) -> None:
         """Open the editor for an application (None: a new one)."""

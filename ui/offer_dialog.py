@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from models.values import OfferStatus
 from services import advice as advice_rules
 from services import offers
@@ -104,17 +105,14 @@ class OfferDialog(QDialog):
     declined_offer = Signal(int)
 
     def __init__(self, parent: QWidget | None, application_id: int,
-                 offer_id: int | None = None, zone_name: str = "UTC",
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 offer_id: int | None = None, zone_name: str = "UTC") -> None:
         """Build the form, filled from the offer when ``offer_id`` is given.
 
-        ``zone_name`` is the default zone of a new deadline; ``clock`` gives "now"
-        (aware; default: the current UTC instant).
+        ``zone_name`` is the default zone of a new deadline.
         """
         super().__init__(parent)
         self.application_id = application_id
         self.offer_id = offer_id
-        self.clock = clock or (lambda: datetime.now(UTC))
         self.zone_name = zone_name if not zone_problem(zone_name) else "UTC"
         company, role = offers.application_title(application_id)
         record = offers.load_offer(offer_id) if offer_id is not None else None
@@ -237,7 +235,7 @@ class OfferDialog(QDialog):
         return label
 
     def _populate(self, record: offers.OfferRecord | None) -> None:
-        today = self.clock().astimezone(ZoneInfo(self.zone_name)).date()
+        today = clock.now().astimezone(ZoneInfo(self.zone_name)).date()
         if record is None:
             self.received.setDate(_qdate(today))
             self.has_deadline.setChecked(True)
@@ -286,8 +284,8 @@ class OfferDialog(QDialog):
         if self.has_deadline.isChecked():
             zone = UTC if zone_problem(zone_name) else ZoneInfo(zone_name)
             day = _pydate(self.deadline_day.date())
-            clock = self.deadline_time.time()
-            deadline = datetime.combine(day, time(clock.hour(), clock.minute()), tzinfo=zone)
+            picked = self.deadline_time.time()
+            deadline = datetime.combine(day, time(picked.hour(), picked.minute()), tzinfo=zone)
         try:
             amount: Decimal | None = offers.parse_amount(self.amount.text())
         except ValueError as exc:
@@ -315,7 +313,7 @@ class OfferDialog(QDialog):
             return None
         try:
             if self.offer_id is None:
-                self.offer_id = offers.record_offer(self.application_id, now=self.clock(),
+                self.offer_id = offers.record_offer(self.application_id, now=clock.now(),
                                                     **values)
             else:
                 offers.update_offer(self.offer_id, **values)
@@ -365,7 +363,7 @@ class OfferDialog(QDialog):
         """Save any edits, accept the offer, and close."""
         if not self._save_if_changed():
             return
-        offers.accept_offer(self.offer_id, self.clock())
+        offers.accept_offer(self.offer_id, clock.now())
         self.accepted_offer.emit(self.offer_id)
         self.accept()
 
@@ -381,7 +379,7 @@ class OfferDialog(QDialog):
             self.advice.show_advice(shown)
 
     def _decline_now(self) -> None:
-        offers.decline_offer(self.offer_id, self.clock())
+        offers.decline_offer(self.offer_id, clock.now())
         self.declined_offer.emit(self.offer_id)
         self.accept()
 

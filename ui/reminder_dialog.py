@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from models import clock
+
 
 class CustomReminderDialog(QDialog):
     """Asks for the reminder; :meth:`save` stores it through services.reminders."""
@@ -35,7 +37,7 @@ class CustomReminderDialog(QDialog):
         self.when = QDateTimeEdit(self)
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
-        start = (datetime.now(self.zone) + timedelta(days=1)).replace(hour=9, minute=0,
+        start = (clock.now().astimezone(self.zone) + timedelta(days=1)).replace(hour=9, minute=0,
                                                                         second=0, microsecond=0)
         self.when.setDateTime(QDateTime(start.year, start.month, start.day, 9, 0, 0))
         self.application = QComboBox(self)

@@ -26,11 +26,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
+
+from models import clock
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +44,13 @@ WATCH_INTERVAL_MS = 60 * 1000
 JUMP_TOLERANCE_S = 30.0
 
 
-def _system_zone() -> ZoneInfo:
-    from services.calendar_entries import system_zone
-
-    return system_zone()
-
-
-def utc_now() -> datetime:
-    """The current instant in UTC (the scheduler's default clock)."""
-    return datetime.now(UTC)
-
-
 class ReminderScheduler(QObject):
     """Delivers reminders when they come due; the one place the UI changes their state.
 
-    ``clock`` (aware datetimes), ``monotonic`` (seconds) and ``zone`` (a
-    :class:`ZoneInfo`, or a callable returning one; default: the system's)
-    can be injected; tests drive the scheduler through them.
+    "Now" and the user's zone come from :mod:`models.clock` (tests pin them);
+    ``monotonic`` (seconds) and ``zone`` (a :class:`ZoneInfo`, or a callable
+    returning one; default: the user's) can be injected too, so that tests can
+    move the wall clock and the monotonic clock apart.
 
     Signals: :attr:`fired` carries the reminders that just came due (already
     marked shown: a crash after that never repeats them, and they stay listed
@@ -73,15 +65,13 @@ class ReminderScheduler(QObject):
         self,
         parent: QObject | None = None,
         *,
-        clock: Callable[[], datetime] = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
         zone: ZoneInfo | Callable[[], ZoneInfo] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._clock = clock
         self._monotonic = monotonic
         if zone is None:
-            self._zone: Callable[[], ZoneInfo] = _system_zone
+            self._zone: Callable[[], ZoneInfo] = clock.user_zone
         elif callable(zone) and not isinstance(zone, ZoneInfo):
             self._zone = zone
         else:
@@ -107,8 +97,8 @@ class ReminderScheduler(QObject):
 
     # -- time -----------------------------------------------------------------------------------
     def now(self) -> datetime:
-        """The current instant (the injected clock), to the second."""
-        return self._clock().astimezone(UTC).replace(microsecond=0)
+        """The current instant (:func:`models.clock.now`), to the second."""
+        return clock.now().replace(microsecond=0)
 
     def zone(self) -> ZoneInfo:
         """The user's time zone for local-time rules (18:00 the day before, 09:00 …)."""
@@ -205,7 +195,7 @@ class ReminderScheduler(QObject):
         when the next due instant has passed. Returns True when it checked."""
         if not self._running:
             return False
-        wall = self._clock().astimezone(UTC)
+        wall = clock.now()
         mono = self._monotonic()
         zone = self.zone()
         reason = ""
@@ -230,7 +220,7 @@ class ReminderScheduler(QObject):
             self.watch_clock()
 
     def _remember_clock(self, zone: ZoneInfo) -> None:
-        self._last_wall = self._clock().astimezone(UTC)
+        self._last_wall = clock.now()
         self._last_mono = self._monotonic()
         self._zone_key = zone.key
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from models.values import TIMEFRAME_UNIT_LABELS, TimeframeUnit
 from services import outlook
 from services.applications import InterviewerData, RoundData
@@ -284,7 +285,7 @@ class RoundEditor(QWidget):
                 continue
             text = f"{entry.name}: {states.get(entry.state, entry.state)}"
             if entry.sent_at is not None:
-                text += f" {entry.sent_at.astimezone():%d %b %H:%M}"
+                text += f" {entry.sent_at.astimezone(clock.user_zone()):%d %b %H:%M}"
             parts.append(text)
         self.thanked.setText("Thank-you notes — " + " · ".join(parts) if parts else "")
 
@@ -400,7 +401,7 @@ class RoundEditor(QWidget):
 
 def new_round(zone_name: str, today: date | None = None) -> RoundData:
     """A fresh round: today at 10:00 in ``zone_name``, one hour."""
-    day = today or date.today()
+    day = today or clock.today()
     try:
         zone = ZoneInfo(zone_name)
     except (ValueError, KeyError):

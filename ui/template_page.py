@@ -17,18 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models import clock
 from ui.labels import banner_label
 
 
 def preview_context() -> tuple[dict, str]:
     """Placeholder values from the latest past interview (its first interviewer), or examples."""
-    from datetime import UTC, datetime
 
     from models.interview import Interviewer
     from services.applications import round_choices
     from services.templates import sample_context
 
-    now = datetime.now(UTC)
+    now = clock.now()
     choices = round_choices()  # newest first; past interviews are what notes are about
     past = [c for c in choices if c.starts_at is not None and c.starts_at <= now]
     for choice in past + [c for c in choices if c not in past]:
