@@ -1,0 +1,1 @@
+"""Mail: drafts, sending, the mailbox watcher and what replies mean."""
