@@ -4,7 +4,7 @@
 and this module's bytecode is cached (about 2 ms of start-up).
 
     python main.py [--data-dir DIR] [--demo] [--self-test] [--version]
-    python main.py [--data-dir DIR] import [--merge | --replace] [--valid-rows-only] FILE...
+    python main.py [--data-dir DIR] import [--merge | --replace] [--valid-only] FILE...
     python main.py [--data-dir DIR] export [--format {json,csv,ics}] -o FILE
 
 ``import`` and ``export`` never start the window nor load Qt.
@@ -60,8 +60,11 @@ def _add_file_commands(parser: argparse.ArgumentParser) -> None:
     importer = commands.add_parser(
         "import", help="import .json backups, .csv applications or .ics invitations",
         description="Import each FILE in one transaction: a .json backup, a .csv list of "
-        "applications or an .ics interview invitation. A bad file changes nothing; the exit "
-        "code is 1 when any file failed.",
+        "applications or an .ics interview invitation. A file that cannot be read, or that "
+        "holds a row or an event that cannot be imported, changes nothing; each such entry is "
+        "listed with its reason (with --valid-only, the valid entries are imported and the "
+        "others listed). Exit code: 0 when every file was imported, 1 when any file was not "
+        "(nothing from that file was saved; the other files were imported).",
     )
     importer.add_argument("files", nargs="+", metavar="FILE")
     how = importer.add_mutually_exclusive_group()
@@ -71,8 +74,10 @@ def _add_file_commands(parser: argparse.ArgumentParser) -> None:
     how.add_argument("--replace", dest="mode", action="store_const", const="replace",
                      help="a JSON backup into existing data: replace everything (the current "
                      "data is backed up first)")
-    importer.add_argument("--valid-rows-only", action="store_true",
-                          help="CSV: import the valid rows even when others are rejected")
+    importer.add_argument("--valid-only", "--valid-rows-only", dest="valid_rows_only",
+                          action="store_true",
+                          help="import the valid rows of a .csv file and the valid events of "
+                          "an .ics file even when others are rejected (they are listed)")
     importer.add_argument("--data-dir", **data_dir)
     exporter = commands.add_parser(
         "export", help="export everything as JSON, the applications as CSV, or the calendar",
@@ -124,7 +129,7 @@ def run_self_test(paths, demo: bool) -> int:
             result = run_check("demo data", lambda: f"added {demo_data.fill_demo()} applications")
             print(result.line(), flush=True)
             results.append(result)
-        for result in data_checks(paths):
+        for result in data_checks(paths, store):
             print(result.line(), flush=True)
             results.append(result)
 

@@ -240,6 +240,10 @@ SUITES: list[Suite] = [
     # benchmarks/mail_bench.py says how each mail figure is measured.
     Suite("mail", ("similarity_6x300_ms", "smtp_silent_timeout_s", "account_test_max_stall_ms"),
           lambda ctx: _mail_bench().figures(ctx.runs)),
+    # benchmarks/imports_bench.py says how each import figure is measured.
+    Suite("imports", ("ics_unfold_800k_lines_s", "ics_parse_8mb_s", "csv_import_100k_s",
+                      "csv_import_1m_blank_peak_mb"),
+          lambda ctx: _imports_bench().figures(ctx.runs)),
 ]
 
 
@@ -272,6 +276,12 @@ def _mail_bench():
     from benchmarks import mail_bench
 
     return mail_bench
+
+
+def _imports_bench():
+    from benchmarks import imports_bench
+
+    return imports_bench
 
 
 def _reminders_bench():

@@ -55,11 +55,17 @@ def close() -> None:
 
 
 def integrity_problems(db: peewee.SqliteDatabase, *, quick: bool = False) -> list[str]:
-    """What ``PRAGMA integrity_check`` (or ``quick_check``) reports; empty when sound."""
+    """What ``PRAGMA integrity_check`` (or ``quick_check``) reports; empty when sound.
+
+    An error that does not mean damage (the file is locked, the disk is full or
+    failing) is raised rather than reported as a problem of the file.
+    """
     pragma = "quick_check" if quick else "integrity_check"
     try:
         rows = db.execute_sql(f"PRAGMA {pragma}").fetchall()
-    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+    except (peewee.DatabaseError, sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        if not is_corruption_error(exc):
+            raise  # locked, full, unreadable: a reason to say, not damage
         return [str(exc)]
     messages = [row[0] for row in rows]
     return [] if messages == ["ok"] else messages
@@ -78,6 +84,48 @@ def backup_to(db: peewee.SqliteDatabase, destination: Path | str) -> None:
     target = sqlite3.connect(str(destination))
     try:
         db.connection().backup(target)
-        target.commit()
+        keep_out_of_wal(target)
     finally:
         target.close()
+
+
+def keep_out_of_wal(copy: sqlite3.Connection) -> None:
+    """Turn a fresh copy made with the backup API back to a rollback journal.
+
+    The copy inherits the live file's WAL flag; in WAL mode every later read
+    (even a read-only check) leaves ``-wal`` and ``-shm`` files beside it.
+    """
+    copy.commit()
+    copy.execute("PRAGMA journal_mode = DELETE").fetchone()
+    copy.commit()
+
+
+#: SQLite's result codes that mean the file's contents are damaged or not a database.
+_CORRUPTION_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+_CORRUPTION_TEXTS = ("malformed", "file is not a database", "not a database")
+
+
+def is_corruption_error(exc: BaseException) -> bool:
+    """True when ``exc`` (or an error it wraps) says the file itself is damaged.
+
+    Only SQLite's corruption and not-a-database codes (and a schema that decodes
+    as garbage) count; a lock, a full disk or a refused permission do not.
+    """
+    seen: set[int] = set()
+    stack: list[object] = [exc]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, UnicodeDecodeError):
+            return True
+        name = getattr(current, "sqlite_errorname", "") or ""
+        if name.startswith(_CORRUPTION_CODES):
+            return True
+        if not name and any(text in str(current).lower() for text in _CORRUPTION_TEXTS):
+            return True
+        # peewee keeps the sqlite3 error it wraps in ``orig``.
+        stack.extend([current.__cause__, current.__context__, getattr(current, "orig", None),
+                      *current.args])
+    return False

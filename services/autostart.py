@@ -11,7 +11,10 @@
   with ``RunAtLoad``.
 
 The command always ends with ``--minimized`` (:data:`MINIMIZED_FLAG`), so
-the app starts in the tray instead of showing its window.
+the app starts in the tray instead of showing its window. Given the data
+folder in use, it also says ``--data-dir FOLDER`` (:data:`DATA_DIR_FLAG`): at
+login neither the option the app was started with nor ``NEXTSTEPS_DATA_DIR``
+is there, and the app would open the default folder instead.
 
 :class:`Autostart` takes the platform, the folders and the registry module
 as arguments, so the Windows and macOS writers can be checked on any
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "DATA_DIR_FLAG",
     "DESKTOP_FILE_NAME",
     "LAUNCH_AGENT_LABEL",
     "MINIMIZED_FLAG",
@@ -43,6 +47,7 @@ __all__ = [
 ]
 
 MINIMIZED_FLAG = "--minimized"
+DATA_DIR_FLAG = "--data-dir"
 DESKTOP_FILE_NAME = "next-steps.desktop"
 LAUNCH_AGENT_LABEL = "app.nextsteps"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -61,13 +66,36 @@ def default_command() -> list[str]:
     return [sys.executable, str(main)]
 
 
-def _with_flag(command: Sequence[str]) -> list[str]:
+def _with_flag(command: Sequence[str], data_dir: str | os.PathLike[str] | None = None
+               ) -> list[str]:
     parts = [str(part) for part in command]
     if not parts:
         raise AutostartError("There is no command to start Next Steps with.")
+    if data_dir is not None:
+        head, _folder = _split_data_dir(parts)
+        parts = [part for part in head if part != MINIMIZED_FLAG]
+        parts += [DATA_DIR_FLAG, str(Path(data_dir).expanduser().resolve())]
     if MINIMIZED_FLAG not in parts:
         parts.append(MINIMIZED_FLAG)
     return parts
+
+
+def _split_data_dir(parts: Sequence[str]) -> tuple[list[str], str | None]:
+    """The arguments without ``--data-dir FOLDER`` (or ``--data-dir=FOLDER``), and FOLDER."""
+    rest: list[str] = []
+    folder = None
+    index = 0
+    while index < len(parts):
+        part = parts[index]
+        if part == DATA_DIR_FLAG and index + 1 < len(parts):
+            folder, index = parts[index + 1], index + 2
+            continue
+        if part.startswith(DATA_DIR_FLAG + "="):
+            folder = part[len(DATA_DIR_FLAG) + 1:]
+        else:
+            rest.append(part)
+        index += 1
+    return rest, folder
 
 
 def _desktop_exec(parts: Sequence[str]) -> str:
@@ -167,13 +195,30 @@ class Autostart:
         return winreg
 
     # -- the three operations -----------------------------------------------------------------
-    def is_enabled(self) -> bool:
-        """True when Next Steps is set to start at login."""
+    def is_enabled(self, data_dir: str | os.PathLike[str] | None = None) -> bool:
+        """True when Next Steps is set to start at login (with ``data_dir``: on that data
+        folder)."""
+        if data_dir is not None:
+            folder = self.data_dir()
+            return folder is not None and folder == Path(data_dir).expanduser().resolve()
         if self.platform == "windows":
             return self._read_run_value() is not None
         if self.platform == "darwin":
             return self.launch_agent.is_file()
         return self._desktop_entry_enabled()
+
+    def data_dir(self) -> Path | None:
+        """The data folder the login start opens (None when not enabled); an entry without
+        ``--data-dir`` (written by an older version) opens the platform's default folder."""
+        command = self.command()
+        if command is None:
+            return None
+        _rest, folder = _split_data_dir(command)
+        if folder is None:
+            from services.paths import default_data_dir
+
+            return default_data_dir().expanduser().resolve()
+        return Path(folder).expanduser().resolve()
 
     def command(self) -> list[str] | None:
         """The command that starts at login (None when not enabled)."""
@@ -192,12 +237,14 @@ class Autostart:
                 return _parse_desktop_exec(line[5:])
         return None
 
-    def enable(self, command: Sequence[str] | None = None) -> Path | str:
-        """Start ``command`` (default: this copy of the app) at login, with ``--minimized``.
+    def enable(self, command: Sequence[str] | None = None,
+               data_dir: str | os.PathLike[str] | None = None) -> Path | str:
+        """Start ``command`` (default: this copy of the app) at login, with ``--minimized``
+        and, when given, ``--data-dir data_dir`` (the folder in use).
 
         Returns the file written, or the registry value's path on Windows.
         """
-        parts = _with_flag(command if command is not None else default_command())
+        parts = _with_flag(command if command is not None else default_command(), data_dir)
         try:
             if self.platform == "windows":
                 return self._write_run_value(parts)
@@ -330,14 +377,17 @@ def _split_windows(command: str) -> list[str]:
     return parts
 
 
-def is_enabled() -> bool:
-    """True when this user's login starts Next Steps (on the running platform)."""
-    return Autostart().is_enabled()
+def is_enabled(data_dir: str | os.PathLike[str] | None = None) -> bool:
+    """True when this user's login starts Next Steps (on the running platform); with
+    ``data_dir``, only when it starts on that data folder."""
+    return Autostart().is_enabled(data_dir)
 
 
-def enable(command: Sequence[str] | None = None) -> Path | str:
-    """Start Next Steps at login, minimised to the tray (see :meth:`Autostart.enable`)."""
-    return Autostart().enable(command)
+def enable(command: Sequence[str] | None = None,
+           data_dir: str | os.PathLike[str] | None = None) -> Path | str:
+    """Start Next Steps at login, minimised to the tray, on ``data_dir`` when given (see
+    :meth:`Autostart.enable`)."""
+    return Autostart().enable(command, data_dir)
 
 
 def disable() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models import clock
+from services.data_folder import claimed_partial
 from services.paths import DataPaths
 
 if TYPE_CHECKING:
@@ -108,18 +109,26 @@ def _write_backup(
     now = (now or clock.now()).astimezone(UTC).replace(microsecond=0)
     final = _unique_name(backups_dir, reason, now)
     partial = final.with_suffix(".part")
-    try:
-        copy(partial)
-        problems = file_problems(partial)
-        if problems:
-            raise OSError(f"The backup copy failed its integrity check: {problems[0]}")
-        with open(partial, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, final)
-        _fsync_dir(backups_dir)
-    finally:
-        partial.unlink(missing_ok=True)
+    with claimed_partial(partial):
+        try:
+            copy(partial)
+            problems = file_problems(partial)
+            if problems:
+                raise OSError(f"The backup copy failed its integrity check: {problems[0]}")
+            with open(partial, "rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(partial, final)
+            _fsync_dir(backups_dir)
+        finally:
+            _remove_partial(partial)
     return BackupInfo(final, now, reason, final.stat().st_size)
+
+
+def _remove_partial(partial: Path) -> None:
+    """Remove a partial copy and any journal SQLite left beside it."""
+    for suffix in ("-journal", "-wal", "-shm"):
+        partial.with_name(partial.name + suffix).unlink(missing_ok=True)
+    partial.unlink(missing_ok=True)
 
 
 def make_backup(
@@ -156,22 +165,28 @@ def backup_file(
 
     def copy(partial: Path) -> None:
         try:
-            origin = sqlite3.connect(_read_only_uri(source), uri=True, timeout=10.0)
-        except sqlite3.Error as exc:
-            raise OSError(f"{source.name} cannot be read for a backup: {exc}") from exc
-        try:
-            target = sqlite3.connect(partial)
-            try:
-                origin.backup(target)
-                target.commit()
-            finally:
-                target.close()
+            _copy_file(source, partial, timeout=10.0)
         except sqlite3.Error as exc:
             raise OSError(f"{source.name} could not be backed up: {exc}") from exc
-        finally:
-            origin.close()
 
     return _write_backup(copy, backups_dir, reason, now)
+
+
+def _copy_file(source: Path, partial: Path, timeout: float = 5.0) -> None:
+    """Copy the database file ``source`` into ``partial`` with SQLite's backup API (through
+    its own read-only connection), out of WAL mode."""
+    from models.database import keep_out_of_wal
+
+    origin = sqlite3.connect(_read_only_uri(source), uri=True, timeout=timeout)
+    try:
+        target = sqlite3.connect(partial)
+        try:
+            origin.backup(target)
+            keep_out_of_wal(target)
+        finally:
+            target.close()
+    finally:
+        origin.close()
 
 
 def list_backups(backups_dir: Path) -> list[BackupInfo]:
@@ -235,20 +250,16 @@ def restore_backup(paths: DataPaths, backup: Path, *, label: str = "replaced") -
     if problems:
         raise OSError(f"{backup.name} cannot be restored: {problems[0]}")
     partial = paths.database.with_name(paths.database.name + ".restoring")
-    partial.unlink(missing_ok=True)
-    source = sqlite3.connect(_read_only_uri(backup), uri=True)
-    target = sqlite3.connect(partial)
-    try:
-        source.backup(target)
-        target.commit()
-    finally:
-        target.close()
-        source.close()
-    with open(partial, "rb+") as handle:
-        os.fsync(handle.fileno())
-    kept = set_aside(paths, label)
-    os.replace(partial, paths.database)
-    _fsync_dir(paths.root)
+    with claimed_partial(partial):
+        try:
+            _copy_file(backup, partial)
+            with open(partial, "rb+") as handle:
+                os.fsync(handle.fileno())
+            kept = set_aside(paths, label)
+            os.replace(partial, paths.database)
+            _fsync_dir(paths.root)
+        finally:
+            _remove_partial(partial)
     return kept
 
 
@@ -266,15 +277,60 @@ def describe_reason(reason: str) -> str:
     return reason.replace("-", " ").capitalize()
 
 
+#: A backup holds the user's data when one of these finds a row (as services.data_import's
+#: has_user_data decides for the open database); a table an older schema lacks is skipped.
+_DATA_QUERIES = (
+    'SELECT 1 FROM "application" LIMIT 1',
+    'SELECT 1 FROM "email" LIMIT 1',
+    'SELECT 1 FROM "reminder" LIMIT 1',
+    'SELECT 1 FROM "template" WHERE "builtin" = 0 LIMIT 1',
+)
+
+
+def holds_data(path: Path) -> bool:
+    """True when the database file ``path`` holds applications, emails, reminders or own
+    templates (not just the tables and built-in templates of a new database)."""
+    try:
+        con = sqlite3.connect(_read_only_uri(path), uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        for sql in _DATA_QUERIES:
+            try:
+                if con.execute(sql).fetchone():
+                    return True
+            except sqlite3.OperationalError:
+                continue  # no such table (an older schema) or unreadable: look further
+        return False
+    except (sqlite3.Error, UnicodeDecodeError):
+        return False
+    finally:
+        con.close()
+
+
+def latest_backup_with_data(backups_dir: Path) -> BackupInfo | None:
+    """The newest sound backup that holds the user's data (see :func:`holds_data`)."""
+    for info in list_backups(backups_dir):
+        if holds_data(info.path) and not file_problems(info.path):
+            return info
+    return None
+
+
 def prune_daily(backups_dir: Path, keep: int = KEEP_DAILY) -> list[Path]:
     """Delete daily backups beyond the newest ``keep``; return the deleted paths.
 
     Only backups whose reason is ``daily`` are ever deleted; those made before
-    an upgrade or an import, or by the user, are kept whatever their age.
+    an upgrade or an import, or by the user, are kept whatever their age. The
+    newest backup that holds data is never deleted, so days of starts on an
+    empty database cannot rotate the last copy of the user's data away.
     """
     daily = [info for info in list_backups(backups_dir) if info.reason == DAILY]
+    doomed = daily[keep:]
+    keeper = latest_backup_with_data(backups_dir) if doomed else None
     deleted = []
-    for info in daily[keep:]:
+    for info in doomed:
+        if keeper is not None and info.path == keeper.path:
+            continue
         try:
             info.path.unlink()
         except FileNotFoundError:

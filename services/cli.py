@@ -1,9 +1,19 @@
 """The command line's file tasks: ``import FILE...`` and ``export --format F -o FILE``.
 
 Used by ``main.py``; no Qt is imported. Each file is imported in its own
-transaction; a bad file prints a sentence and leaves the data as it was.
-Exit codes: 0 when everything worked, 1 when a file (or the data) failed,
-2 for a request this build cannot do (such as .ics without calendar support).
+transaction and gets one line, ``ok`` or ``FAIL``, followed by what happened
+to each of its entries (a spreadsheet's rows, an invitation's events).
+
+The rule: a file that cannot be read, or that holds a row or an event that
+cannot be imported, changes nothing (each such entry is listed with its
+reason). With ``--valid-only`` (``--valid-rows-only`` is the same option) the
+valid entries of such a file are imported and the others listed; the file
+then counts as imported.
+
+Exit codes of :func:`run_import`: 0 when every file was imported, 1 when any
+file was not (nothing from that file was saved; the other files were
+imported) or the data could not be opened. :func:`run_export` also returns 2
+for a request this build cannot do (such as .ics without calendar support).
 """
 
 from __future__ import annotations
@@ -96,6 +106,60 @@ def _import_json(path: Path, mode: str | None, paths: DataPaths) -> str:
     return "; ".join([text, *result.notes])
 
 
+_VALID_ONLY_HINT = ("To import the valid {entries} alone and leave out the others, run the "
+                    "command again with --valid-only.")
+
+
+def _more(count: int, what: str, stream: TextIO) -> None:
+    """A line counting the entries a report does not list."""
+    if count:
+        print(f"     … and {count:,} more {what}.", file=stream)
+
+
+def _import_csv(path: Path, name: str, paths: DataPaths, valid_only: bool,
+                out: TextIO) -> None:
+    """A spreadsheet: its summary, notes and the rows worth a line (ImportProblem raised)."""
+    from services.csv_import import REJECTED, import_applications_csv
+
+    result = import_applications_csv(path, valid_rows_only=valid_only, paths=paths)
+    print(f"ok   {name}: {result.summary()}", file=out)
+    for note in result.notes:
+        print(f"     {note}", file=out)
+    for report in result.rows:
+        if report.status == REJECTED or report.message:
+            print(f"     {report.line()}", file=out)
+    _more(result.unlisted(REJECTED), "rejected rows", out)
+
+
+def _import_ics(path: Path, name: str, paths: DataPaths, valid_only: bool, out: TextIO,
+                err: TextIO) -> int:
+    """An invitation file: its summary and a line per event; 1 when it was not imported."""
+    module = _optional_module("services.ics_import")
+    result = module.import_files(paths, [path], valid_only=valid_only)
+    ok = getattr(result, "ok", True)
+    stream = out if ok else err
+    print(f"{'ok  ' if ok else 'FAIL'} {name}: {_describe(result, 'imported')}", file=stream)
+    for line in getattr(result, "lines", None) or []:
+        print(f"     {line}", file=stream)
+    if not ok and getattr(result, "rejected", 0) and not valid_only:
+        print(f"     {_VALID_ONLY_HINT.format(entries='events')}", file=err)
+    return 0 if ok else 1
+
+
+def _say_problem(problem, name: str, path: Path, valid_only: bool, err: TextIO) -> None:
+    """A file not imported: the sentence, its rejected rows, and how to import the others."""
+    from services.csv_import import REJECTED, SKIPPED
+
+    print(f"FAIL {_with_name(name, path, problem.message)}", file=err)
+    rejected = [report for report in problem.rows if report.status == REJECTED]
+    for report in rejected:
+        print(f"     {report.line()}", file=err)
+    _more(getattr(problem, "unlisted", 0), "rejected rows", err)
+    valid = [report for report in problem.rows if report.status not in (REJECTED, SKIPPED)]
+    if rejected and valid and not valid_only:
+        print(f"     {_VALID_ONLY_HINT.format(entries='rows')}", file=err)
+
+
 def run_import(
     paths: DataPaths,
     files: list[str],
@@ -109,8 +173,10 @@ def run_import(
 
     ``mode`` is ``"replace"``, ``"merge"`` or None; a JSON backup into data
     that already holds applications needs one of the first two.
+    ``valid_rows_only`` (``--valid-only``) imports the valid rows of a
+    spreadsheet and the valid events of an invitation file when others are
+    rejected. The exit code follows the rule in this module's description.
     """
-    from services.csv_import import REJECTED, import_applications_csv
     from services.data_import import ImportProblem
 
     out = out or sys.stdout
@@ -145,30 +211,12 @@ def run_import(
                 if kind == "json":
                     print(f"ok   {name}: {_import_json(path, mode, paths)}", file=out)
                 elif kind == "csv":
-                    result = import_applications_csv(path, valid_rows_only=valid_rows_only,
-                                                     paths=paths)
-                    print(f"ok   {name}: {result.summary()}", file=out)
-                    for note in result.notes:
-                        print(f"     {note}", file=out)
-                    for report in result.rows:
-                        if report.status == REJECTED or report.message:
-                            print(f"     {report.line()}", file=out)
+                    _import_csv(path, name, paths, valid_rows_only, out)
                 else:
-                    module = _optional_module("services.ics_import")
-                    result = module.import_files(paths, [path])
-                    ok = getattr(result, "ok", True)
-                    failures += 0 if ok else 1
-                    stream = out if ok else err
-                    status = "ok  " if ok else "FAIL"
-                    print(f"{status} {name}: {_describe(result, 'imported')}", file=stream)
-                    for line in getattr(result, "lines", None) or []:
-                        print(f"     {line}", file=stream)
+                    failures += _import_ics(path, name, paths, valid_rows_only, out, err)
             except ImportProblem as problem:
                 failures += 1
-                print(f"FAIL {_with_name(name, path, problem.message)}", file=err)
-                for report in problem.rows:
-                    if report.status == REJECTED:
-                        print(f"     {report.line()}", file=err)
+                _say_problem(problem, name, path, valid_rows_only, err)
             except Exception as exc:  # an importer from another module: report, go on
                 failures += 1
                 message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
@@ -203,7 +251,11 @@ def run_export(
             print("FAIL .ics export is not available in this build.", file=err)
             return UNAVAILABLE
     if not paths.database.is_file() or paths.database.stat().st_size == 0:
-        print(f"FAIL there is no Next Steps data in {paths.root} to export.", file=err)
+        from services.store import lost_data_problem
+
+        lost = lost_data_problem(paths)
+        print(f"FAIL {lost.message}" if lost else
+              f"FAIL there is no Next Steps data in {paths.root} to export.", file=err)
         return FAILED
     store = _open(paths, err)
     if store is None:

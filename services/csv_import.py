@@ -11,19 +11,15 @@ way the writing is one transaction.
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from email.utils import parseaddr
+from functools import lru_cache
 from pathlib import Path
 
-import peewee
-
-from models.base import database_proxy
 from models.values import STAGE_LABELS, Channel, Stage
 from services import applications
-from services.csv_io import CsvFileError, read_table, restore_cell, write_csv
-from services.data_import import ImportProblem
+from services.csv_io import restore_cell, write_csv
 
 # -- columns ------------------------------------------------------------------------------------
 
@@ -130,6 +126,7 @@ _STAGE_PHRASES: list[tuple[str, Stage]] = [
 ]
 
 
+@lru_cache(maxsize=4096)  # a column repeats a few values
 def stage_from_text(text: str) -> tuple[Stage, str | None]:
     """The stage a free-text status means, and a note when it had to be guessed.
 
@@ -151,6 +148,7 @@ def stage_from_text(text: str) -> tuple[Stage, str | None]:
     )
 
 
+@lru_cache(maxsize=4096)  # a column repeats a few values
 def channel_from_text(text: str) -> str | None:
     """``direct`` or ``agency`` for a free-text "applied through", None when not understood.
 
@@ -190,22 +188,40 @@ def _year(text: str) -> int:
     return value + 2000 if value < 100 else value
 
 
-def slash_order(values: list[str]) -> str | None:
-    """``"dmy"`` or ``"mdy"`` when the slashed dates of a column show their order, else None."""
-    day_first = month_first = False
-    for value in values:
+class SlashOrder:
+    """What the slashed dates of a column, seen one at a time, say about their order."""
+
+    def __init__(self) -> None:
+        self.day_first = self.month_first = self.seen = False
+
+    def add(self, value: str) -> None:
+        """Look at one cell of the column."""
         match = _SLASHED.match(value.strip())
         if match:
             first, second = int(match.group(1)), int(match.group(2))
-            day_first |= first > 12 >= second
-            month_first |= second > 12 >= first
-    if day_first and not month_first:
-        return "dmy"
-    if month_first and not day_first:
-        return "mdy"
-    return None
+            self.seen = True
+            self.day_first |= first > 12 >= second
+            self.month_first |= second > 12 >= first
+
+    @property
+    def order(self) -> str | None:
+        """``"dmy"`` or ``"mdy"`` when the dates showed it, else None."""
+        if self.day_first and not self.month_first:
+            return "dmy"
+        if self.month_first and not self.day_first:
+            return "mdy"
+        return None
 
 
+def slash_order(values: list[str]) -> str | None:
+    """``"dmy"`` or ``"mdy"`` when the slashed dates of a column show their order, else None."""
+    found = SlashOrder()
+    for value in values:
+        found.add(value)
+    return found.order
+
+
+@lru_cache(maxsize=4096)  # a column repeats a few values
 def parse_day(text: str, order: str = "dmy") -> date:
     """A date from what a spreadsheet writes; raises ValueError with a sentence.
 
@@ -266,25 +282,35 @@ REJECTED = "rejected"
 SKIPPED = "skipped"
 
 
-@dataclass(frozen=True)
+#: Rows of each status a report lists; the others are counted (a file of a million bad
+#: rows must not become a million lines held in memory).
+LISTED_ROWS = 1000
+
+
+@dataclass(frozen=True, slots=True)
 class RowReport:
-    """What happened to one row: its number as the spreadsheet shows it, status and why."""
+    """What happened to one row (or, with ``last_row``, to a run of empty rows): its number
+    as the spreadsheet shows it, status and why."""
 
     row: int
     status: str
     message: str = ""
     company: str = ""
+    last_row: int = 0
 
     def line(self) -> str:
         """The row as one line of the report."""
         what = f" “{self.company[:60]}”" if self.company else ""
-        text = f"row {self.row}: {self.status}{what}"
+        rows = (f"rows {self.row}–{self.last_row}" if self.last_row > self.row
+                else f"row {self.row}")
+        text = f"{rows}: {self.status}{what}"
         return f"{text}: {self.message}" if self.message else text
 
 
 @dataclass
 class CsvImportResult:
-    """What a CSV import did, row by row."""
+    """What a CSV import did, row by row: ``rows`` lists up to :data:`LISTED_ROWS` rows of
+    each status, in the file's order; ``counts`` counts every row."""
 
     path: Path | None
     encoding: str
@@ -292,10 +318,19 @@ class CsvImportResult:
     rows: list[RowReport] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     backup: Path | None = None
+    counts: dict[str, int] = field(default_factory=dict)
 
     def count(self, status: str) -> int:
         """How many rows ended with ``status``."""
+        if self.counts:
+            return self.counts.get(status, 0)
         return sum(1 for report in self.rows if report.status == status)
+
+    def unlisted(self, status: str) -> int:
+        """How many rows with ``status`` the report counts but does not list."""
+        listed = sum(max(1, report.last_row - report.row + 1) for report in self.rows
+                     if report.status == status)
+        return max(0, self.count(status) - listed)
 
     def summary(self) -> str:
         """One line for the user."""
@@ -440,149 +475,17 @@ def _build_row(row: _Row, headers: dict[str, str], order: str | None) -> None:
     row.given = given
 
 
-def plan_rows(table_records: list[list[str]]) -> tuple[list[_Row], list[str], str | None]:
-    """Rows checked and turned into editor data; the unused headers; the slash-date order."""
-    if not table_records or not any(cell.strip() for cell in table_records[0]):
-        raise CsvFileError("The file is empty or its first row (the header) is blank.")
-    header_cells = table_records[0]
-    mapping, unused = map_headers(header_cells)
-    found = set(mapping.values())
-    missing = [label for name, label in (("company", "company"), ("role", "role or job title"))
-               if name not in found]
-    if missing:
-        shown = ", ".join(f"“{cell.strip()[:30]}”" for cell in header_cells[:12] if cell.strip())
-        raise CsvFileError(
-            f"The header row has no column for the {' or the '.join(missing)}. It has: {shown}. "
-            "Name the columns Company and Role (or Title, Position), then import again."
-        )
-    headers = {name: header_cells[index].strip() for index, name in mapping.items()}
-    width = len(header_cells)
-    rows: list[_Row] = []
-    for offset, record in enumerate(table_records[1:], start=2):
-        cells = [restore_cell(cell) for cell in record]
-        values = {name: cells[index] if index < len(cells) else ""
-                  for index, name in mapping.items()}
-        row = _Row(offset, values)
-        if not any(cell.strip() for cell in cells):
-            rows.append(row)
-            continue
-        if any(cell.strip() for cell in cells[width:]):
-            row.problem = (f"The row has {len(cells)} cells but the header has {width}; check "
-                           "for a separator inside a cell that is not in quotes.")
-        rows.append(row)
-    dates = [row.values.get("applied_on", "") for row in rows]
-    order = slash_order(dates)
-    for row in rows:
-        if not row.problem and any(v.strip() for v in row.values.values()):
-            _build_row(row, headers, order)
-    return rows, unused, order
-
-
-def _find_existing(rows: list[_Row]) -> None:
-    from models.application import Application
-
-    uids = [row.uid for row in rows if row.data is not None and row.uid]
-    if not uids:
-        return
-    found: dict[str, int] = {}
-    for start in range(0, len(uids), 500):
-        chunk = uids[start:start + 500]
-        for app in Application.select(Application.id, Application.uid).where(
-                Application.uid.in_(chunk)):
-            found[app.uid] = app.id
-    seen: set[str] = set()
-    for row in rows:
-        if row.data is None or not row.uid:
-            continue
-        if row.uid in seen:
-            row.problem = "Another row above has the same Next Steps ID."
-            row.data = None
-            continue
-        seen.add(row.uid)
-        row.existing_id = found.get(row.uid)
-
-
-def _save_row(row: _Row) -> None:
-    from models.application import Application
-
-    data = row.data
-    if row.existing_id is not None:
-        # Update only what the file has columns for; rounds and the rest stay as they are.
-        current = applications.load(row.existing_id)
-        for name in row.given:
-            setattr(current, name, getattr(data, name))
-        applications.save(current)
-        return
-    new_id = applications.save(data)
-    if row.uid:
-        Application.update(uid=row.uid).where(Application.id == new_id).execute()
-
-
-def import_applications_csv(
-    path: Path, *, valid_rows_only: bool = False, paths=None, data: bytes | None = None
-) -> CsvImportResult:
+def import_applications_csv(path: Path, *, valid_rows_only: bool = False,
+                            paths=None) -> CsvImportResult:
     """Import the applications in the CSV file ``path`` in one transaction.
 
     Raises :class:`services.data_import.ImportProblem` (with ``rows``, the
     per-row report) when the file cannot be read, when a row is rejected
     (unless ``valid_rows_only``), or when the write fails; nothing is saved
     then. A row with a "Next Steps ID" that exists updates that application
-    (after a backup into ``paths.backups`` when ``paths`` is given).
+    (after a backup into ``paths.backups`` when ``paths`` is given). The file
+    is read row by row (:mod:`services.csv_stream`).
     """
-    path = Path(path)
-    name = path.name
-    try:
-        if data is None:
-            data = path.read_bytes()
-    except OSError as exc:
-        raise ImportProblem(f"{name} cannot be read: {exc.strerror or exc}. Nothing was "
-                            "changed.") from None
-    try:
-        table = read_table(data, name)
-        rows, unused, order = plan_rows(table.records)
-    except CsvFileError as exc:
-        raise ImportProblem(f"{exc.message} Nothing was imported.") from None
-    result = CsvImportResult(path, table.encoding, table.delimiter)
-    if unused:
-        result.notes.append("Columns not imported: " + ", ".join(f"“{h[:40]}”" for h in unused)
-                            + ".")
-    if order is None and any(_SLASHED.match(r.values.get("applied_on", "").strip())
-                             for r in rows):
-        result.notes.append("Dates such as 03/04/2026 were read as day/month/year.")
-    elif order == "mdy":
-        result.notes.append("Dates such as 03/04/2026 were read as month/day/year.")
-    _find_existing(rows)
-    for row in rows:
-        company = row.values.get("company", "").strip()
-        if row.problem:
-            result.rows.append(RowReport(row.number, REJECTED, row.problem, company))
-        elif row.data is None:
-            result.rows.append(RowReport(row.number, SKIPPED, "the row is empty"))
-        else:
-            status = UPDATED if row.existing_id is not None else IMPORTED
-            result.rows.append(RowReport(row.number, status, "; ".join(row.notes), company))
-    rejected = result.count(REJECTED)
-    if rejected and not valid_rows_only:
-        raise ImportProblem(
-            f"{rejected} of {len(rows)} rows in {name} cannot be imported, so nothing was "
-            "imported. Fix those rows (see the report), or choose to import only the valid rows.",
-            rows=result.rows,
-        )
-    to_save = [row for row in rows if row.data is not None and not row.problem]
-    try:
-        if paths is not None and any(row.existing_id is not None for row in to_save):
-            from services.backups import BEFORE_IMPORT, make_backup
+    from services.csv_stream import apply_csv_plan, plan_csv
 
-            result.backup = make_backup(database_proxy.obj, paths.backups, BEFORE_IMPORT).path
-        with database_proxy.atomic():
-            for row in to_save:
-                _save_row(row)
-    except applications.ValidationError as exc:  # pragma: no cover - checked above
-        raise ImportProblem(f"{name} cannot be imported: {exc} Nothing was imported.",
-                            rows=result.rows) from None
-    except (peewee.DatabaseError, sqlite3.Error, OSError) as exc:
-        from services.data_import import _write_failure
-
-        problem = _write_failure(path, exc)
-        raise ImportProblem(problem.message, rows=result.rows) from exc
-    return result
+    return apply_csv_plan(plan_csv(Path(path)), valid_rows_only=valid_rows_only, paths=paths)

@@ -49,13 +49,15 @@ MODES = (REPLACE, MERGE)
 class ImportProblem(Exception):
     """A file cannot be imported; ``message`` is the sentence for the user. Nothing was changed.
 
-    ``rows`` holds the per-row report of a CSV file (empty for other files).
+    ``rows`` holds the per-row report of a CSV file (empty for other files);
+    ``unlisted`` counts the rejected rows the report does not list.
     """
 
-    def __init__(self, message: str, rows: list | None = None) -> None:
+    def __init__(self, message: str, rows: list | None = None, unlisted: int = 0) -> None:
         super().__init__(message)
         self.message = message
         self.rows = list(rows or [])
+        self.unlisted = unlisted
 
 
 @dataclass

@@ -356,6 +356,30 @@ def prepare_contact_draft(application_id: int, round_id: int | None,
     return _single_draft(app, rnd, template_key, name, address)
 
 
+def missing_contact_address(application_id: int) -> str | None:
+    """Why a note to the application's contact (:func:`prepare_contact_draft`) cannot be
+    addressed yet: a sentence naming the missing address (the agency recruiter's, or the HR
+    contact's) and where to add it; None when there is an address."""
+    app = _application(application_id)
+    guard = _guard_for(app)
+    if guard is not None:
+        if guard.recruiter.email:
+            return None
+        agency = guard.agency_name or "the staffing agency"
+        who = f"your recruiter at {agency}" + (
+            f", {guard.recruiter.name}," if guard.recruiter.name else "")
+        field = "Recruiter email"
+    else:
+        if app.contact_email.strip():
+            return None
+        who = f"the HR contact at {app.company}" + (
+            f", {app.contact_name.strip()}," if app.contact_name.strip() else "")
+        field = "HR contact email"
+    return (f"To ask for more time, Next Steps writes to {who} but has no email address for "
+            f"them yet. Add it under “{field}” in “How you applied” on the Application tab, "
+            "then choose “Ask for more time” again.")
+
+
 def _single_draft(app, rnd, template_key: str, name: str, address: str) -> DraftInfo:
     """The one note of ``template_key`` not addressed to an interviewer (per round), created
     from the template when there is none; the editable one is preferred when several exist."""

@@ -10,10 +10,12 @@ Two steps:
   that cannot be used (no start, a date that does not exist, an unknown time
   zone, …) is listed in :attr:`ParsedFile.rejected` with the reason; the
   others are kept.
-* :func:`import_files` imports files, each in one transaction: all the valid
-  events of a file or, on any failure, nothing from it. It returns an
-  :class:`ImportReport` whose lines say what was created, updated, cancelled,
-  skipped or rejected.
+* :func:`import_files` imports files, each in one transaction: a file with an
+  event that cannot be used saves nothing (unless ``valid_only``: then its
+  other events), and a failure saves nothing from the file. It returns an
+  :class:`ImportReport` whose lines say, event by event, what was created,
+  updated, cancelled, skipped or rejected. :mod:`services.invitation_files`
+  does the two steps separately (reading on a worker thread, then writing).
 
 What an event becomes
 ---------------------
@@ -72,6 +74,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from models import clock
+from services.bulk_insert import insert_rows as _insert
 from services.calendar_entries import (
     UID_DOMAIN,
     EntryKind,
@@ -79,6 +82,8 @@ from services.calendar_entries import (
     to_instant,
     zone_of,
 )
+from services.ics_roles import role_from_summary
+from services.ics_unfold import FoldingError, unfold
 
 log = logging.getLogger(__name__)
 
@@ -479,23 +484,13 @@ def _read_components(text: str) -> list[_Component]:
             "The file holds binary data, so it is not an iCalendar (.ics) invitation. "
             "Nothing was imported."
         )
-    raw_lines = text.split("\n")
-    lines: list[tuple[int, str]] = []
-    for number, raw in enumerate(raw_lines, start=1):
-        if raw.endswith("\r"):
-            raw = raw[:-1]
-        if not raw.strip():
-            continue  # blank lines (some programs add them) and empty continuations
-        if raw[:1] in (" ", "\t"):
-            if not lines:
-                raise InvitationFileError(
-                    "The file starts with a continued line, so it is not a calendar file. "
-                    "Nothing was imported."
-                )
-            previous_number, previous = lines[-1]
-            lines[-1] = (previous_number, previous + raw[1:])
-        else:
-            lines.append((number, raw))
+    try:
+        lines = unfold(text)  # linear: a line folded 800,000 times is no slower than others
+    except FoldingError:
+        raise InvitationFileError(
+            "The file starts with a continued line, so it is not a calendar file. "
+            "Nothing was imported."
+        ) from None
     if not lines:
         raise InvitationFileError("The file is empty, so there is no invitation in it. "
                                   "Nothing was imported.")
@@ -675,10 +670,14 @@ _DURATION = re.compile(
 _OWN_UID = re.compile(
     r"(" + "|".join(kind.value for kind in EntryKind) + r")-([^@\s]+)@" + re.escape(UID_DOMAIN)
     + r"\Z")
-_VIDEO = re.compile(
-    r"https://[^\s<>\"']*(?:zoom\.us/|zoomgov\.com/|teams\.microsoft\.com/|teams\.live\.com/"
+# A link is a run of https:// and what follows up to a space; it is a video link when a
+# meeting service's host follows the https://. (One pattern for both backtracked over
+# every "https://" of a long run: quadratic.)
+_HTTPS_RUN = re.compile(r"https://[^\s<>\"']*", re.IGNORECASE)
+_VIDEO_HOST = re.compile(
+    r"zoom\.us/|zoomgov\.com/|teams\.microsoft\.com/|teams\.live\.com/"
     r"|meet\.google\.com/|webex\.com/|whereby\.com/|gotomeeting\.com/|meet\.jit\.si/|chime\.aws/"
-    r"|bluejeans\.com/)[^\s<>\"']*", re.IGNORECASE)
+    r"|bluejeans\.com/", re.IGNORECASE)
 _ANY_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _SUMMARY_PREFIX = re.compile(
     r"^(?:(?:updated |new )?invitation|canceled|cancelled|accepted|tentative|declined"
@@ -893,9 +892,9 @@ def _video_link(event: _Component, location: str, description: str) -> str:
         if prop is not None and prop.value.strip().lower().startswith(("https://", "http://")):
             return prop.value.strip()
     for text in (location, description):
-        found = _VIDEO.search(text)
-        if found:
-            return found.group().rstrip(".,;)>")
+        for run in _HTTPS_RUN.finditer(text):
+            if _VIDEO_HOST.search(run.group(), len("https://")):
+                return run.group().rstrip(".,;)>")
     found = _ANY_URL.search(location)
     return found.group().rstrip(".,;)>") if found else ""
 
@@ -1128,9 +1127,14 @@ class ImportReport:
 
     @property
     def ok(self) -> bool:
-        """True when every file was read and every event in it was used (none rejected,
-        no file refused, not cancelled)."""
-        return not (self.rejected or self.failed_files or self.interrupted)
+        """True when every file was imported: none refused, not cancelled (events the
+        user chose to leave out are listed, and do not count against it)."""
+        return not (self.failed_files or self.interrupted)
+
+    @property
+    def complete(self) -> bool:
+        """True when every file was imported and every event in it was used."""
+        return self.ok and not self.rejected
 
     def say(self, line: str) -> None:
         """Add a line."""
@@ -1574,7 +1578,10 @@ class _Importer:
             company = "Unknown company"
             why = "the invitation names no organizer"
         contact = invitation.organizer
-        role = invitation.summary or "Interview"
+        # The title names the interview ("Second interview – Acme"); the role only when
+        # it reads as a job title, else the user fills it in.
+        role = role_from_summary(invitation.summary, company,
+                                 [person.name for person in invitation.people])
         app = Application.create(
             company=company[:200], role=role[:200], stage=Stage.INTERVIEWING.value,
             contact_name=contact.name if contact else "",
@@ -1593,47 +1600,13 @@ class _Importer:
             extra = (f"; {closed[0].company} ({closed[0].role}) matched but is closed "
                      f"({closed[0].stage.replace('_', ' ')})")
         self.report.applications_created += 1
-        self.report.say(f"New application “{app.company}” ({why}){extra}; check its name and "
-                        "role in the editor.")
+        if role:
+            self.report.say(f"New application “{app.company}” for the role “{role}” ({why})"
+                            f"{extra}; check its name and role in the editor.")
+        else:
+            self.report.say(f"New application “{app.company}” ({why}){extra}; the invitation "
+                            "does not name the role, so add it in the editor.")
         return app.id
-
-
-_INSERTS: dict[type, tuple[str, list]] = {}
-
-
-def _insert(model, rows: list[dict]) -> list[int]:
-    """Insert ``rows`` (field name → value) into ``model``'s table; return their ids.
-
-    The same columns, defaults and conversions as ``Model.insert`` (every field
-    but the id, missing values from the field's default, each value through
-    ``db_value``), with the statement built once: peewee builds its SQL anew
-    for every insert, which took most of the time of a 10 MB import.
-    """
-    from models.base import database_proxy
-
-    prepared = _INSERTS.get(model)
-    if prepared is None:
-        fields = [f for f in model._meta.sorted_fields if f is not model._meta.primary_key]
-        columns = ", ".join(f'"{f.column_name}"' for f in fields)
-        sql = (f'INSERT INTO "{model._meta.table_name}" ({columns}) '
-               f"VALUES ({', '.join('?' * len(fields))})")
-        prepared = _INSERTS[model] = (sql, fields)
-    sql, fields = prepared
-    ids = []
-    for row in rows:
-        params = []
-        for f in fields:
-            if f.name in row:
-                value = row[f.name]
-            elif f.default is not None:
-                value = f.default() if callable(f.default) else f.default
-            else:
-                value = None
-            if hasattr(value, "id") and not isinstance(value, int | str):
-                value = value.id
-            params.append(f.db_value(value))
-        ids.append(database_proxy.execute_sql(sql, params).lastrowid)
-    return ids
 
 
 def _sender_key(invitation: Invitation) -> str:
@@ -1661,6 +1634,12 @@ def _round_notes(invitation: Invitation, file_name: str) -> str:
     return "\n".join(lines)
 
 
+def user_addresses(extra: Iterable[str] | None = None) -> frozenset[str]:
+    """The user's addresses (and full name, as ``name:<name>``) left out of the people:
+    from the settings, plus ``extra``. Reads the settings, so call it where the database is."""
+    return _own_addresses(extra)
+
+
 def import_files(
     paths,
     files: Iterable[str | Path],
@@ -1669,6 +1648,7 @@ def import_files(
     own_addresses: Iterable[str] | None = None,
     user_zone: ZoneInfo | str | None = None,
     now: datetime | None = None,
+    valid_only: bool = False,
 ) -> ImportReport:
     """Import .ics invitation files into the data in ``paths``, each file in one
     transaction; return what happened.
@@ -1680,88 +1660,18 @@ def import_files(
     open match is used, or a new application named after the organizer's
     company is created, and the report says so. ``own_addresses`` are the
     user's addresses besides ``smtp.sender_address``; ``user_zone`` (default:
-    the system's) places floating and all-day times. The database already
+    the system's) places floating and all-day times. A file with events that
+    cannot be used saves nothing unless ``valid_only`` (then its other events
+    are imported; see :mod:`services.invitation_files`). The database already
     open (the window's) is used; otherwise it is opened for the import.
     """
-    from models.base import database_proxy
     from services.ics_export import opened_store
+    from services.invitation_files import apply_invitation_files, read_invitation_files
 
-    report = ImportReport()
     now = now or clock.now().replace(microsecond=0)
     zone = clock.user_zone() if user_zone is None else zone_of(user_zone)
     with opened_store(paths):
         own = _own_addresses(own_addresses)
-        matcher: list[_Matcher] = []
-
-        def get_matcher() -> _Matcher:
-            if not matcher:
-                matcher.append(_Matcher())
-            return matcher[0]
-
-        for file in files:
-            path = Path(file)
-            name = path.name
-            try:
-                size = path.stat().st_size
-                if size > MAX_FILE_BYTES:
-                    raise InvitationFileError(_too_big(size))
-                data = path.read_bytes()
-            except InvitationFileError as problem:
-                report.failed_files += 1
-                report.say(f"{name}: {problem.message}")
-                continue
-            except OSError as exc:
-                report.failed_files += 1
-                report.say(f"{name}: the file could not be read ({exc.strerror or exc}). "
-                           "Nothing was imported from it.")
-                continue
-            try:
-                parsed = parse_invitations(data, own_addresses=own, user_zone=zone)
-            except InvitationFileError as problem:
-                report.failed_files += 1
-                report.say(f"{name}: {problem.message}")
-                continue
-            except Exception as exc:  # a bug in the reader must not look like a crash
-                log.exception("reading %s failed", path)
-                report.failed_files += 1
-                report.say(f"{name}: the file could not be read as a calendar ({exc}). "
-                           "Nothing was imported from it.")
-                continue
-            file_report = ImportReport()
-            try:
-                with database_proxy.atomic():
-                    importer = _Importer(file_report, get_matcher, choose_application, now,
-                                         name, parsed.events)
-                    for invitation in parsed.events:
-                        importer.apply(invitation)
-            except ImportCancelled:
-                matcher.clear()  # applications it saw may have been rolled back
-                report.interrupted = True
-                report.say(f"{name}: import cancelled; nothing from this file was saved.")
-                break
-            except Exception as exc:
-                matcher.clear()
-                log.exception("importing %s failed", path)
-                report.failed_files += 1
-                report.say(f"{name}: the import failed ({exc}); nothing from this file was "
-                           "saved.")
-                continue
-            report.say(f"{name}: {len(parsed.events)} event"
-                       f"{'s' if len(parsed.events) != 1 else ''} read"
-                       + (f", {len(parsed.rejected)} rejected" if parsed.rejected else "")
-                       + ".")
-            for note in parsed.notes:
-                report.say(f"  {note}")
-            for line in file_report.lines:
-                report.say(f"  {line}")
-            for _index, reason in parsed.rejected:
-                report.say(f"  {reason}")
-            for key in ("created", "updated", "unchanged", "cancelled", "skipped",
-                        "applications_created"):
-                setattr(report, key, getattr(report, key) + getattr(file_report, key))
-            report.rejected += len(parsed.rejected)
-            report.round_ids.extend(file_report.round_ids)
-            report.starts.extend(file_report.starts)
-            report.application_ids.extend(file_report.application_ids)
-    report.application_ids = list(dict.fromkeys(report.application_ids))
-    return report
+        read = read_invitation_files(files, own_addresses=own, user_zone=zone)
+        return apply_invitation_files(read, now=now, choose_application=choose_application,
+                                      accept_partial=lambda _file: valid_only)

@@ -20,6 +20,9 @@ ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _LOCAL_PART = re.compile(rf"{_ATEXT}+(?:\.{_ATEXT}+)*\Z")
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
+#: The longest display name accepted: real names are far shorter, and a name without
+#: spaces cannot be folded, so a much longer one would break RFC 5322's 998-byte lines.
+MAX_NAME_LENGTH = 200
 
 
 class HeaderProblem(ValueError):
@@ -63,6 +66,27 @@ def check_text(text: str, what: str, field: str = "") -> str:
     return text.strip()
 
 
+def name_problem(name: str, what: str) -> str | None:
+    """Why ``name`` cannot be the display name ``what`` of an address, or None."""
+    problem = text_problem(name, what)
+    if problem:
+        return problem
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        return (
+            f"The {what} is {len(name.strip()):,} characters long; email allows names of "
+            f"up to {MAX_NAME_LENGTH} characters here. Shorten it and try again."
+        )
+    return None
+
+
+def check_name(name: str, what: str, field: str = "") -> str:
+    """Return the display name stripped, or raise :class:`HeaderProblem` with a sentence."""
+    problem = name_problem(name, what)
+    if problem:
+        raise HeaderProblem(problem, field=field)
+    return name.strip()
+
+
 def address_problem(address: str, what: str = "address") -> str | None:
     """Why ``address`` is not one plain ``name@example.com`` address, or None when it is.
 
@@ -88,7 +112,10 @@ def address_problem(address: str, what: str = "address") -> str | None:
     local, domain = address.split("@")
     if not local or len(local) > 64 or not _LOCAL_PART.match(local):
         return f"The part before @ in the {what} “{address}” is not valid. {example}"
-    if host_problem(domain, allow_ip=False) or "." not in domain.rstrip("."):
+    if domain.endswith("."):
+        return (f"The {what} “{address}” ends with a dot, which email addresses cannot do. "
+                "Remove the dot at the end.")
+    if host_problem(domain, allow_ip=False) or "." not in domain:
         return f"The domain after @ in the {what} “{address}” is not valid. {example}"
     if len(address) > 254:
         return f"The {what} is longer than email allows (254 characters)."

@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Mapping
 from email import policy
+from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -21,13 +22,14 @@ from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from models import clock
-from services.mail_headers import HeaderProblem, check_address, check_text
+from services.mail_headers import HeaderProblem, check_address, check_name, check_text
 
 if TYPE_CHECKING:
     from services.smtp_account import Account
 
 __all__ = [
     "EXPECTED_HEADERS",
+    "MAX_LINE_BYTES",
     "HeaderProblem",
     "MessageFields",
     "PreparedMessage",
@@ -42,6 +44,8 @@ EXPECTED_HEADERS = frozenset(
     {"from", "to", "subject", "date", "message-id", "mime-version", "content-type"}
 )
 _PART_HEADERS = frozenset({"content-type", "content-transfer-encoding", "mime-version"})
+#: RFC 5322 section 2.1.1: no line of a message may be longer than this (without CRLF).
+MAX_LINE_BYTES = 998
 
 
 class MessageFields(NamedTuple):
@@ -83,12 +87,12 @@ def prepare(source: Any, account: Account, *, date: str | None = None) -> Prepar
     otherwise a new one is made. Raises :class:`HeaderProblem` with a sentence.
     """
     fields = _fields(source)
-    to_name = check_text(fields.to_name, "recipient's name", "to_name")
+    to_name = check_name(fields.to_name, "recipient's name", "to_name")
     to_address = check_address(fields.to_address, "recipient's address", "to_address")
     subject = check_text(fields.subject, "subject", "subject")
     if not subject:
         raise HeaderProblem("Write a subject before sending.", field="subject")
-    from_name = check_text(account.sender_name, "sender name", "sender_name")
+    from_name = check_name(account.sender_name, "sender name", "sender_name")
     from_address = check_address(account.sender_address, "sender address", "sender_address")
     message_id = fields.message_id or new_message_id(account)
     if not re.fullmatch(r"<[!-=?-~]+@[!-=?-~]+>", message_id):
@@ -98,7 +102,8 @@ def prepare(source: Any, account: Account, *, date: str | None = None) -> Prepar
         message = _compose(from_name, from_address, to_name, to_address, subject,
                            date or format_datetime(clock.local_now()), message_id, fields.body)
         data = message.as_bytes(policy=policy.SMTP)
-    except (ValueError, TypeError, LookupError) as exc:  # the email package refused a part
+    except (ValueError, TypeError, LookupError, MessageError) as exc:  # the email package
+        # refused a part (an address it cannot parse raises HeaderParseError, a MessageError)
         raise HeaderProblem(
             "Next Steps could not build this message safely "
             f"({type(exc).__name__}). Check the names, addresses and subject.") from None
@@ -139,12 +144,16 @@ def verify(
     Raises :class:`HeaderProblem` when anything differs.
     """
     refuse = "Next Steps refused to send this message: {}. Check the names, addresses and subject."
-    if any(b"\r" in line or b"\n" in line for line in data.split(b"\r\n")):
+    lines = data.split(b"\r\n")
+    if any(b"\r" in line or b"\n" in line for line in lines):
         raise HeaderProblem(refuse.format("it contains a stray line break"))
+    if any(len(line) > MAX_LINE_BYTES for line in lines):
+        raise HeaderProblem(refuse.format(f"a line would be longer than the {MAX_LINE_BYTES} "
+                                          "characters email allows"))
     try:
         _compare(BytesParser(policy=policy.default).parsebytes(data), refuse, sender=sender,
                  recipient=recipient, subject=subject, message_id=message_id)
-    except (ValueError, TypeError, LookupError, AttributeError) as exc:
+    except (ValueError, TypeError, LookupError, AttributeError, MessageError) as exc:
         if isinstance(exc, HeaderProblem):
             raise
         raise HeaderProblem(refuse.format("its headers could not be read back cleanly")) from None

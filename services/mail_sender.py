@@ -12,10 +12,11 @@ States (``models.values.EmailState``)::
   only the caller that changed exactly one row sends, so a double click, two
   windows or two processes cannot send the same message twice.
 * The Message-ID is stored before connecting and reused by every retry.
-* 4xx replies and connections lost before the server accepted ``DATA`` are
-  retried within :func:`send_one` (bounded); 5xx replies are not.
-* A connection lost after the message data went out leaves the row
-  *uncertain*: it is never resent automatically, only by
+* 4xx replies and connections lost before the whole message went out are
+  retried within :func:`send_one` (bounded); 5xx replies and servers that stop
+  answering are not (:mod:`services.mail_delivery` makes one attempt).
+* A connection lost after the whole message went out, before the server's
+  reply, leaves the row *uncertain*: it is never resent automatically, only by
   :func:`resend_uncertain` after the user confirms.
 * Every state change is committed at once, in its own transaction.
 * The password is never logged, stored or put into a message.
@@ -27,7 +28,6 @@ connection there and closes it when done.
 from __future__ import annotations
 
 import logging
-import smtplib
 import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -37,7 +37,10 @@ from typing import TYPE_CHECKING, NamedTuple
 import peewee
 
 from models.values import EmailState
+from services.mail_delivery import Outcome as _Outcome
+from services.mail_delivery import attempt as _attempt
 from services.mail_headers import HeaderProblem
+from services.smtp_connection import Step
 
 if TYPE_CHECKING:
     from services.smtp_account import Account
@@ -55,11 +58,6 @@ log = logging.getLogger(__name__)
 
 CLAIMABLE = (EmailState.QUEUED.value, EmailState.FAILED.value)
 
-UNCERTAIN_SENTENCE = (
-    "The connection to {host} was lost after the message was handed over, so it may or may "
-    "not have arrived. Check your Sent folder or ask the recipient before sending it again; "
-    "Next Steps will not resend it by itself."
-)
 INTERRUPTED_SENTENCE = (
     "Next Steps stopped while this message was being sent, so it may or may not have arrived. "
     "Check your Sent folder before sending it again; it will not be resent by itself."
@@ -71,12 +69,6 @@ class SendResult(NamedTuple):
 
     state: EmailState
     message: str
-
-
-class _Outcome(NamedTuple):
-    state: EmailState
-    message: str
-    retry: bool = False
 
 
 def queue(email_ids: Iterable[int]) -> list[int]:
@@ -120,7 +112,7 @@ def send_one(
     timeout: float = 20,
     max_attempts: int = 3,
     retry_delay: float = 2.0,
-    on_step: Callable[[str], None] | None = None,
+    on_step: Callable[[Step], None] | None = None,
 ) -> SendResult:
     """Send one queued (or failed) email to its one recipient, and record what happened.
 
@@ -128,12 +120,26 @@ def send_one(
     expected problems never raise. When the row cannot be claimed (another call
     is sending it, or it was sent already) nothing is sent.
     ``tls_context`` is for tests only (a context trusting their CA); ``on_step``
-    receives short progress sentences on the calling thread.
+    hears each :class:`~services.smtp_connection.Step` (connecting, securing,
+    logging in, sending, retrying) as it begins, on the calling thread.
     """
     with thread_connection():
         return _send_one(email_id, account, password, tls_context=tls_context,
                          timeout=timeout, max_attempts=max(1, max_attempts),
-                         retry_delay=retry_delay, on_step=on_step or (lambda _step: None))
+                         retry_delay=retry_delay, on_step=_quiet(on_step))
+
+
+def _quiet(on_step: Callable[[Step], None] | None) -> Callable[[Step], None]:
+    """``on_step`` made harmless: a listener that fails must not change what is sent."""
+
+    def report(step: Step) -> None:
+        try:
+            if on_step is not None:
+                on_step(step)
+        except Exception:
+            log.exception("a progress listener failed; sending goes on")
+
+    return report
 
 
 def resend_uncertain(
@@ -312,7 +318,7 @@ def _send_one(email_id, account, password, *, tls_context, timeout, max_attempts
             log.info("email %s: temporary failure on attempt %s of %s", email_id, attempt,
                      max_attempts)
             if attempt < max_attempts:
-                on_step("Temporary problem; trying again…")
+                on_step(Step("retrying", "Temporary problem; trying again…"))
                 time.sleep(retry_delay * attempt)
         if outcome.retry:
             outcome = _Outcome(
@@ -336,71 +342,3 @@ def _send_one(email_id, account, password, *, tls_context, timeout, max_attempts
             "Sending stopped unexpectedly, so this message may or may not have gone out. Check "
             "your Sent folder before sending it again; see the log for details.",
         ))
-
-
-def _attempt(prepared, account, password, tls_context, timeout, on_step) -> _Outcome:
-    """One connection: connect, log in, MAIL, RCPT, DATA. Never raises."""
-    from services.smtp_connection import ConnectionProblem, close_session, open_session
-
-    host = account.host.strip()
-    on_step(f"Connecting to {host}…")
-    try:
-        session = open_session(account, password, timeout=timeout, tls_context=tls_context)
-    except ConnectionProblem as problem:
-        message = problem.message
-        if problem.kind == "auth_failed":
-            message += " Nothing was sent; the password is still kept in the keyring."
-        return _Outcome(EmailState.FAILED, message, retry=problem.retryable)
-    try:
-        on_step(f"Sending to {prepared.recipient}…")
-        return _deliver(session, prepared, account, timeout)
-    finally:
-        close_session(session)
-
-
-def _deliver(session, prepared, account, timeout) -> _Outcome:
-    from services.smtp_connection import problem_from
-
-    host = account.host.strip()
-    try:
-        code, reply = session.mail(prepared.sender)
-        if code != 250:
-            return _refused(code, reply, f"the sender address {prepared.sender}",
-                            "Check the sender address in Settings → Email account.")
-        code, reply = session.rcpt(prepared.recipient)
-        if code not in (250, 251):
-            return _refused(code, reply, f"the recipient address {prepared.recipient}",
-                            "Check the address.")
-        code, reply = session.data(prepared.data)
-    except smtplib.SMTPDataError as exc:  # the DATA command itself was refused (no 354)
-        return _refused(exc.smtp_code, exc.smtp_error, "the message", "")
-    except Exception as exc:
-        if session.data_phase == "content":
-            log.warning("connection lost after the message data was sent (%s)",
-                        type(exc).__name__)
-            return _Outcome(EmailState.UNCERTAIN, UNCERTAIN_SENTENCE.format(host=host))
-        problem = problem_from(exc, account, timeout)
-        if problem.kind in ("disconnected", "timeout"):
-            return _Outcome(
-                EmailState.FAILED,
-                f"The connection to {host} was lost before the message was handed over.",
-                retry=problem.kind == "disconnected",
-            )
-        return _Outcome(EmailState.FAILED, problem.message, retry=problem.retryable)
-    if code == 250:
-        return _Outcome(EmailState.SENT, f"Sent to {prepared.recipient}.")
-    return _refused(code, reply, "the message", "")
-
-
-def _refused(code: int, reply, what: str, advice: str) -> _Outcome:
-    from services.smtp_connection import reply_text
-
-    text = reply_text(reply)
-    if 400 <= code < 500:
-        return _Outcome(
-            EmailState.FAILED,
-            f"The mail server could not take {what} for now (reply {code}: {text}).",
-            retry=True,
-        )
-    sentence = f"The mail server refused {what} (reply {code}: {text}); it was not sent."
-    return _Outcome(EmailState.FAILED, f"{sentence} {advice}".strip())

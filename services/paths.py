@@ -72,9 +72,65 @@ class DataPaths:
         return self.root / "form-drafts"
 
     def ensure(self) -> None:
-        """Create the data, backup, log and draft folders if they are missing."""
+        """Create the data, backup, log and draft folders if they are missing.
+
+        New folders are private (0700 on POSIX): the data is a job search.
+        """
         for folder in (self.root, self.backups, self.logs, self.form_drafts):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+#: Below this much free space on the data folder's disk, the data is opened for reading only.
+MIN_FREE_BYTES = 256 * 1024
+
+
+def disk_is_full(folder: Path) -> bool:
+    """True when the disk holding ``folder`` has less than :data:`MIN_FREE_BYTES` free."""
+    try:
+        stats = os.statvfs(folder)
+    except (OSError, AttributeError):  # a missing folder; no statvfs on Windows
+        return False
+    return stats.f_bavail * stats.f_frsize < MIN_FREE_BYTES
+
+
+def has_database(paths: DataPaths) -> bool:
+    """True when the data folder holds a database file with something in it."""
+    try:
+        return paths.database.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def journal_pending(paths: DataPaths) -> bool:
+    """True when the database's write-ahead log holds changes not yet in the file."""
+    try:
+        return paths.database.with_name(paths.database.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def reading_uri(paths: DataPaths, *, full: bool = False) -> str:
+    """The SQLite URI that reads the database without writing anything beside it.
+
+    Reading a file in WAL mode needs its shared-memory file: when that file is
+    missing and cannot be created, or cannot grow on a ``full`` disk, the file
+    is opened as immutable, which is safe while its journal holds nothing.
+    """
+    # as_uri() percent-encodes "#", "?", "%" and spaces, which SQLite would misread.
+    uri = paths.database.absolute().as_uri() + "?mode=ro"
+    shm = paths.database.with_name(paths.database.name + "-shm")
+    if (full or not shm.exists()) and not journal_pending(paths):
+        uri += "&immutable=1"
+    return uri
+
+
+def read_only_uri(paths: DataPaths) -> str | None:
+    """:func:`reading_uri` when the data folder cannot be written to or its disk is full;
+    None when a plain connection can read (and write) it."""
+    full = disk_is_full(paths.root)
+    if full or (paths.root.is_dir() and not os.access(paths.root, os.W_OK | os.X_OK)):
+        return reading_uri(paths, full=full)
+    return None
 
 
 def default_data_dir() -> Path:

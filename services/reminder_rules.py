@@ -92,6 +92,7 @@ __all__ = [
     "Wanted",
     "follow_up_reminder",
     "interview_reminders",
+    "interview_title",
     "key_round_uid",
     "offer_reminders",
     "stall_reminder",
@@ -191,6 +192,19 @@ def _event_when(instant: datetime, zone: ZoneInfo, event_zone: str) -> str:
         other = instant.astimezone(zone_of(event_zone))
         text += f" ({other:%H:%M} {event_zone})"
     return text
+
+
+def interview_title(key: str, now: datetime, zone: ZoneInfo) -> str | None:
+    """"Interview today" or "…tomorrow" for an interview reminder's key, said at ``now`` in
+    ``zone`` (an interview added late is announced on its day); None for other keys."""
+    parts = key.split(":")
+    try:
+        start = datetime.strptime(parts[-2], "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
+    except (ValueError, IndexError):
+        return None
+    days = (start.astimezone(zone).date() - now.astimezone(zone).date()).days
+    titles = {0: "Interview today", 1: "Interview tomorrow"} if parts[0] == "interview" else {}
+    return titles.get(days)
 
 
 def _at_local(day: date, clock: time, zone: ZoneInfo) -> datetime:

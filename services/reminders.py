@@ -62,6 +62,7 @@ from services.reminder_rules import (
     Wanted,
     follow_up_reminder,
     interview_reminders,
+    interview_title,
     key_round_uid,
     offer_reminders,
     stall_reminder,
@@ -154,7 +155,11 @@ class ReminderItem:
 
     @property
     def title(self) -> str:
-        """The kind in words ("Send a thank-you note", "Offer deadline", …)."""
+        """The kind in words ("Send a thank-you note", "Offer deadline", …); for the
+        evening-before reminder of an interview, "Interview today" or "Interview tomorrow" as
+        seen from now (:func:`models.clock.now`, in the user's zone)."""
+        if self.kind == ReminderKind.INTERVIEW_TOMORROW:
+            return interview_title(self.key, clock.now(), clock.user_zone()) or self.kind.label
         return self.kind.label
 
     @property

@@ -32,13 +32,30 @@ def run_check(name: str, check: Callable[[], str]) -> CheckResult:
         return CheckResult(name, False, str(exc) or type(exc).__name__)
 
 
-def data_checks(paths: DataPaths) -> Iterator[CheckResult]:
-    """Check the data folder, the database and the keyring, one result at a time."""
+#: How the data folder's line names a store opened for reading only, by its cause.
+_READ_ONLY_LINES = {"full": "disk full", "read-only": "read-only"}
+
+
+def data_checks(paths: DataPaths, store=None) -> Iterator[CheckResult]:
+    """Check the data folder, the database and the keyring, one result at a time.
+
+    ``store`` is the opened :class:`services.store.Store`: one opened for reading
+    only fails the data folder's line with its cause and the banner's sentence.
+    """
 
     def folder() -> str:
+        if store is not None and store.read_only:
+            cause = _READ_ONLY_LINES.get(store.read_only_cause, "read-only")
+            raise RuntimeError(f"{cause}: {store.read_only_message}")
         paths.ensure()
         probe = paths.root / ".self-test-probe"
-        probe.write_text("ok", encoding="utf-8")
+        try:
+            probe.write_text("ok", encoding="utf-8")
+        except OSError as exc:
+            from services.store import write_problem
+
+            raise RuntimeError(f"{write_problem(exc).kind}: {paths.root} cannot be written "
+                               f"to ({exc.strerror or exc})") from exc
         probe.unlink()
         return f"{paths.root} is writable"
 

@@ -21,7 +21,7 @@ from services.mail_headers import (
     is_loopback,
     text_problem,
 )
-from services.secrets import SERVICE_NAME
+from services.secrets import SERVICE_NAME, KeyringStatus, keyring_status
 from services.smtp_connection import ConnectionProblem, open_session, test_connection
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "AccountProblem",
     "ConnectionProblem",
     "KeyringProblem",
+    "PasswordState",
     "backend_name",
     "forget_password",
     "get_password",
@@ -38,9 +39,12 @@ __all__ = [
     "load_account",
     "open_session",
     "password_key",
+    "password_state",
     "save_account",
+    "save_settings",
     "store_password",
     "test_connection",
+    "update_password",
     "validate_account",
 ]
 
@@ -77,7 +81,8 @@ class AccountProblem(ValueError):
 class KeyringProblem(Exception):
     """The keyring cannot keep or give the password; ``message`` says why and what to do.
 
-    ``kind`` is one of ``unavailable``, ``disabled``, ``locked``, ``missing``, ``error``.
+    ``kind`` is one of ``unavailable``, ``disabled``, ``insecure`` (a backend that keeps
+    passwords in a file), ``locked``, ``missing``, ``error``.
     """
 
     def __init__(self, message: str, *, kind: str) -> None:
@@ -120,6 +125,17 @@ def save_account(account: Account, password: str | None) -> Account:
     account was saved, the password was not). Returns the account as stored
     (surrounding spaces removed).
     """
+    account, previous = save_settings(account)
+    update_password(previous, account, password)
+    return account
+
+
+def save_settings(account: Account) -> tuple[Account, Account | None]:
+    """The settings half of :func:`save_account`: no keyring call.
+
+    Returns the account as stored and the one it replaced (None for the first);
+    raises :class:`AccountProblem` with nothing saved.
+    """
     from models.base import database_proxy
     from services import settings
 
@@ -132,13 +148,20 @@ def save_account(account: Account, password: str | None) -> Account:
         for name in _FIELDS:
             settings.put(f"smtp.{name}", getattr(account, name))
     log.info("email account saved (%s:%s, %s)", account.host, account.port, account.security)
+    return account, previous
+
+
+def update_password(previous: Account | None, account: Account, password: str | None) -> None:
+    """The keyring half of :func:`save_account`, after :func:`save_settings`.
+
+    Only keyring calls, so it may run off the UI thread. Raises :class:`KeyringProblem`.
+    """
     if password:
         store_password(account, password)
         if previous is not None and password_key(previous) != password_key(account):
             _forget_quietly(previous)
     elif previous is not None and password_key(previous) != password_key(account):
         _move_password(previous, account)
-    return account
 
 
 def normalised(account: Account) -> Account:
@@ -254,6 +277,26 @@ def has_password(account: Account) -> bool:
     return True
 
 
+class PasswordState(NamedTuple):
+    """What the settings page says about the keyring: its status, and whether (and where)
+    the account's password is stored."""
+
+    status: KeyringStatus
+    stored: bool
+    where: str
+
+
+def password_state(account: Account | None) -> PasswordState:
+    """The keyring's status and whether it holds ``account``'s password.
+
+    Keyring calls only (a keyring may prompt to unlock): the window runs it off the UI thread.
+    """
+    status = keyring_status()
+    stored = bool(status.usable and account is not None and account.username.strip()
+                  and has_password(account))
+    return PasswordState(status, stored, backend_name() if stored else "")
+
+
 def forget_password(account: Account) -> None:
     """Remove ``account``'s password from the keyring (nothing happens when there is none)."""
     import keyring
@@ -283,12 +326,9 @@ def backend_name() -> str:
 
 
 def _refuse_unusable_backend() -> None:
-    from services.secrets import keyring_status
-
     status = keyring_status()
     if not status.usable:
-        kind = "disabled" if status.backend.endswith("null.Keyring") else "unavailable"
-        raise KeyringProblem(status.message, kind=kind)
+        raise KeyringProblem(status.message, kind=status.kind or "unavailable")
 
 
 @contextmanager

@@ -4,7 +4,9 @@ Certificates are always verified (``ssl.create_default_context()``; tests may
 pass a context that trusts their own CA through ``tls_context=``, never an
 unverified one), ``EHLO`` is repeated after ``STARTTLS``, the password is never
 sent before TLS is up (except ``plain`` security, which validation allows only
-to localhost), and every step has a timeout.
+to localhost), and every step has a timeout. Logging in goes through
+:mod:`services.smtp_auth` (UTF-8 user names and passwords). ``on_step``
+callbacks hear each :class:`Step` (connecting, securing, logging in) as it begins.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from services.smtp_account import Account
 
-__all__ = ["ConnectionProblem", "open_session", "problem_from", "test_connection"]
+__all__ = ["ConnectionProblem", "Step", "open_session", "problem_from", "test_connection"]
 
 #: What this computer calls itself in EHLO: an address literal, so the local host
 #: name is neither looked up (slow without DNS) nor revealed to the server.
@@ -30,8 +32,8 @@ class ConnectionProblem(Exception):
     """Connecting, securing or logging in failed; ``message`` says what happened and what to do.
 
     ``kind`` names the failure (``resolve``, ``refused``, ``timeout``, ``certificate``,
-    ``tls``, ``no_starttls``, ``auth_failed``, ``no_auth``, ``non_ascii``,
-    ``disconnected``, ``network``, ``greeting``, ``rejected``, ``no_password``);
+    ``tls``, ``no_starttls``, ``auth_failed``, ``no_auth``, ``disconnected``, ``network``,
+    ``greeting``, ``rejected``, ``no_password``);
     ``retryable`` is True for temporary failures worth another attempt; ``code``
     is the server's reply code when there was one.
     """
@@ -46,12 +48,22 @@ class ConnectionProblem(Exception):
         self.code = code
 
 
+class Step(NamedTuple):
+    """A stage of talking to the mail server, as it begins: ``key`` is one of
+    ``connecting``, ``securing``, ``logging_in``, ``sending`` and ``retrying``;
+    ``text`` says it as a short sentence."""
+
+    key: str
+    text: str
+
+
 class _DataPhase:
     """Remembers whether the message content may have reached the server.
 
-    ``data_phase`` is ``"command"`` once ``DATA`` was sent and ``"content"`` once
-    the server answered 354: from then on a lost connection leaves the delivery
-    uncertain.
+    ``data_phase`` is ``"command"`` once ``DATA`` was sent, ``"content"`` once
+    the server answered 354, and ``"delivered"`` once the whole message, with
+    its final dot, went out: only from then on may the server have taken it, so
+    only then does a lost connection leave the delivery uncertain.
     """
 
     data_phase = ""
@@ -60,6 +72,12 @@ class _DataPhase:
         """Send the message (see :meth:`smtplib.SMTP.data`), tracking the phase."""
         self.data_phase = "command"
         return super().data(msg)
+
+    def send(self, s):
+        """Send raw bytes (see :meth:`smtplib.SMTP.send`); notes when the content went out."""
+        super().send(s)
+        if self.data_phase == "content":
+            self.data_phase = "delivered"
 
     def getreply(self):
         """Read a reply (see :meth:`smtplib.SMTP.getreply`), noting the 354 to DATA."""
@@ -93,6 +111,10 @@ def test_connection(
     close_session(session)
 
 
+def _no_step(_step: Step) -> None:
+    """The default ``on_step``: nobody listens."""
+
+
 # Not a test, although its name says so: keep pytest from collecting it where it is imported.
 test_connection.__test__ = False  # type: ignore[attr-defined]
 
@@ -103,25 +125,21 @@ def open_session(
     *,
     timeout: float = 20,
     tls_context: ssl.SSLContext | None = None,
+    on_step: Callable[[Step], None] = _no_step,
 ) -> smtplib.SMTP:
     """A connected, secured and logged-in SMTP session for ``account``.
 
     Raises :class:`ConnectionProblem`; the socket is closed on any failure.
+    ``on_step`` hears each :class:`Step` as it begins (on the calling thread).
     """
+    from services.smtp_auth import login
+
     username = account.username.strip()
-    if username:
-        if not password:
-            raise ConnectionProblem(
-                f"Enter the password for {username}: none is stored for this account.",
-                kind="no_password",
-            )
-        if not username.isascii() or not password.isascii():
-            raise ConnectionProblem(
-                "Your user name or password contains characters other than plain ASCII "
-                "(such as accented letters), which Python's SMTP library cannot send. Use an "
-                "app password made of ASCII letters, digits and symbols.",
-                kind="non_ascii",
-            )
+    if username and not password:
+        raise ConnectionProblem(
+            f"Enter the password for {username}: none is stored for this account.",
+            kind="no_password",
+        )
     context = tls_context if tls_context is not None else ssl.create_default_context()
     if account.security == "tls":
         session: smtplib.SMTP = TLSSession(
@@ -135,6 +153,7 @@ def open_session(
     session._host = host
     try:
         with translated(account, timeout):
+            on_step(Step("connecting", f"Connecting to {host}…"))
             code, _reply = session.connect(host, account.port)
             if code != 220:
                 raise ConnectionProblem(
@@ -144,6 +163,7 @@ def open_session(
                 )
             session.ehlo()
             if account.security == "starttls":
+                on_step(Step("securing", f"Securing the connection to {host}…"))
                 _start_tls(session, account, context)
             if username:
                 if not session.has_extn("auth"):
@@ -152,7 +172,8 @@ def open_session(
                         "connection. Check the port and security settings.",
                         kind="no_auth",
                     )
-                session.login(username, password)
+                on_step(Step("logging_in", f"Logging in as {username}…"))
+                login(session, username, password)
     except BaseException:
         session.close()
         raise

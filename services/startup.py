@@ -13,7 +13,7 @@ import sqlite3
 from typing import Any
 
 from models.version import CURRENT_VERSION
-from services.paths import DataPaths
+from services.paths import DataPaths, read_only_uri
 
 #: How much of the file quick reads may map into memory (SQLite maps what it reads).
 READ_MMAP_BYTES = 256 * 1024 * 1024
@@ -45,8 +45,14 @@ class Snapshot:
 
 
 def connect_for_reading(paths: DataPaths) -> sqlite3.Connection:
-    """A plain sqlite3 connection to the database for quick reads."""
-    con = sqlite3.connect(str(paths.database), timeout=5.0)
+    """A plain sqlite3 connection to the database for quick reads.
+
+    In a folder the app cannot write to (read-only, or on a full disk), it
+    reads through :func:`services.paths.read_only_uri`, which writes nothing
+    beside the file.
+    """
+    uri = read_only_uri(paths)
+    con = sqlite3.connect(uri or str(paths.database), timeout=5.0, uri=uri is not None)
     con.execute("PRAGMA query_only = 1")
     # Reading through a memory map saves a system call per page: about 2 ms of the first
     # screenful from a cold cache at 10,000 applications.

@@ -1,14 +1,17 @@
 """Opening the user's data: folders, database, integrity, upgrades and backups.
 
 Start-up calls :func:`open_store`. When the database cannot be used it
-raises :class:`StoreProblem` with a sentence for the user and, for a damaged
-file, the newest sound backup so the window can offer to restore it.
+raises :class:`StoreProblem` (see :mod:`services.store_problems`) with a
+sentence for the user that names the cause: damaged, busy, full, read-only,
+not allowed, a disk error, or an empty or missing database while backups
+still hold data. For a damaged file and for lost data it carries the backup
+the window can offer to restore.
 
-A data folder (or database file) the app may not write to is opened for
-reading only: ``Store.read_only`` is true and ``Store.read_only_message``
-says so in a sentence the window shows as a banner. Every write then fails,
-and :func:`explain_write_error` turns that failure (like a full disk) into a
-sentence that says nothing was saved.
+A data folder (or database file) the app may not write to, or on a full
+disk, is opened for reading only: ``Store.read_only`` is true and
+``Store.read_only_message`` says why in a sentence the window shows as a
+banner. Every write then fails, and :func:`explain_write_error` turns that
+failure (like a full disk) into a sentence that says nothing was saved.
 """
 
 from __future__ import annotations
@@ -23,28 +26,20 @@ from pathlib import Path
 import peewee
 
 from models import database, migrations
-from services import backups
-from services.paths import DataPaths
+from services import backups, data_folder
+from services.paths import DataPaths, disk_is_full, has_database, journal_pending, reading_uri
+from services.store_problems import (
+    StoreProblem,
+    causes,
+    check_closed_database,
+    corrupt_problem,
+    header_problem,
+    lost_data_problem,
+    open_problem,
+    problem_for,
+)
 
 log = logging.getLogger(__name__)
-
-
-class StoreProblem(Exception):
-    """The data cannot be opened; ``message`` says why in words for the user."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        kind: str,
-        backup: backups.BackupInfo | None = None,
-        detail: str = "",
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
-        self.backup = backup
-        self.detail = detail
 
 
 @dataclass
@@ -59,25 +54,13 @@ class Store:
     notes: list[str] = field(default_factory=list)
     read_only: bool = False
     read_only_message: str = ""
+    #: Why the store is read-only: "read-only" (the folder or file) or "full" (the disk).
+    read_only_cause: str = ""
 
     def close(self) -> None:
         """Close the database."""
         if not self.db.is_closed():
             self.db.close()
-
-
-def corrupt_problem(paths: DataPaths, detail: str) -> StoreProblem:
-    """The problem to show for a damaged database, with the newest sound backup if any."""
-    good = backups.latest_good_backup(paths.backups)
-    message = (
-        "Your Next Steps database is damaged and cannot be opened safely. "
-        "The damaged file will be kept aside, untouched."
-    )
-    if good:
-        message += f" The latest sound backup is from {good.made_at:%Y-%m-%d %H:%M} UTC."
-    else:
-        message += " No sound backup was found, so the app can start with an empty database."
-    return StoreProblem(message, kind="corrupt", backup=good, detail=detail)
 
 
 def folder_is_writable(paths: DataPaths) -> bool:
@@ -89,15 +72,42 @@ def folder_is_writable(paths: DataPaths) -> bool:
     return not database_file.exists() or os.access(database_file, os.R_OK | os.W_OK)
 
 
-def open_store(paths: DataPaths, *, check_integrity: bool = True) -> Store:
+def _folder_exists(paths: DataPaths) -> bool:
+    """True when the data folder exists; a :class:`StoreProblem` when it may not be entered."""
+    try:
+        exists = paths.root.is_dir()
+    except PermissionError as exc:
+        raise problem_for(paths, "permission", str(exc)) from exc
+    if exists and not os.access(paths.root, os.R_OK | os.X_OK):
+        raise problem_for(paths, "permission", f"{paths.root}: permission denied")
+    return exists
+
+
+def open_store(
+    paths: DataPaths,
+    *,
+    check_integrity: bool = True,
+    read_only: bool = False,
+    accept_empty: bool = False,
+) -> Store:
     """Open (creating or upgrading as needed) the database in ``paths``.
 
-    A folder the app cannot write to gives a read-only store (see
-    :func:`open_read_only`) when it already holds a current database, and a
-    :class:`StoreProblem` of kind ``"read-only"`` otherwise.
+    A folder the app cannot write to, a full disk or ``read_only`` (the app
+    could not take the folder's lock) give a read-only store (see
+    :func:`open_read_only`) when the folder already holds a current database,
+    and a :class:`StoreProblem` otherwise. An empty or missing database while
+    backups hold data is a ``lost`` problem, unless ``accept_empty`` (the user
+    chose to start with empty data). Nothing is moved or deleted here.
     """
-    if paths.root.is_dir() and not folder_is_writable(paths):
-        return open_read_only(paths, check_integrity=check_integrity)
+    if _folder_exists(paths):
+        if read_only or not folder_is_writable(paths):
+            full = read_only and disk_is_full(paths.root)
+            return open_read_only(paths, check_integrity=check_integrity,
+                                  cause="full" if full else "read-only")
+        if disk_is_full(paths.root):
+            if not has_database(paths):
+                raise problem_for(paths, "full")
+            return open_read_only(paths, check_integrity=check_integrity, cause="full")
     try:
         paths.ensure()
     except OSError as exc:
@@ -106,14 +116,36 @@ def open_store(paths: DataPaths, *, check_integrity: bool = True) -> Store:
             "Choose another folder with --data-dir or fix its permissions.",
             kind="folder",
         ) from exc
-    existed = paths.database.exists() and paths.database.stat().st_size > 0
+    data_folder.tidy(paths)
+    existed = has_database(paths)
+    if not existed and not accept_empty:
+        lost = lost_data_problem(paths)
+        if lost is not None:
+            raise lost
+    try:
+        return _open_writable(paths, existed=existed, check_integrity=check_integrity)
+    except StoreProblem as problem:
+        if problem.kind in ("full", "read-only") and existed:
+            log.warning("opening %s for reading only: %s", paths.root, problem.detail)
+            return open_read_only(paths, check_integrity=check_integrity, cause=problem.kind)
+        raise
+
+
+def _open_writable(paths: DataPaths, *, existed: bool, check_integrity: bool) -> Store:
+    """Connect, check, create or upgrade, and switch to WAL; every failure a StoreProblem."""
+    try:
+        header = header_problem(paths.database)
+        if not existed:
+            data_folder.create_private_file(paths.database)
+    except OSError as exc:
+        raise open_problem(paths, exc) from exc
+    if header:
+        raise corrupt_problem(paths, header)
     try:
         db = database.connect(paths.database)
-    except database.DatabaseOpenError as exc:
-        raise corrupt_problem(paths, str(exc)) from exc
-    except UnicodeDecodeError as exc:
-        # SQLite quoted garbage from a damaged schema in its error message.
-        raise corrupt_problem(paths, f"unreadable error message from SQLite: {exc}") from exc
+    except (database.DatabaseOpenError, UnicodeDecodeError) as exc:
+        # (SQLite may quote garbage from a damaged schema in its error message.)
+        raise open_problem(paths, exc) from exc
     try:
         if check_integrity and existed:
             problems = database.integrity_problems(db)
@@ -137,74 +169,79 @@ def open_store(paths: DataPaths, *, check_integrity: bool = True) -> Store:
                 "Move it away or choose another folder with --data-dir.",
                 kind="foreign",
             ) from exc
-        except (peewee.DatabaseError, migrations.SchemaError, UnicodeDecodeError) as exc:
+        except migrations.SchemaError as exc:
             raise corrupt_problem(paths, str(exc)) from exc
         # Only now that the file is known to be ours (not newer, not foreign).
         database.use_wal(db)
+    except (peewee.DatabaseError, sqlite3.Error, OSError, UnicodeDecodeError) as exc:
+        db.close()
+        raise open_problem(paths, exc) from exc
     except BaseException:
         db.close()
         raise
     return store
 
 
-def read_only_sentence(paths: DataPaths) -> str:
-    """The banner shown while the data is open for reading only."""
+def _why_read_only(paths: DataPaths, cause: str) -> tuple[str, str]:
+    """Why the data cannot be changed, and what the user can do about it."""
+    if cause == "full":
+        return (f"The disk that holds your data folder {paths.root} is full",
+                "Free some space on that disk, then start Next Steps again")
+    return (f"Your data folder {paths.root} cannot be written to",
+            "Fix the folder's permissions (or copy it elsewhere and use --data-dir)")
+
+
+def read_only_sentence(paths: DataPaths, cause: str = "read-only") -> str:
+    """The banner shown while the data is open for reading only (``cause``: read-only, full)."""
+    why, fix = _why_read_only(paths, cause)
     return (
-        f"Your data folder {paths.root} cannot be written to, so Next Steps opened your data "
-        "for reading only: you can look at it and export it, but changes cannot be saved. "
-        "Fix the folder's permissions (or copy it elsewhere and use --data-dir) to make changes."
+        f"{why}, so Next Steps opened your data for reading only: you can look at it and "
+        f"export it, but changes cannot be saved. {fix} to make changes."
     )
 
 
-def _read_only_uri(paths: DataPaths) -> str:
-    """The URI that opens the database without writing anything beside it.
-
-    A database in WAL mode needs its shared-memory file: when that file is
-    missing (after a clean close) and cannot be created, the file is opened
-    as immutable, which is safe because no one can write to the folder.
-    """
-    uri = paths.database.absolute().as_uri() + "?mode=ro"
+def read_only_uri(paths: DataPaths, cause: str = "read-only") -> str:
+    """The URI that opens the database without writing anything beside it
+    (:func:`services.paths.reading_uri`); a :class:`StoreProblem` when the last
+    changes are still in a journal that cannot be applied without writing."""
     shm = paths.database.with_name(paths.database.name + "-shm")
-    wal = paths.database.with_name(paths.database.name + "-wal")
-    if not shm.exists():
-        if wal.exists() and wal.stat().st_size > 0:
-            raise StoreProblem(
-                f"Your data folder {paths.root} cannot be written to, and the last changes to "
-                "your data are still in a journal that only a writable folder can apply. "
-                "Fix the folder's permissions, then start Next Steps again; nothing was changed.",
-                kind="read-only",
-            )
-        uri += "&immutable=1"
-    return uri
+    if (cause == "full" or not shm.exists()) and journal_pending(paths):
+        why, fix = _why_read_only(paths, cause)
+        raise StoreProblem(
+            f"{why}, and the last changes to your data are still in a journal that only "
+            f"a writable folder can apply. {fix}; nothing was changed.",
+            kind=cause,
+        )
+    return reading_uri(paths, full=cause == "full")
 
 
-def open_read_only(paths: DataPaths, *, check_integrity: bool = True) -> Store:
-    """Open the data in a folder the app cannot write to, for reading only.
+def open_read_only(paths: DataPaths, *, check_integrity: bool = True,
+                   cause: str = "read-only") -> Store:
+    """Open the data for reading only: its folder cannot be written to (``cause`` read-only)
+    or its disk is full (``cause`` full).
 
     Only a database of the current schema can be opened this way (creating
     or upgrading one needs to write); anything else is a :class:`StoreProblem`
-    with ``kind == "read-only"`` (``"newer"`` for a newer schema).
+    of kind ``cause`` (``"newer"`` for a newer schema).
     """
     from models.base import database_proxy
 
-    if not paths.database.is_file() or paths.database.stat().st_size == 0:
+    why, fix = _why_read_only(paths, cause)
+    if not has_database(paths):
         raise StoreProblem(
+            f"The disk that holds your data folder {paths.root} is full, and there is no data "
+            "there to open yet. Free some space on that disk and try again, or choose another "
+            "folder with --data-dir." if cause == "full" else
             f"Next Steps cannot write to its data folder {paths.root}, and there is no data "
             "there to open yet. Choose another folder with --data-dir or fix its permissions.",
-            kind="read-only",
+            kind=cause,
         )
-    db = peewee.SqliteDatabase(
-        _read_only_uri(paths), uri=True, pragmas=database.PRAGMAS, autoconnect=False
-    )
+    uri = read_only_uri(paths, cause)
+    db = peewee.SqliteDatabase(uri, uri=True, pragmas=database.PRAGMAS, autoconnect=False)
     try:
         db.connect()
         db.execute_sql("PRAGMA query_only = 1")
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
-        if not db.is_closed():
-            db.close()
-        raise corrupt_problem(paths, str(exc)) from exc
-    try:
         if check_integrity:
             problems = database.integrity_problems(db)
             if problems:
@@ -215,17 +252,22 @@ def open_read_only(paths: DataPaths, *, check_integrity: bool = True) -> Store:
         if found != migrations.CURRENT_VERSION:
             raise StoreProblem(
                 f"Your data in {paths.root} was saved by an older version of Next Steps and "
-                "must be upgraded, but the folder cannot be written to. Fix the folder's "
-                "permissions and start again; nothing was changed.",
-                kind="read-only",
+                f"must be upgraded, but {why[0].lower()}{why[1:]}. {fix}; nothing was changed.",
+                kind=cause,
             )
+    except (peewee.DatabaseError, sqlite3.Error, UnicodeDecodeError) as exc:
+        if not db.is_closed():
+            db.close()
+        raise open_problem(paths, exc) from exc
     except BaseException:
-        db.close()
+        if not db.is_closed():
+            db.close()
         raise
     database_proxy.initialize(db)
-    message = read_only_sentence(paths)
-    log.info("data opened read-only: %s", paths.root)
-    return Store(paths=paths, db=db, read_only=True, read_only_message=message, notes=[message])
+    message = read_only_sentence(paths, cause)
+    log.info("data opened read-only (%s): %s", cause, paths.root)
+    return Store(paths=paths, db=db, read_only=True, read_only_message=message, notes=[message],
+                 read_only_cause=cause)
 
 
 # -- turning a failed write into a sentence ------------------------------------------------------
@@ -270,23 +312,9 @@ _IO = (
 )
 
 
-def _causes(exc: BaseException):
-    seen = set()
-    stack = [exc]
-    while stack:
-        current = stack.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        # peewee keeps the sqlite3 error it wraps in ``orig``.
-        stack.extend([current.__cause__, current.__context__, getattr(current, "orig", None)])
-        stack.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
-
-
 def write_problem(exc: BaseException) -> WriteProblem:
     """The :class:`WriteProblem` (a :class:`StorageFullError` for a full disk) for ``exc``."""
-    for cause in _causes(exc):
+    for cause in causes(exc):
         if isinstance(cause, WriteProblem):
             return cause
         name = getattr(cause, "sqlite_errorname", "") or ""
@@ -317,11 +345,26 @@ def explain_write_error(exc: BaseException) -> str:
 
 
 def keep_aside_and_restore(paths: DataPaths, backup: backups.BackupInfo | None) -> Path | None:
-    """Move the damaged database aside and put ``backup`` in its place (or start empty).
+    """Move the damaged (or empty) database aside and put ``backup`` in its place (or start
+    empty). Returns the name under which the old file was kept.
 
-    Returns the name under which the damaged file was kept.
+    The file is checked again first: one that is sound, or that cannot be
+    checked because it is busy, on a full disk or not allowed, is never moved;
+    the :class:`StoreProblem` saying so is raised instead.
     """
     database.close()
+    label = "empty"
+    if has_database(paths):
+        problem = check_closed_database(paths)
+        if problem is None:
+            raise StoreProblem(
+                f"Your Next Steps database {paths.database} is sound after all, so it was "
+                "left as it is. Start Next Steps again to open it.",
+                kind="sound",
+            )
+        if problem.kind != "corrupt":
+            raise problem
+        label = "damaged"
     if backup is None:
-        return backups.set_aside(paths, "damaged")
-    return backups.restore_backup(paths, backup.path, label="damaged")
+        return backups.set_aside(paths, label)
+    return backups.restore_backup(paths, backup.path, label=label)

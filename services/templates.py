@@ -7,7 +7,8 @@ composer calls it when it opens), where the user may edit them;
 :func:`reset_template` brings one back to the built-in text.
 
 Rendering uses a Jinja2 :class:`~jinja2.sandbox.SandboxedEnvironment` with
-:class:`~jinja2.StrictUndefined`: a template cannot reach Python internals
+:class:`~jinja2.StrictUndefined` and limits on loops, output and time
+(:mod:`services.template_sandbox`): a template cannot reach Python internals
 (``{{ company.__class__ }}`` is refused), and a misspelt placeholder is an
 error pointing at the spot, never an empty string. ``trim_blocks`` and
 ``lstrip_blocks`` are on, so a ``{% if %}`` on a line of its own leaves no
@@ -34,9 +35,10 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, meta, nodes
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
 from models import clock
+from services.template_sandbox import LimitedSandbox, LimitExceeded, guard_tree, render_limited
 
 __all__ = [
     "BUILTIN_KEYS",
@@ -100,7 +102,6 @@ PLACEHOLDERS: tuple[str, ...] = tuple(PLACEHOLDER_HELP)
 SEEDED_SETTING = "templates.seeded"
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_MAX_OUTPUT = 100_000  # characters a multiplication in a template may produce
 
 
 class TemplateText(NamedTuple):
@@ -157,26 +158,10 @@ class ContextProblem(LookupError):
 # -- the sandbox --------------------------------------------------------------------------------
 
 
-class _Sandbox(SandboxedEnvironment):
-    """The sandbox, with string and number multiplication kept to a sane size."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator, left, right):
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                if (isinstance(seq, str | list | tuple) and isinstance(times, int)
-                        and len(seq) * times > _MAX_OUTPUT):
-                    raise SecurityError("the result would be too long")
-        if (operator == "**" and isinstance(left, int) and isinstance(right, int)
-                and abs(left) > 1 and abs(right) > 64):
-            raise SecurityError("the number would be too large")
-        return super().call_binop(context, operator, left, right)
-
-
 @lru_cache(maxsize=1)
-def _env() -> _Sandbox:
-    return _Sandbox(
+def _env() -> LimitedSandbox:
+    # Loops, output and time are limited there (services/template_sandbox.py).
+    return LimitedSandbox(
         undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True,
     )
@@ -270,7 +255,7 @@ def _compile(source: str, field: str, allowed: frozenset[str]):
                      if n.name in unknown and n.ctx == "load"]
             line, name = min(found) if found else (None, sorted(unknown)[0])
             return _unknown_name_problem(source, field, name, line, set(allowed))
-        return env.from_string(tree)
+        return env.from_string(guard_tree(tree))
     except TemplateSyntaxError as exc:
         return _syntax_problem(exc, field)
 
@@ -293,7 +278,11 @@ def _render_one(source: str, field: str, context: Mapping[str, Any]) -> str:
         raise TemplateProblem(compiled.message, field=compiled.field, line=compiled.line,
                               column=compiled.column)
     try:
-        return compiled.render(dict(context))
+        return render_limited(compiled, dict(context))
+    except LimitExceeded as exc:
+        line = _template_line(exc) if field == "body" else None
+        raise TemplateProblem(f"{_where(field, line)}: {exc.message}", field=field,
+                              line=line) from None
     except SecurityError as exc:
         line = _template_line(exc) if field == "body" else None
         raise TemplateProblem(
@@ -420,6 +409,8 @@ def ensure_builtin_templates() -> list[str]:
     from models.settings import Template
     from services import settings
 
+    if database_proxy.execute_sql("PRAGMA query_only").fetchone()[0]:
+        return []  # the data was opened for reading only (services.store): nothing to seed
     written = []
     with database_proxy.atomic():
         seeded = dict(settings.get(SEEDED_SETTING) or {})

@@ -1,4 +1,8 @@
-"""Test isolation: a fresh data folder, home and keyring per test; offscreen Qt by default.
+"""Test isolation: a fresh data folder, home and empty keyring per test; offscreen Qt by default.
+
+Keyring: one real Secret Service per run (gnome-keyring-daemon on a private D-Bus
+session bus, :mod:`tests.keyring_service`), emptied after every test; tests that
+need another backend (fail, null, a blocking one) set it with ``keyring.set_keyring``.
 
 Qt warnings and Python warnings fail a test (see ``[tool.pytest.ini_options]``).
 
@@ -28,8 +32,10 @@ SESSION_NOW = datetime.now(UTC).replace(microsecond=0)
 
 # Before the first Qt import: offscreen unless the xvfb run asked for xcb.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# A file-based keyring inside each test's temp home; never the user's keyring.
-os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+# The real Secret Service (gnome-keyring-daemon on a private bus, see the secret_service
+# fixture), named so that keyring does not chain it with the file backends of keyrings.alt,
+# which the test environment has installed (and the app refuses).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.SecretService.Keyring"
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -98,6 +104,64 @@ def no_network_names():
     tried = list(dns_lookups)
     dns_lookups.clear()
     assert not tried, f"the test tried to resolve {tried}: tests make no DNS lookups"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def secret_service(tmp_path_factory):
+    """gnome-keyring-daemon for the whole run, on a private bus started here, or in the Xvfb
+    run (QT_QPA_PLATFORM=xcb, inside ``dbus-run-session``) on that session's bus; the
+    environment's DBUS_SESSION_BUS_ADDRESS points at it until the run ends."""
+    from tests.keyring_service import KeyringService, KeyringServiceError
+
+    previous = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    address = None
+    if os.environ.get("QT_QPA_PLATFORM") == "xcb":
+        address = previous
+        if not address:
+            pytest.fail("the Xvfb tests need a D-Bus session: run them with make test-xvfb "
+                        "(xvfb-run -a dbus-run-session)")
+    try:
+        service = KeyringService(tmp_path_factory.mktemp("keyring"), address)
+    except KeyringServiceError as problem:
+        pytest.fail(f"the tests' Secret Service could not start: {problem}")
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = service.address
+    try:
+        yield service
+    finally:
+        service.close()
+        if previous is None:
+            os.environ.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        else:
+            os.environ["DBUS_SESSION_BUS_ADDRESS"] = previous
+
+
+@pytest.fixture(autouse=True)
+def empty_keyring(secret_service, isolated_home):
+    """After each test (before its data folder closes): pending keyring calls of the
+    window finished, the keyring backend put back, and every item the test stored
+    deleted, so each test starts empty."""
+    import keyring
+
+    backend = keyring.get_keyring()
+    yield secret_service
+    _finish_keyring_calls()
+    if keyring.get_keyring() is not backend:
+        keyring.set_keyring(backend)
+    secret_service.clear()
+
+
+def _finish_keyring_calls(timeout_s: float = 10.0) -> None:
+    calls = sys.modules.get("ui.keyring_calls")
+    if calls is None or not calls.is_pending():
+        return
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout_s
+    while calls.is_pending() and time.monotonic() < deadline:
+        QThreadPool.globalInstance().waitForDone(10)
+        QApplication.processEvents()
+    calls.reset()
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,8 @@ Use it from a test module by importing the fixtures (pytest finds them by their
         assert len(mail_server.messages) == 1
 
 ``make_mail_server(mode=..., untrusted=...)`` gives other variants (implicit TLS,
-no STARTTLS, plain, an untrusted certificate); ``silent_server`` accepts TCP and
+no STARTTLS, plain, an untrusted certificate; ``mechanisms=("LOGIN",)`` or
+``("PLAIN", "LOGIN")`` to offer AUTH LOGIN); ``silent_server`` accepts TCP and
 never says a word. Faults are switched on per server with
 ``server.fail(fault, times=1)``; see :data:`FAULTS`.
 """
@@ -42,6 +43,7 @@ FAULTS = {
     "drop_after_data": "store the message, then close the connection without replying",
     "drop_before_data": "close the connection when RCPT arrives (before DATA)",
     "hang_after_data": "store the message, then never reply (the client times out)",
+    "hang_rcpt": "never reply to RCPT (before DATA; the client times out)",
     "451_rcpt": "reply 451 to RCPT",
     "451_data": "reply 451 to the message data (not stored)",
     "552_data": "reply 552 to the message data (not stored)",
@@ -68,19 +70,28 @@ class Received:
 
 @dataclass
 class _Handler:
-    """aiosmtpd hooks: AUTH PLAIN checked here, messages stored, faults produced."""
+    """aiosmtpd hooks: AUTH PLAIN (and LOGIN) checked here, messages stored, faults produced."""
 
     server: MailServer
 
     async def handle_AUTH(self, server, session, envelope, args):
-        # Our own AUTH PLAIN: aiosmtpd's built-in path sets the deprecated
+        # Our own AUTH PLAIN and LOGIN: aiosmtpd's built-in path sets the deprecated
         # Session.login_data on every success, which warns (and warnings fail tests).
-        if args[0].upper() != "PLAIN" or len(args) != 2:
-            return "504 5.5.4 Only AUTH PLAIN with an initial response is offered"
-        try:
-            _authzid, login, password = base64.b64decode(args[1], validate=True).split(b"\0")
-        except ValueError:
-            return "501 5.5.2 Cannot decode the response"
+        mechanism = args[0].upper()
+        self.server.auth_mechanisms.append(mechanism)
+        if mechanism == "LOGIN" and "LOGIN" in self.server.mechanisms and len(args) == 1:
+            login = await server.challenge_auth("Username:")
+            password = (await server.challenge_auth("Password:")
+                        if isinstance(login, bytes) else None)
+            if not isinstance(login, bytes) or not isinstance(password, bytes):
+                return None  # challenge_auth has answered already (aborted or not Base64)
+        elif mechanism != "PLAIN" or "PLAIN" not in self.server.mechanisms or len(args) != 2:
+            return "504 5.5.4 Unrecognized authentication type"
+        else:
+            try:
+                _authzid, login, password = base64.b64decode(args[1], validate=True).split(b"\0")
+            except ValueError:
+                return "501 5.5.2 Cannot decode the response"
         login_text = login.decode("utf-8", "replace")
         ok = login_text == self.server.user and password == self.server.password.encode()
         self.server.auth_attempts.append((login_text, ok))
@@ -100,6 +111,8 @@ class _Handler:
         self.server.rcpt_commands += 1
         if self.server._take("drop_before_data"):
             await _drop(server)
+        if self.server._take("hang_rcpt"):
+            await asyncio.sleep(3600)  # cancelled when the client gives up and disconnects
         if self.server._take("451_rcpt"):
             return "451 4.7.1 Greylisted, please try again later"
         envelope.rcpt_tos.append(address)
@@ -142,8 +155,10 @@ class MailServer:
     untrusted: bool = False
     user: str = USER
     password: str = PASSWORD
+    mechanisms: tuple[str, ...] = ("PLAIN",)
     messages: list[Received] = field(default_factory=list)
     auth_attempts: list[tuple[str, bool]] = field(default_factory=list)
+    auth_mechanisms: list[str] = field(default_factory=list)
     rcpt_commands: int = 0
     data_received: int = 0
     faults: dict[str, int] = field(default_factory=dict)
@@ -193,11 +208,13 @@ class MailServer:
     # -- life cycle --------------------------------------------------------------------------
     def start(self) -> MailServer:
         """Start listening on a free port of 127.0.0.1."""
-        # Only PLAIN is offered (checked by _Handler.handle_AUTH). aiosmtpd warns about
+        # Only the given mechanisms are offered (checked by _Handler.handle_AUTH); PLAIN
+        # alone unless a test asks for LOGIN. aiosmtpd warns about
         # auth_required without auth_require_tls, so the modes without STARTTLS leave
         # auth_required off and _Handler.handle_MAIL refuses unauthenticated senders.
         # server_hostname: the greeting names localhost (aiosmtpd would look up getfqdn()).
-        options: dict = {"auth_exclude_mechanism": ["LOGIN"], "server_hostname": "localhost"}
+        excluded = [name for name in ("PLAIN", "LOGIN") if name not in self.mechanisms]
+        options: dict = {"auth_exclude_mechanism": excluded, "server_hostname": "localhost"}
         if self.mode == "starttls":
             options.update(
                 tls_context=self._server_context(),

@@ -17,6 +17,7 @@ from tests.smtp_server import (  # noqa: F401  (pytest fixtures, found by name)
     mail_server_fixture,
     silent_server_fixture,
 )
+from ui import keyring_calls
 from ui.account_page import AccountPage
 
 pytestmark = pytest.mark.usefixtures("store")
@@ -27,6 +28,8 @@ def make_page(qtbot, **options) -> AccountPage:
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)
+    # The keyring's state arrives from a worker thread (ui.keyring_calls).
+    qtbot.waitUntil(lambda: not keyring_calls.is_pending(), timeout=10000)
     return page
 
 
@@ -70,7 +73,7 @@ def test_save_writes_settings_and_keyring_never_the_password(qtbot):
     assert json.loads(Setting.get(Setting.key == "smtp.port").value) == 587
     # The stored password is never shown again, only where it is kept.
     assert page.password.text() == ""
-    assert page.password.placeholderText() == "Stored in file PlaintextKeyring"
+    assert page.password.placeholderText() == "Stored in the Secret Service (GNOME Keyring)"
     assert "A password is stored" in page.password_note.text()
     assert page.status.text() == "Saved."
 
@@ -127,7 +130,8 @@ def test_keyring_problem_is_shown_and_the_account_kept(qtbot):
         page = make_page(qtbot)
         assert page.keyring_line.text().startswith("No system keyring is available")
         fill(page, host="smtp.example.com", password="typed-secret-42")
-        assert page.save() is False
+        with qtbot.waitSignal(page.saved, timeout=10000):
+            assert page.save() is True  # the fields are saved; the keyring's refusal follows
         assert page.status.text().startswith("The account was saved, but not the password. ")
         assert load_account() is not None
         assert page.password.text() == "typed-secret-42"
@@ -150,7 +154,8 @@ def test_test_connection_succeeds_against_the_real_server(qtbot, mail_server):
 def test_test_connection_uses_the_stored_password(qtbot, mail_server):
     page = make_page(qtbot, tls_context=mail_server.client_context(), timeout=5)
     fill(page, port=mail_server.port)
-    assert page.save()
+    with qtbot.waitSignal(page.saved, timeout=10000):
+        assert page.save()
     assert page.password.text() == ""
     with qtbot.waitSignal(page.tested, timeout=10000):
         page.test_button.click()

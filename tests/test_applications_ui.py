@@ -155,7 +155,7 @@ def test_signals_change_the_outlook_live(qtbot, window, monkeypatch):
     editor.tabs.setCurrentIndex(1)
     rounds = editor.round_editor
     assert "Leaning negative" in rounds.verdict.text()
-    assert rounds.verdict.accessibleName() == "Outlook"
+    assert rounds.verdict.accessibleDescription() == "Outlook"  # its name is its text
     rounds.signal_boxes["vague_next_steps"].setChecked(False)
     rounds.signal_boxes["little_say"].setChecked(False)
     assert "Undecided" in rounds.verdict.text()

@@ -316,14 +316,22 @@ def test_export_to_an_unwritable_place_says_so(view, monkeypatch, tmp_path, mess
 # -- import ------------------------------------------------------------------------------------
 
 
+def imported(qtbot, view, files):
+    """Import ``files`` (read on a worker, then written) and wait for the report."""
+    with qtbot.waitSignal(view.import_finished, timeout=30_000) as done:
+        assert view.import_files(files) is not None
+    return done.args[0]
+
+
 def test_import_adds_the_interview_and_shows_it(qtbot, view, monkeypatch, messages):
     asked = []
     monkeypatch.setattr(ChooseApplication, "ask", classmethod(
         lambda cls, parent, invitation, candidates: asked.append(candidates) or None))
-    with qtbot.waitSignal(view.data_changed) as changed:
-        report = view.import_files([DATA / "google_request.ics"])
+    changed = []
+    view.data_changed.connect(changed.append)
+    report = imported(qtbot, view, [DATA / "google_request.ics"])
     assert report.created == 1 and asked == []  # Lumen matched by the organizer's domain
-    assert changed.args == [[app_id("Lumen Analytics")]]
+    assert changed == [[app_id("Lumen Analytics")]]
     assert messages[-1][0] == "report" and "1 created" in messages[-1][2]
     assert view.grid.selected == date(2024, 5, 14)
     assert "Interview: Lumen Analytics — Technical interview – Lumen Analytics" in \
@@ -349,14 +357,14 @@ def test_import_asks_when_no_application_matches(qtbot, view, monkeypatch, tmp_p
 
     monkeypatch.setattr(ChooseApplication, "ask", classmethod(choose))
     count = Application.select().count()
-    report = view.import_files([path])
+    report = imported(qtbot, view, [path])
     assert report.created == 1 and report.applications_created == 1
     assert "Lumen Analytics" in seen[0]  # the open applications to choose from
     assert Application.select().count() == count + 1
     assert Application.get(Application.company == "Newco Labs").stage == "interviewing"
 
 
-def test_cancelling_the_question_imports_nothing(view, monkeypatch, tmp_path, messages):
+def test_cancelling_the_question_imports_nothing(qtbot, view, monkeypatch, tmp_path, messages):
     from services.ics_import import ImportCancelled
 
     def cancel(cls, parent, invitation, candidates):
@@ -368,19 +376,20 @@ def test_cancelling_the_question_imports_nothing(view, monkeypatch, tmp_path, me
                      b"UID:unknown-1@x.example\r\nDTSTART:20240522T090000Z\r\n"
                      b"SUMMARY:Chat\r\nORGANIZER:mailto:a@unknown-co.example\r\n"
                      b"END:VEVENT\r\nEND:VCALENDAR\r\n")
-    report = view.import_files([path])
+    report = imported(qtbot, view, [path])
     assert report.interrupted and report.created == 0
     assert "import cancelled" in messages[-1][2]
 
 
-def test_import_dialog_and_a_bad_file(view, monkeypatch, tmp_path, messages):
+def test_import_dialog_and_a_bad_file(qtbot, view, monkeypatch, tmp_path, messages):
     from services.ics_import import ImportReport
 
     bad = tmp_path / "bad.ics"
     bad.write_bytes(b"<html>not a calendar</html>")
     monkeypatch.setattr(calendar_view.ImportDialog, "ask_files",
                         classmethod(lambda cls, parent: [str(bad)]))
-    view.import_invitations()
+    with qtbot.waitSignal(view.import_finished, timeout=30_000):
+        view.import_invitations()
     assert messages[-1][0] == "report"
     assert "not a calendar (iCalendar) file" in messages[-1][2]
     monkeypatch.setattr(calendar_view.ImportDialog, "ask_files",
@@ -388,7 +397,7 @@ def test_import_dialog_and_a_bad_file(view, monkeypatch, tmp_path, messages):
     count = len(messages)
     view.import_invitations()
     assert len(messages) == count
-    assert isinstance(view.import_files([bad]), ImportReport)
+    assert isinstance(imported(qtbot, view, [bad]), ImportReport)
 
 
 # -- looks -------------------------------------------------------------------------------------
@@ -490,3 +499,19 @@ def test_file_dialogs_and_the_report_box(qtbot, monkeypatch, view, tmp_path):
         (box.text(), box.detailedText())) or 0)
     CalendarMessages.show_report(view, report)
     assert shown == [("Interviews: 1 created.", report.text())]
+
+
+def test_the_day_is_checked_at_local_midnight_not_every_minute(pinned_clock, view):
+    """An idle calendar wakes up when the day changes (a single-shot timer to the next
+    local midnight, capped at six hours), and then marks the new today."""
+    timer = view._day_timer
+    assert timer.isSingleShot() and timer.isActive()
+    # NOW is 10:00 in Berlin: the next check is the cap, six hours away.
+    assert timer.interval() == calendar_view.DAY_CHECK_MAX_MS
+    pinned_clock.pin(datetime(2024, 5, 15, 21, 59, 30, tzinfo=UTC))  # 23:59:30 in Berlin
+    view._check_day()
+    assert view.grid.today == TODAY
+    assert timer.interval() == 31_000
+    pinned_clock.pin(datetime(2024, 5, 15, 22, 0, 1, tzinfo=UTC))  # 00:00:01 in Berlin
+    view._check_day()
+    assert view.grid.today == TODAY + timedelta(days=1)

@@ -52,7 +52,7 @@ def test_similarity_warning_appears_and_disappears(qtbot, window):
     composer = open_round(window, "Lumen Analytics", "Technical interview")
     # Fresh drafts from one template read alike.
     assert composer.similar.isVisibleTo(composer)
-    assert "Priya Raman and Lukas Brandt" in composer.similar.text()
+    assert "Priya Raman’s note reads like Lukas Brandt’s" in composer.similar.text()
     assert composer.body.extraSelections(), "shared passages are highlighted"
     personal = {
         1: "Dear Priya,\n\nYour question about testing data contracts stayed with me: I went "

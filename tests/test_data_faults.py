@@ -353,7 +353,9 @@ def test_damaged_files_are_detected_left_alone_and_the_backup_offered(data_paths
     assert data_paths.database.read_bytes() == damaged
 
 
-def test_an_empty_file_starts_a_new_database(data_paths):
+def test_an_empty_file_without_backups_starts_a_new_database(data_paths):
+    """Without a backup that holds data nothing was lost; with one, an empty file is a loss
+    to report (tests/test_lost_data.py)."""
     data_paths.ensure()
     data_paths.database.write_bytes(b"")
     opened = open_store(data_paths)
@@ -361,6 +363,15 @@ def test_an_empty_file_starts_a_new_database(data_paths):
         assert opened.created
     finally:
         opened.close()
+
+
+def test_an_empty_file_with_a_backup_that_holds_data_is_not_started_anew(data_paths):
+    _sound(data_paths)
+    data_paths.database.write_bytes(b"")
+    with pytest.raises(StoreProblem) as caught:
+        open_store(data_paths)
+    assert caught.value.kind == "lost"
+    assert data_paths.database.read_bytes() == b""
 
 
 def test_the_first_paint_snapshot_survives_a_damaged_schema(data_paths):

@@ -239,12 +239,27 @@ def test_an_update_adds_new_people_and_keeps_the_others(store, tmp_path):
                                                        "Felix Wagner"]
 
 
-def test_several_events_import_the_valid_ones_and_list_the_rest(store):
+def test_a_file_with_unusable_events_saves_nothing_and_lists_each(store):
     from models.interview import InterviewRound
 
     report = run_import(store, "several_events.ics")
-    assert report.created == 2 and report.rejected == 3
+    assert report.created == 0 and report.rejected == 3 and report.failed_files == 1
     assert not report.ok
+    text = report.text()
+    assert "several_events.ics: 3 of 5 events cannot be imported, so nothing from this file " \
+        "was imported" in text
+    assert "Event 2 “Fjord Energy – take-home review (time to be agreed)” was not imported: " \
+        "it has no start time" in text
+    assert InterviewRound.select().count() == 0
+
+
+def test_several_events_import_the_valid_ones_and_list_the_rest(store):
+    from models.interview import InterviewRound
+
+    report = run_import(store, "several_events.ics", valid_only=True)
+    assert report.created == 2 and report.rejected == 3
+    assert report.ok and not report.complete  # imported as asked; the rest listed
+    assert "several_events.ics: 5 events read; 3 left out, as you chose." in report.text()
     text = report.text()
     assert "Event 2 “Fjord Energy – take-home review (time to be agreed)” was not imported: " \
         "it has no start time" in text
@@ -356,7 +371,7 @@ def test_the_users_full_name_from_the_settings_leaves_them_out(store):
 
 def test_every_sample_file_imports(store):
     names = sorted(path.name for path in DATA.glob("*.ics"))
-    report = run_import(store, *names)
+    report = run_import(store, *names, valid_only=True)
     assert report.failed_files == 0
     assert report.rejected == 3  # the three bad events of several_events.ics
     assert report.created >= 10
@@ -561,9 +576,9 @@ def test_mutated_files_give_a_clear_error_or_a_clean_import(store, tmp_path, dat
         except InvitationFileError as problem:
             parsed = None
             assert problem.message.endswith(".")
-        report = run_import(store, path)
+        report = run_import(store, path, valid_only=True)
         after = table_dump(store.db)
-        if parsed is None:
+        if parsed is None or not parsed.events:  # nothing usable: the file is refused
             assert report.failed_files == 1
             assert after == before
         else:

@@ -1,4 +1,4 @@
-"""Keyring backends: the file backend used by tests works; fail, null and locked ones are
+"""Keyring backends: the tests' Secret Service works; fail, null and locked ones are
 explained in sentences and nothing is ever written elsewhere."""
 
 from __future__ import annotations
@@ -59,13 +59,15 @@ def use_backend():
     keyring.set_keyring(previous)
 
 
-def test_file_backend_stores_and_reads(isolated_home):
-    assert type(keyring.get_keyring()).__name__ == "PlaintextKeyring"
+def test_the_suites_secret_service_stores_and_reads(isolated_home):
+    backend = keyring.get_keyring()
+    assert f"{type(backend).__module__}.{type(backend).__name__}" == (
+        "keyring.backends.SecretService.Keyring")
     store_password(ACCOUNT, SECRET)
     assert get_password(ACCOUNT) == SECRET
     assert has_password(ACCOUNT)
-    # The test keyring lives in this test's temporary home, never the real one.
-    assert (isolated_home / ".local/share/python_keyring").is_dir()
+    # Nothing in this test's home: the keyring is the tests' gnome-keyring-daemon.
+    assert not (isolated_home / ".local/share/python_keyring").exists()
     forget_password(ACCOUNT)
     assert not has_password(ACCOUNT)
     forget_password(ACCOUNT)  # forgetting twice is fine

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QSystemTrayIcon, QToolButton
+from PySide6.QtWidgets import QApplication, QPushButton, QSystemTrayIcon, QToolButton
 
 from models.reminder import Reminder
 from services import reminders
@@ -60,8 +60,16 @@ def test_offscreen_has_no_tray_so_the_panel_shows_the_reminders(started):
 
 def test_the_missed_reminders_are_listed_once(qtbot, started, demo_store):
     win, system = started
+    # Shown once, where they stay useful: in the panel above the list; their dialog (for a
+    # start minimised to a tray, where the panel cannot be seen) stays closed.
     dialog = system.missed_dialog
-    assert isinstance(dialog, MissedRemindersDialog) and dialog.isVisible()
+    assert isinstance(dialog, MissedRemindersDialog) and not dialog.isVisible()
+    assert system.panel.isVisible()
+    panel_ids = [i.id for i in system.panel.items()]
+    assert {i.id for i in system.missed} <= set(panel_ids)
+    assert len(panel_ids) == len(set(panel_ids))
+    assert [w for w in QApplication.topLevelWidgets()
+            if w.isVisible() and isinstance(w, MissedRemindersDialog)] == []
     assert [i.id for i in dialog.items()] == [i.id for i in system.missed]
     assert {Reminder.get_by_id(i.id).state for i in system.missed} == {"shown"}
     assert str(len(system.missed)) in dialog.intro.text()

@@ -143,21 +143,7 @@ def test_server_without_auth_on_this_connection(mail_server):
     assert mail_server.auth_attempts == []
 
 
-def test_non_ascii_password_is_refused_before_connecting(mail_server):
-    problem = check(mail_server, password="pässwörd")
-    assert problem.kind == "non_ascii"
-    assert problem.message == (
-        "Your user name or password contains characters other than plain ASCII (such as "
-        "accented letters), which Python's SMTP library cannot send. Use an app password made "
-        "of ASCII letters, digits and symbols."
-    )
-    assert "pässwörd" not in problem.message
-    assert mail_server.auth_attempts == []
-
-
-def test_non_ascii_user_name_is_refused(mail_server):
-    problem = check(mail_server, account_for(mail_server, username="zoé@example.com"))
-    assert problem.kind == "non_ascii"
+# Non-ASCII user names and passwords log in: tests/test_smtp_utf8_auth.py.
 
 
 def test_missing_password(mail_server):

@@ -2,7 +2,9 @@
 
 The password field never shows a stored password; it only says where one is
 kept. "Test connection" runs on a worker thread (``ui.tasks.run_in_background``)
-so the window stays responsive while a slow server times out. Problems are
+so the window stays responsive while a slow server times out; every keyring call
+(the password's state, reading and saving it) goes through ``ui.keyring_calls``,
+off the UI thread and one at a time, so a keyring's prompt shows once. Problems are
 sentences next to the field they concern; nothing typed is cleared by an error.
 """
 
@@ -24,6 +26,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ui.accessible import message_label
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +93,7 @@ class AccountPage(QWidget):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_note = QLabel(box)
         self.password_note.setWordWrap(True)
-        self.password_note.setAccessibleName("Password status")
+        message_label(self.password_note, "Password status")
 
         rows = (
             ("sender_name", "Sender &name", self.sender_name, "Sender name"),
@@ -109,7 +113,7 @@ class AccountPage(QWidget):
             cell.addWidget(widget)
             problem = QLabel(box)
             problem.setWordWrap(True)
-            problem.setAccessibleName(f"{name} problem")
+            message_label(problem, f"{name} problem")
             problem.hide()
             cell.addWidget(problem)
             if key == "password":
@@ -132,15 +136,15 @@ class AccountPage(QWidget):
 
         self.status = QLabel(self)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Account status")
+        message_label(self.status, "Account status")
         layout.addWidget(self.status)
         self.result = QLabel(self)
         self.result.setWordWrap(True)
-        self.result.setAccessibleName("Connection test result")
+        message_label(self.result, "Connection test result")
         layout.addWidget(self.result)
         self.keyring_line = QLabel(self)
         self.keyring_line.setWordWrap(True)
-        self.keyring_line.setAccessibleName("Keyring status")
+        message_label(self.keyring_line, "Keyring status")
         layout.addWidget(self.keyring_line)
         layout.addStretch(1)
 
@@ -153,8 +157,7 @@ class AccountPage(QWidget):
 
     # -- reading and writing ----------------------------------------------------------------
     def load(self) -> None:
-        """Fill the form from the saved account (if any) and show the keyring's state."""
-        from services.secrets import keyring_status
+        """Fill the form from the saved account (if any); the keyring's state follows."""
         from services.smtp_account import load_account
 
         account = load_account()
@@ -168,9 +171,7 @@ class AccountPage(QWidget):
             self._previous_security = account.security
             self.port.setValue(account.port)
             self.username.setText(account.username)
-        status = keyring_status()
-        self.keyring_line.setText(status.message)
-        self._show_password_state(account)
+        self._read_password_state(account)
 
     def account(self):
         """The :class:`services.smtp_account.Account` the form describes now."""
@@ -186,35 +187,72 @@ class AccountPage(QWidget):
         )
 
     def save(self) -> bool:
-        """Validate and store the account; the typed password goes to the keyring only."""
-        from services.smtp_account import AccountProblem, KeyringProblem, save_account
+        """Validate and store the account's fields, then hand the typed password to the
+        keyring on a worker thread; ``saved`` is emitted once the keyring has answered.
 
+        Returns False when nothing was saved (a field to correct, or the previous save
+        still waiting for the keyring).
+        """
+        from services.smtp_account import (
+            AccountProblem,
+            password_state,
+            save_settings,
+            update_password,
+        )
+        from ui.keyring_calls import call_keyring, is_pending
+
+        if is_pending(self._call_name("save")):
+            self.status.setText("The keyring has not answered yet; the password is still "
+                                "being saved. Save again once it has.")
+            return False
         account = self.account()
         if not self._show_problems(account):
             self.status.setText("Nothing was saved: please correct the fields marked above.")
             return False
         try:
-            stored = save_account(account, self.password.text() or None)
+            stored, previous = save_settings(account)
         except AccountProblem as problem:  # validated above; kept for safety
             self._show_problems(account, problem.problems)
             return False
-        except KeyringProblem as problem:
-            self.status.setText(f"The account was saved, but not the password. {problem.message}")
-            self._show_password_state(account)
-            self.saved.emit(account)
-            return False
-        self.password.clear()
-        self._show_password_state(stored)
+        password = self.password.text()
+
+        def work():  # keyring calls only
+            update_password(previous, stored, password or None)
+            return password_state(stored)
+
+        self.save_button.setEnabled(False)
+        self.status.setText("Saving the password in the system keyring…" if password
+                            else "Saving…")
+        call_keyring(self._call_name("save"), work,
+                     lambda state: self._saved(stored, password, state),
+                     lambda exc: self._not_saved(stored, exc), owner=self)
+        return True
+
+    def _saved(self, stored, password: str, state) -> None:
+        self.save_button.setEnabled(True)
+        if self.password.text() == password:  # unless the user typed again meanwhile
+            self.password.clear()
+        self._show_password_state(state)
         self.status.setText("Saved.")
         self.saved.emit(stored)
-        return True
+
+    def _not_saved(self, stored, exc: BaseException) -> None:
+        from services.smtp_account import KeyringProblem
+
+        self.save_button.setEnabled(True)
+        if isinstance(exc, KeyringProblem):
+            reason = exc.message
+        else:
+            log.error("saving the password failed unexpectedly: %s", type(exc).__name__)
+            reason = (f"The keyring stopped unexpectedly ({type(exc).__name__}); see the log "
+                      "for details.")
+        self.status.setText(f"The account was saved, but not the password. {reason}")
+        self.saved.emit(stored)
 
     # -- test connection -------------------------------------------------------------------
     def test_connection(self) -> None:
         """Try the form's account (typed or stored password) on a worker thread."""
-        from services.smtp_account import KeyringProblem, get_password
-        from services.smtp_account import test_connection as try_account
-        from ui.tasks import run_in_background
+        from ui.keyring_calls import read_password
 
         if self.testing:
             return
@@ -223,14 +261,20 @@ class AccountPage(QWidget):
             self.result.setText("Correct the fields marked above, then test again.")
             return
         password = self.password.text()
-        if not password and account.username:
-            try:
-                password = get_password(account)
-            except KeyringProblem as problem:
-                self.result.setText(problem.message)
-                return
         self.testing = True
         self.test_button.setEnabled(False)
+        if password or not account.username:
+            self._start_test(account, password)
+            return
+        self.result.setText("Reading the password from the system keyring…")
+        read_password(self._call_name("test"), account,
+                      lambda stored: self._start_test(account, stored), self._finish_test,
+                      owner=self)
+
+    def _start_test(self, account, password: str) -> None:
+        from services.smtp_account import test_connection as try_account
+        from ui.tasks import run_in_background
+
         self.result.setText(f"Testing the connection to {account.host}…")
         timeout, context = self._timeout, self._tls_context
 
@@ -273,17 +317,33 @@ class AccountPage(QWidget):
             label.setVisible(bool(text))
         return not problems
 
-    def _show_password_state(self, account) -> None:
-        from services.smtp_account import backend_name, has_password
+    def _call_name(self, what: str) -> str:
+        return f"account-page-{id(self)}-{what}"
 
-        if account is not None and account.username and has_password(account):
-            where = f"Stored in {backend_name()}"
-            self.password.setPlaceholderText(where)
+    def _read_password_state(self, account) -> None:
+        """Ask the keyring, on a worker thread, what to say about it and the password."""
+        from services.smtp_account import password_state
+        from ui.keyring_calls import call_keyring
+
+        if call_keyring(self._call_name("state"), lambda: password_state(account),
+                        self._show_password_state, self._state_unreadable, owner=self):
+            self.keyring_line.setText("Checking the system keyring…")
+
+    def _show_password_state(self, state) -> None:
+        """Show a :class:`services.smtp_account.PasswordState`."""
+        self.keyring_line.setText(state.status.message)
+        if state.stored:
+            self.password.setPlaceholderText(f"Stored in {state.where}")
             self.password_note.setText(
-                f"A password is stored in {backend_name()}. Type a new one only to change it.")
+                f"A password is stored in {state.where}. Type a new one only to change it.")
         else:
             self.password.setPlaceholderText("")
             self.password_note.setText("No password is stored yet.")
+
+    def _state_unreadable(self, exc: BaseException) -> None:
+        log.error("the keyring could not be asked: %s", type(exc).__name__)
+        self.keyring_line.setText(f"The system keyring could not be asked ({type(exc).__name__})"
+                                  "; see the log for details.")
 
     def _security_changed(self, _index: int) -> None:
         from services.smtp_account import DEFAULT_PORTS

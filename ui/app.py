@@ -26,27 +26,12 @@ log = logging.getLogger(__name__)
 BACKUP_CHECK_MS = 30 * 60 * 1000
 
 
-def open_store_interactively(paths: DataPaths):
-    """Open the data; on a damaged file, keep it aside and restore a backup if the user agrees.
+def open_store_interactively(paths: DataPaths, *, read_only: bool = False):
+    """Open the data, asking the user what to do when it cannot be opened as it is
+    (see :mod:`ui.store_recovery`). Returns the Store, or None when the user quits."""
+    from ui.store_recovery import open_store_interactively as ask_and_open
 
-    Returns the opened :class:`services.store.Store`, or None when the user quits.
-    """
-    from services.store import StoreProblem, keep_aside_and_restore, open_store
-    from ui.startup_dialogs import StoreProblemDialog
-
-    for _attempt in range(3):
-        try:
-            return open_store(paths)
-        except StoreProblem as problem:
-            log.error("cannot open the data: %s (%s)", problem.message, problem.detail)
-            choice = StoreProblemDialog.ask(problem)
-            if choice == StoreProblemDialog.QUIT:
-                return None
-            backup = problem.backup if choice == StoreProblemDialog.RESTORE else None
-            kept = keep_aside_and_restore(paths, backup)
-            log.warning("damaged database kept aside as %s; restored %s", kept,
-                        backup.path if backup else "nothing (empty data)")
-    return None
+    return ask_and_open(paths, read_only=read_only)
 
 
 def make_application() -> QApplication:
@@ -93,10 +78,13 @@ class Startup:
         self._shut_down = False
         self._system_theme = False
         self._backup_timer: QTimer | None = None
+        #: True when the folder's lock could not be written: the data opens for reading only.
+        self.read_only = False
+        self._sends = None
 
     def run(self) -> int:
         """Run until the user quits; return the exit code."""
-        if not self.instance.acquire():
+        if not self.take_folder():
             return self._hand_over_to_running_copy()
         from ui.errors import ErrorReporter
 
@@ -113,12 +101,32 @@ class Startup:
             self.shutdown()
             self.reporter.uninstall()
 
+    def take_folder(self) -> bool:
+        """Take the data folder's lock; False when another copy of the app holds it.
+
+        A lock that cannot even be written (a read-only or full disk) is no other
+        copy: the data is then opened for reading only (``read_only``), as it is
+        when the lock fits on a disk too full for anything more.
+        """
+        if self.instance.acquire():
+            from services.paths import read_only_uri
+
+            self.read_only = read_only_uri(self.paths) is not None
+            return True
+        if self.instance.another_copy_runs():
+            return False
+        log.warning("cannot lock %s; opening the data for reading only", self.paths.root)
+        self.read_only = True
+        return True
+
     def shutdown(self) -> None:
         """Stop what runs on timers (reminders, the rest of the start-up), close the data and
         release the folder. Safe to call more than once."""
         self._shut_down = True
         if self._backup_timer is not None:
             self._backup_timer.stop()
+        if self._sends is not None:
+            self._sends.stop()
         if self.reminders is not None:
             self.reminders.stop()
         if self.store is not None:
@@ -145,14 +153,14 @@ class Startup:
         from ui.main_window import MainWindow
         from ui.theme import apply_theme
 
-        snapshot = None if self.demo else read_snapshot(self.paths)
+        snapshot = None if self.demo or self.read_only else read_snapshot(self.paths)
         if snapshot is None:
             self._start_logging()
-            self.store = open_store_interactively(self.paths)
+            self.store = open_store_interactively(self.paths, read_only=self.read_only)
             if self.store is None:
                 return False
             self._recover_sends()
-            if self.demo:
+            if self.demo and not self.store.read_only:
                 self._fill_demo()
             snapshot = read_snapshot(self.paths)
             if snapshot is None:
@@ -170,6 +178,8 @@ class Startup:
         # Each benchmark run is a first start: same default size as the bare window.
         self.window.remember_state = not self.benchmark_startup
         self.instance.activation_requested.connect(self.window.bring_to_front)
+        if self._sends is not None:
+            self._sends.attach(self.window)
         self.window.restart_hook = self._restart
         self.window.first_painted.connect(self._after_first_paint)
         if self.minimized and self._tray_available():
@@ -237,6 +247,11 @@ class Startup:
         self._start_logging()
         if self.store is None:
             self._check_integrity_in_background()
+        if self.read_only or (self.store is not None and self.store.read_only):
+            # Nothing can be written: no lock to answer on, no backups, and no reminders
+            # (keeping them up to date writes); the banner says why.
+            log.info("read-only data: no reminders, backups or answers to later launches")
+            return
         self.instance.listen()
         if self._backup_timer is None:
             self._make_daily_backup()
@@ -245,6 +260,9 @@ class Startup:
             self._backup_timer.setInterval(BACKUP_CHECK_MS)
             self._backup_timer.timeout.connect(self._make_daily_backup)
             self._backup_timer.start()
+        self._open_reminders()
+
+    def _open_reminders(self) -> None:
         from ui.tray import AFTER_START_MS, start_reminders  # scheduler, panel, tray
 
         if self.reminders is None:
@@ -254,12 +272,19 @@ class Startup:
         log.info("main window shown")
 
     def _make_daily_backup(self) -> None:
-        """The day's backup on a worker thread, when it is due (services.backups)."""
+        """On a worker thread: leftovers of interrupted copies removed and the folder made
+        private (services.data_folder), then the day's backup when it is due."""
         from services.backups import daily_backup_if_due
+        from services.data_folder import tidy
         from ui.tasks import run_in_background
 
         paths = self.paths
-        run_in_background(lambda: daily_backup_if_due(paths), lambda _info: None)
+
+        def work():
+            tidy(paths)
+            return daily_backup_if_due(paths)
+
+        run_in_background(work, lambda _info: None)
 
     def _restart(self) -> None:
         """Release the data folder, then start a fresh copy (after a restore)."""
@@ -269,59 +294,66 @@ class Startup:
     def _open_store_on_demand(self):
         """Open the database through the ORM the first time the window needs it."""
         from services.store import StoreProblem, open_store
+        from ui.store_recovery import RETRY
 
-        try:
-            self.store = open_store(self.paths, check_integrity=False)
-        except StoreProblem as problem:
-            # The snapshot was readable at start-up: another program changed the file.
-            self._offer_recovery(problem)
-            raise
+        while True:
+            try:
+                self.store = open_store(self.paths, check_integrity=False,
+                                        read_only=self.read_only)
+                break
+            except StoreProblem as problem:
+                # The snapshot was readable at start-up: another program holds or changed
+                # the file. Trying again is the only choice that keeps this window.
+                if self._offer_recovery(problem) != RETRY:
+                    raise
         self._recover_sends()
         return self.store
 
     def _recover_sends(self) -> None:
-        """Messages left "sending" by a crash become "uncertain": never resent silently."""
+        """Messages left "sending" by a crash become "uncertain": never resent silently.
+        While the data is busy, a banner says so and it is tried again (ui.store_recovery)."""
         if self.store is None or getattr(self.store, "read_only", False):
             return
-        from services.mail_sender import recover_interrupted
+        from ui.store_recovery import InterruptedSends
 
-        count = recover_interrupted()
-        if count:
-            log.warning("%d message(s) were being sent when the app stopped; marked uncertain",
-                        count)
+        if self._sends is None:
+            self._sends = InterruptedSends(self.app)
+            if self.window is not None:
+                self._sends.attach(self.window)
+        self._sends.start()
 
     def _check_integrity_in_background(self) -> None:
-        from services.backups import file_problems
+        from services.store_problems import check_database
         from ui.tasks import run_in_background
 
-        database = self.paths.database
-        run_in_background(lambda: file_problems(database), self._on_integrity_result)
+        paths = self.paths
+        run_in_background(lambda: check_database(paths), self._on_integrity_result)
 
-    def _on_integrity_result(self, problems: list[str]) -> None:
-        if not problems:
+    def _on_integrity_result(self, problem) -> None:
+        from ui.store_recovery import RETRY
+
+        if problem is None:
             log.info("integrity check ok")
-            return
-        from services.store import corrupt_problem
+        elif problem.kind != "corrupt":
+            # Not damage: the file could not be checked now (busy, a disk error). It opens
+            # normally; a write that fails says why.
+            log.warning("integrity check not done (%s): %s", problem.kind, problem.detail)
+        elif self._offer_recovery(problem) == RETRY:
+            self._check_integrity_in_background()
 
-        self._offer_recovery(corrupt_problem(self.paths, "; ".join(problems[:5])))
+    def _offer_recovery(self, problem) -> str:
+        """Ask about ``problem`` while the window is up; restart on a restored or new file,
+        quit when the user says so. Returns what :func:`ui.store_recovery.resolve` did."""
+        from ui.store_recovery import CHANGED, QUIT, resolve
 
-    def _offer_recovery(self, problem) -> None:
-        from services.store import keep_aside_and_restore
-        from ui.startup_dialogs import StoreProblemDialog
-
-        log.error("the data is damaged: %s (%s)", problem.message, problem.detail)
-        choice = StoreProblemDialog.ask(problem)
-        if choice == StoreProblemDialog.QUIT:
+        outcome = resolve(self.paths, problem)
+        if outcome == QUIT:
             self.app.quit()
-            return
-        if self.store is not None:
-            self.store.close()
-            self.store = None
-        backup = problem.backup if choice == StoreProblemDialog.RESTORE else None
-        kept = keep_aside_and_restore(self.paths, backup)
-        log.warning("damaged database kept aside as %s; restarting", kept)
-        self.instance.release()
-        restart_app()
+        elif outcome == CHANGED:
+            log.warning("the data file changed (%s); restarting", problem.kind)
+            self.instance.release()
+            restart_app()
+        return outcome
 
 
 def run_gui(paths: DataPaths, *, demo: bool = False, benchmark_startup: bool = False,

@@ -42,6 +42,7 @@ from models import clock
 from models.values import STAGE_LABELS, Channel, Stage
 from services import applications, form_drafts
 from services.applications import ApplicationData, RoundData, ValidationError
+from ui.accessible import buddy_label, make_steppable, message_label, selecting_makes_current
 from ui.labels import banner_label
 from ui.round_editor import RoundEditor, new_round
 
@@ -176,6 +177,7 @@ class ApplicationEditor(QDialog):
         self.applied_on.setDisplayFormat("d MMM yyyy")
         self.applied_on.setMinimumDate(NOT_SET)
         self.applied_on.setSpecialValueText("Not set")
+        make_steppable(self.applied_on)
         self.salary_notes = QLineEdit(job)
         self.salary_notes.setPlaceholderText("Range in the posting, what you asked for…")
         for text, widget in (("&Company", self.company), ("&Role", self.role),
@@ -234,10 +236,11 @@ class ApplicationEditor(QDialog):
         self.stage.setAccessibleName("Stage")
         for stage in Stage:
             self.stage.addItem(STAGE_LABELS[stage], stage.value)
+        stage_layout.addWidget(buddy_label("Current s&tage", self.stage))
         stage_layout.addWidget(self.stage)
-        stage_layout.addWidget(QLabel("History", stage_box))
         self.history = QListWidget(stage_box)
         self.history.setAccessibleName("Stage history")
+        stage_layout.addWidget(buddy_label("History", self.history))
         self.history.setMaximumHeight(140)
         stage_layout.addWidget(self.history)
         right.addWidget(stage_box)
@@ -245,7 +248,7 @@ class ApplicationEditor(QDialog):
         offer_layout = QVBoxLayout(offer_box)
         self.offer_summary = QLabel(offer_box)
         self.offer_summary.setWordWrap(True)
-        self.offer_summary.setAccessibleName("Offer")
+        message_label(self.offer_summary, "Offer")
         offer_layout.addWidget(self.offer_summary)
         self.offer_button = QPushButton("Record an offer…", offer_box)
         self.offer_button.clicked.connect(self.open_offer)
@@ -295,6 +298,7 @@ class ApplicationEditor(QDialog):
         splitter.setSizes([190, 800])
         layout.addWidget(splitter)
         self.round_list.currentRowChanged.connect(self._on_round_selected)
+        selecting_makes_current(self.round_list)
         self.round_editor.changed.connect(self._on_round_changed)
         self.round_editor.compose_requested.connect(self.write_notes)
         return page
@@ -379,11 +383,23 @@ class ApplicationEditor(QDialog):
             self._ask_more_time()
 
     def _ask_more_time(self) -> None:
+        """The composer with the request to the HR contact or the agency's recruiter (on the
+        latest round when there is one); without their address, say where to add it."""
+        from services.email_drafts import missing_contact_address
+
+        problem = missing_contact_address(self.application_id)
+        if problem:
+            self.problems.setText(html.escape(problem))
+            self.problems.show()
+            self.tabs.setCurrentIndex(0)
+            field = self.recruiter_email if self.agency.isChecked() else self.contact_email
+            field.setFocus()
+            return
         rounds = [r for r in self.data.rounds if r.id is not None]
         application_id = self.application_id
         self.accept()
-        if rounds:
-            self.parent().open_composer(application_id, rounds[-1].id, "more_time")
+        self.parent().open_composer(application_id, rounds[-1].id if rounds else None,
+                                    "more_time")
 
     # -- advice -------------------------------------------------------------------------------
     def _advice_before_saving(self, data: ApplicationData):

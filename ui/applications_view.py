@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 
 from models import clock
 from models.values import STAGE_LABELS, Stage
-from services.application_index import ApplicationIndex
+from services.application_index import COLUMNS, ApplicationIndex
 from services.startup import connect_for_reading
+from ui.accessible import buddy_label, message_label
 from ui.application_table_model import COL, ApplicationTableModel, header_labels
 from ui.labels import section_title
 from ui.prepaint import ALIGN_CENTER, set_alignment
+from ui.sort_menu import SortButton
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +106,7 @@ class ApplicationsView(QWidget):
         title = section_title("Applications", self)
         top.addWidget(title)
         self.count_label = QLabel(self)
-        self.count_label.setAccessibleName("Number of applications shown")
+        message_label(self.count_label, "Number of applications shown")
         top.addWidget(self.count_label)
         top.addStretch(1)
         self.new_button = QPushButton("New application", self)
@@ -128,7 +130,10 @@ class ApplicationsView(QWidget):
         for stage in Stage:
             self.stage_filter.addItem(STAGE_LABELS[stage], stage.value)
         self.stage_filter.currentIndexChanged.connect(self._apply_filter)
+        bar.addWidget(buddy_label("&Stage", self.stage_filter))
         bar.addWidget(self.stage_filter)
+        self.sort_button = SortButton(self)
+        bar.addWidget(self.sort_button)
         layout.addLayout(bar)
 
         self.model = ApplicationTableModel(self._first_index(), self.zone, self)
@@ -193,9 +198,9 @@ class ApplicationsView(QWidget):
     def after_first_paint(self) -> None:
         """Switch on what waits for the window to be on screen; safe to call again.
 
-        The sort arrow and sorting by a click on a column header, the keys
-        (Enter opens, Delete deletes, Down leaves the search box, Ctrl+F and
-        Ctrl+N), and loading the rest on scrolling, or at once when the window
+        The sort arrow and sorting by a click on a column header or from the
+        "Sort by" menu, the keys (Enter opens, Delete deletes, Down leaves the
+        search box, Ctrl+F), and loading the rest on scrolling, or at once when the window
         is taller than the first screenful. Before the first paint they would pass Qt enums
         and every event of the table through Python (see ui/prepaint.py); the
         index already comes sorted by stage, and no key or scroll reaches a
@@ -221,8 +226,9 @@ class ApplicationsView(QWidget):
         from PySide6.QtGui import QKeySequence, QShortcut
 
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
-        QShortcut(QKeySequence.StandardKey.New, self,
-                  activated=lambda: self.editor_requested.emit(None))
+        # Ctrl+N is File → New Application's (a second Ctrl+N here made both ambiguous).
+        self.sort_button.attach(self.table, [column.header for column in COLUMNS],
+                                self.ensure_complete)
 
     # -- loading ------------------------------------------------------------------
     def _now(self) -> datetime:

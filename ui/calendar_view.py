@@ -9,7 +9,8 @@ Clicking an agenda entry, or Enter on it, opens its application
 (``window.open_editor``). Its context menu exports it to an .ics file; "Export
 all upcoming…" (and :meth:`CalendarView.export_all`, for the File menu) writes
 every upcoming entry; "Import invitation…", a drop of .ics files, and
-:meth:`CalendarView.import_files` import invitations. Dialogs are class
+:meth:`CalendarView.import_files` import invitations (read on a worker behind a
+progress dialog, then written here: :mod:`ui.import_job`). Dialogs are class
 methods (:class:`ExportDialog`, :class:`ImportDialog`, :class:`ChooseApplication`,
 :class:`CalendarMessages`) so tests replace them.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -51,10 +52,13 @@ from PySide6.QtWidgets import (
 from models import clock
 from services import calendar_entries
 from services.calendar_entries import KIND_ORDER, CalendarEntry, EntryKind, zone_of
+from ui.accessible import message_label
 from ui.calendar_agenda import ENTRY_ROLE, AgendaDelegate, AgendaModel, days_text
 from ui.calendar_markers import is_dark, marker_pixmap
 from ui.calendar_month import MonthGrid, add_months, long_day, month_title
 
+#: The longest the calendar waits before checking whether the day changed (ms): six hours.
+DAY_CHECK_MAX_MS = 6 * 60 * 60 * 1000
 log = logging.getLogger(__name__)
 
 
@@ -199,6 +203,8 @@ class CalendarView(QWidget):
 
     #: Applications whose interviews an import created or changed (ids).
     data_changed = Signal(list)
+    #: An import of invitations finished (its ImportReport).
+    import_finished = Signal(object)
 
     def __init__(self, window) -> None:
         """The calendar of ``window`` (it has ``paths``, ``ensure_store()``,
@@ -223,7 +229,7 @@ class CalendarView(QWidget):
         top = QHBoxLayout()
         top.setSpacing(6)
         self.title = QLabel(self)
-        self.title.setAccessibleName("Month shown")
+        message_label(self.title, "Month shown")
         font = self.title.font()
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
@@ -295,7 +301,7 @@ class CalendarView(QWidget):
         right_layout.setSpacing(8)
         heading = QHBoxLayout()
         self.agenda_title = QLabel(right)
-        self.agenda_title.setAccessibleName("Agenda shows")
+        message_label(self.agenda_title, "Agenda shows")
         bold = self.agenda_title.font()
         bold.setBold(True)
         self.agenda_title.setFont(bold)
@@ -328,7 +334,7 @@ class CalendarView(QWidget):
         self.nothing = QLabel(right)
         self.nothing.setWordWrap(True)
         self.nothing.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.nothing.setAccessibleName("Agenda is empty")
+        message_label(self.nothing, "Agenda is empty")
         self.nothing.hide()
         right_layout.addWidget(self.nothing, 1)
         self.hint = QLabel("Click an entry or press Enter to open its application; right-click "
@@ -364,10 +370,13 @@ class CalendarView(QWidget):
         self._agenda_timer.setSingleShot(True)
         self._agenda_timer.setInterval(0)
         self._agenda_timer.timeout.connect(self.refresh_agenda_now)
+        # Single-shot to the next local midnight (capped, since a suspended machine's
+        # monotonic timers run late), not a poll: an idle calendar wakes up a few times a day.
         self._day_timer = QTimer(self)
-        self._day_timer.setInterval(60_000)
+        self._day_timer.setSingleShot(True)
+        self._day_timer.setTimerType(Qt.TimerType.VeryCoarseTimer)
         self._day_timer.timeout.connect(self._check_day)
-        self._day_timer.start()
+        self._arm_day_timer()
 
         self._update_legend()
         self._update_title()
@@ -492,7 +501,14 @@ class CalendarView(QWidget):
             if not self.agenda.currentIndex().isValid():
                 self.agenda.setCurrentIndex(self.agenda_model.index(0, 0))
 
+    def _arm_day_timer(self) -> None:
+        now = clock.now().astimezone(self.zone)
+        midnight = datetime.combine(now.date() + timedelta(days=1), time(), tzinfo=self.zone)
+        wait_ms = int((midnight - now).total_seconds() * 1000) + 1000
+        self._day_timer.start(min(max(wait_ms, 1000), DAY_CHECK_MAX_MS))
+
     def _check_day(self) -> None:
+        self._arm_day_timer()
         today = self._today()
         if today != self.grid.today:
             self._month_cache.clear()
@@ -607,20 +623,53 @@ class CalendarView(QWidget):
             self.import_files(files)
 
     def import_files(self, files: Iterable[str | Path]):
-        """Import invitation files, asking which application a new interview belongs to
-        when that is not clear; show the report; return it."""
-        from services.ics_import import import_files
+        """Import invitation files: read on a worker behind a progress dialog, then written
+        here, asking which application a new interview belongs to when that is not clear;
+        show the report and emit ``import_finished`` with it. Returns the running job (None
+        when there is nothing to import or another import is running)."""
+        from services.ics_import import user_addresses
+        from services.invitation_files import read_invitation_files
+        from ui.import_job import busy, start_import
 
         files = [str(file) for file in files]
         if not files:
             return None
+        if busy():
+            CalendarMessages.warn(self, "Import invitations", "Another import is still "
+                                  "running; import these files when it has finished.")
+            return None
         self.window_.ensure_store()
+        own, zone = user_addresses(), self.zone
+
+        def read(progress):
+            return read_invitation_files(
+                files, own_addresses=own, user_zone=zone,
+                progress=lambda done, total, name: progress(
+                    done, total, f"Reading {name}…" if name else "Read."))
+
+        def write(read_files):
+            report = self.apply_invitations(read_files)
+            CalendarMessages.show_report(self, report)
+            self.import_finished.emit(report)
+            return report
+
+        job = start_import(self, "Import invitations", read, write)
+        job.failed.connect(lambda sentence: CalendarMessages.warn(
+            self, "Import invitations", sentence))
+        return job
+
+    def apply_invitations(self, read_files):
+        """Write invitation files read by :func:`services.invitation_files.read_invitation_files`
+        (on the UI thread: one transaction per file), show their dates; return the report."""
+        from services.invitation_files import apply_invitation_files
+        from ui.import_job import ImportQuestions
 
         def choose(invitation, candidates):
             return ChooseApplication.ask(self, invitation, candidates)
 
-        report = import_files(self.paths, files, choose_application=choose,
-                              user_zone=self.zone, now=clock.now())
+        report = apply_invitation_files(
+            read_files, now=clock.now(), choose_application=choose,
+            accept_partial=lambda file: ImportQuestions.import_valid_events(self, file))
         self._month_cache.clear()
         if self._loaded:
             self.grid.reload()
@@ -630,7 +679,6 @@ class CalendarView(QWidget):
             self.refresh_agenda_now()
         else:
             self.ensure_loaded()
-        CalendarMessages.show_report(self, report)
         if report.application_ids:
             self.data_changed.emit(list(report.application_ids))
         return report
@@ -669,6 +717,7 @@ class CalendarView(QWidget):
     def showEvent(self, event) -> None:
         """Load on first show; afterwards, read again (the data may have changed)."""
         super().showEvent(event)
+        self._check_day()
         if self._loaded:
             self.refresh()
         else:

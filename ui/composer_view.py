@@ -7,8 +7,9 @@ import html
 import logging
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -23,13 +24,15 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTextBrowser,
-    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from models import clock
-from ui.labels import banner_label, section_title
+from ui.accessible import buddy_label, message_label, selecting_makes_current
+from ui.composer_send import SendProgress, checked_for_sending, send_in_background
+from ui.labels import section_title
+from ui.similarity_notice import SimilarityNotice, highlight_shared
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,6 @@ STATE_TEXT = {
     "uncertain": "may have been sent",
 }
 EDITABLE_STATES = {"draft", "failed"}
-HIGHLIGHT = "#ffe08a"
 
 
 class ComposerDialogs:
@@ -107,8 +109,14 @@ class ComposerView(QWidget):
         #: Only tests set this (a context trusting their test CA); None verifies against
         #: the system's trust store.
         self.tls_context = None
+        #: Seconds the mail server may stay silent at any step (tests shorten it).
+        self.send_timeout = 20.0
+        self.sending = SendProgress(self)
+        self.sending.step.connect(self._show_progress)
         self._loading = False
         self._choices: list = []
+        #: The notes edited on screen and not saved yet (their email ids).
+        self._unsaved: set[int] = set()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
@@ -126,8 +134,9 @@ class ComposerView(QWidget):
         self.prepare_button = QPushButton("Prepare notes", self)
         self.prepare_button.setToolTip("One draft per interviewer, from the template")
         self.prepare_button.clicked.connect(self.prepare)
-        pick.addWidget(QLabel("Interview", self))
+        pick.addWidget(buddy_label("I&nterview", self.round_picker))
         pick.addWidget(self.round_picker, 2)
+        pick.addWidget(buddy_label("&Kind of note", self.template_picker))
         pick.addWidget(self.template_picker, 1)
         pick.addWidget(self.prepare_button)
         layout.addLayout(pick)
@@ -138,7 +147,7 @@ class ComposerView(QWidget):
         banner = QHBoxLayout(self.agency_banner)
         self.agency_text = QLabel(self.agency_banner)
         self.agency_text.setWordWrap(True)
-        self.agency_text.setAccessibleName("Agency advice")
+        message_label(self.agency_text, "Agency advice")
         banner.addWidget(self.agency_text, 1)
         self.recruiter_button = QPushButton("Write to the recruiter", self.agency_banner)
         self.recruiter_button.clicked.connect(self.prepare_for_recruiter)
@@ -150,13 +159,14 @@ class ComposerView(QWidget):
         self.agency_banner.hide()
         layout.addWidget(self.agency_banner)
 
-        self.similar = banner_label(self, "warning", "Similarity warning", "SimilarityWarning")
+        self.similar = SimilarityNotice(self)
         layout.addWidget(self.similar)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.recipients = QListWidget(splitter)
         self.recipients.setAccessibleName("Recipients")
         self.recipients.currentRowChanged.connect(self._show_draft)
+        selecting_makes_current(self.recipients)
         editor = QWidget(splitter)
         editor_layout = QVBoxLayout(editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
@@ -192,7 +202,7 @@ class ComposerView(QWidget):
         actions.addStretch(1)
         editor_layout.addLayout(actions)
         self.state_label = QLabel(editor)
-        self.state_label.setAccessibleName("Delivery state")
+        message_label(self.state_label, "Delivery state")
         self.state_label.setWordWrap(True)
         editor_layout.addWidget(self.state_label)
         splitter.addWidget(self.recipients)
@@ -223,9 +233,12 @@ class ComposerView(QWidget):
         self._similar_timer.setSingleShot(True)
         self._similar_timer.setInterval(250)
         self._similar_timer.timeout.connect(self.check_similarity)
+        # textChanged, not textEdited: text put in by assistive technology or an input
+        # method emits only textChanged (what is loaded from a draft is ignored).
         for widget in (self.to_name, self.to_address, self.subject):
-            widget.textEdited.connect(self._on_edited)
+            widget.textChanged.connect(self._on_edited)
         self.body.textChanged.connect(self._on_edited)
+        QApplication.instance().aboutToQuit.connect(self.flush)
         self.send_button.clicked.connect(self.send_current)
         self.mailto_button.clicked.connect(self.open_in_mail_app)
         self.copy_button.clicked.connect(self.copy_current)
@@ -336,7 +349,24 @@ class ComposerView(QWidget):
         self.override = True
         self.prepare()
 
+    def open_contact_note(self, application_id: int, template_key: str = "more_time") -> None:
+        """Show the note of ``template_key`` to the application's contact (the HR contact, or
+        the agency's recruiter), for an application that has no interview to choose."""
+        from services.email_drafts import prepare_contact_draft
+        from services.templates import ensure_builtin_templates
+
+        self.refresh_choices()
+        self._loading = True
+        self.round_picker.setCurrentIndex(-1)  # the note belongs to no interview
+        self.template_picker.setCurrentIndex(max(self.template_picker.findData(template_key), 0))
+        self._loading = False
+        self.override = False
+        self.agency_banner.hide()
+        ensure_builtin_templates()
+        self._set_drafts([prepare_contact_draft(application_id, None, template_key)])
+
     def _set_drafts(self, drafts: list) -> None:
+        self.flush()  # the notes on screen until now keep what was typed last
         self.drafts = list(drafts)
         self._loading = True
         self.recipients.clear()
@@ -353,9 +383,10 @@ class ComposerView(QWidget):
         self._update_buttons()
         self.drafts_changed.emit()
 
-    @staticmethod
-    def _recipient_text(draft) -> str:
+    def _recipient_text(self, draft) -> str:
         state = STATE_TEXT.get(draft.state, draft.state)
+        if draft.state in ("queued", "sending"):
+            state = self.sending.label(draft.email_id) or state
         return f"{draft.to_name or draft.to_address}\n{state}"
 
     # -- one draft ---------------------------------------------------------------
@@ -364,6 +395,7 @@ class ComposerView(QWidget):
         return self.recipients.currentRow()
 
     def _show_draft(self, row: int) -> None:
+        self.flush()  # an edit made just before switching belongs to the note it was made in
         self._loading = True
         draft = self.drafts[row] if 0 <= row < len(self.drafts) else None
         self.to_name.setText(draft.to_name if draft else "")
@@ -391,30 +423,36 @@ class ComposerView(QWidget):
                                           to_address=self.to_address.text(),
                                           subject=self.subject.text(),
                                           body=self.body.toPlainText())
+        self._unsaved.add(draft.email_id)
         self._update_preview()
         self._save_timer.start()
         self._similar_timer.start()
 
     def save_current(self) -> None:
-        """Save the draft on screen (called a moment after each change)."""
+        """Save every edited note (called a moment after each change, and by :meth:`flush`):
+        each to its own row, whichever note is on screen now."""
         from services.email_drafts import DraftProblem, update_draft
 
         self._save_timer.stop()
-        row = self.current_row()
-        if not 0 <= row < len(self.drafts):
-            return
-        draft = self.drafts[row]
-        try:
-            update_draft(draft.email_id, subject=draft.subject, body=draft.body,
-                         to_address=draft.to_address, to_name=draft.to_name)
-        except DraftProblem as problem:
-            # Sent meanwhile, or deleted with its application: say so, keep the text on screen.
-            self.state_label.setText(problem.message)
+        unsaved, self._unsaved = self._unsaved, set()
+        for draft in (d for d in self.drafts if d.email_id in unsaved):
+            try:
+                update_draft(draft.email_id, subject=draft.subject, body=draft.body,
+                             to_address=draft.to_address, to_name=draft.to_name)
+            except DraftProblem as problem:
+                # Sent meanwhile, or deleted with its application: say so, keep the text.
+                self.state_label.setText(problem.message)
 
     def flush(self) -> None:
-        """Save any pending edit now (before sending, switching or closing)."""
-        if self._save_timer.isActive():
+        """Save any pending edit now (before switching notes or sections, sending,
+        exporting, closing the window and quitting)."""
+        if self._unsaved or self._save_timer.isActive():
             self.save_current()
+
+    def hideEvent(self, event) -> None:
+        """Another section is shown, or the window closes: save what was typed."""
+        self.flush()
+        super().hideEvent(event)
 
     def _update_preview(self) -> None:
         text = self.body.toPlainText()
@@ -432,6 +470,9 @@ class ComposerView(QWidget):
             return
         draft = self.drafts[row]
         text = f"State: {STATE_TEXT.get(draft.state, draft.state)}"
+        step = self.sending.sentence(draft.email_id)
+        if step and draft.state in ("queued", "sending"):
+            text = f"State: {step}"
         if draft.sent_at:
             text += f" on {draft.sent_at.astimezone(clock.user_zone()):%d %b %Y at %H:%M}"
         if draft.error:
@@ -449,53 +490,17 @@ class ComposerView(QWidget):
         texts = [DraftText(str(d.email_id), d.to_name or d.to_address, company, d.body)
                  for d in self.drafts if d.state in EDITABLE_STATES | {"queued"}]
         self.pairs = compare(texts) if len(texts) > 1 else []
-        if not self.pairs:
-            self.similar.hide()
-        else:
-            lines = ["<b>These notes read alike, and interviewers compare notes:</b>"]
-            for pair in self.pairs:
-                lines.append(f"• {html.escape(pair.first_name)} and "
-                             f"{html.escape(pair.second_name)}: {pair.score:.0f}% alike, "
-                             f"{len(pair.shared)} shared passage"
-                             f"{'s' if len(pair.shared) != 1 else ''} (highlighted)")
-            lines.append("Add something personal to each: what you talked about with that "
-                         "person.")
-            self.similar.setText("<br>".join(lines))
-            self.similar.show()
+        self.similar.set_pairs(self.pairs, [str(d.email_id) for d in self.drafts])
         self._highlight_shared()
 
     def similar_pairs_text(self) -> str:
-        """The warning as plain text (for the confirmation before sending)."""
-        return "\n".join(f"{p.first_name} and {p.second_name}: {p.score:.0f}% alike"
-                         for p in self.pairs)
+        """The warning as plain text, capped like on screen (for the question before sending)."""
+        return self.similar.plain_text()
 
     def _highlight_shared(self) -> None:
         row = self.current_row()
-        selections = []
-        if 0 <= row < len(self.drafts):
-            key = str(self.drafts[row].email_id)
-            fmt = QTextCharFormat()
-            fmt.setBackground(QColor(HIGHLIGHT))
-            fmt.setForeground(QColor("#000000"))
-            length = len(self.body.toPlainText())
-            for pair in self.pairs:
-                for passage in pair.shared:
-                    if pair.first_key == key:
-                        start, end = passage.first_start, passage.first_end
-                    elif pair.second_key == key:
-                        start, end = passage.second_start, passage.second_end
-                    else:
-                        continue
-                    if end > length:
-                        continue
-                    selection = QTextEdit.ExtraSelection()
-                    cursor = QTextCursor(self.body.document())
-                    cursor.setPosition(start)
-                    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-                    selection.cursor = cursor
-                    selection.format = fmt
-                    selections.append(selection)
-        self.body.setExtraSelections(selections)
+        key = str(self.drafts[row].email_id) if 0 <= row < len(self.drafts) else None
+        highlight_shared(self.body, self.pairs, key)
 
     # -- sending and the other ways out ----------------------------------------------------
     def _account(self):
@@ -543,11 +548,14 @@ class ComposerView(QWidget):
 
     def _send(self, drafts: list, resend: bool = False) -> None:
         from services.mail_sender import queue
-        from services.smtp_account import KeyringProblem, get_password
+        from ui.keyring_calls import is_pending, read_password
 
-        if not drafts:
+        if not drafts or is_pending("composer-send"):  # the password is on its way
             return
         self.flush()
+        drafts = checked_for_sending(self, drafts)  # as stored: what is confirmed goes out
+        if not drafts:
+            return
         if self.pairs and not resend and not ComposerDialogs.confirm_send_similar(
                 self, self.similar_pairs_text()):
             return
@@ -557,38 +565,36 @@ class ComposerView(QWidget):
         account = self._account()
         if account is None:
             return
-        try:
-            password = get_password(account)
-        except KeyringProblem as problem:
-            self.state_label.setText(problem.message)
-            return
         ids = [d.email_id for d in drafts]
-        if not resend:
-            queue(ids)
-        self._refresh_states()
-        for email_id in ids:
-            self._send_in_background(email_id, account, password, resend)
+
+        def send_with(password: str) -> None:
+            self.flush()
+            now = checked_for_sending(self, drafts)
+            if now is None:
+                return
+            if now != drafts:  # edited while the keyring was asked: not what was confirmed
+                self.state_label.setText("A note changed while the keyring was asked for the "
+                                         "password, so nothing was sent. Press Send again.")
+                return
+            if not resend:
+                queue(ids)
+            self._refresh_states()
+            for email_id in ids:
+                self._send_in_background(email_id, account, password, resend)
+
+        # Off the UI thread, once: a keyring may prompt to unlock.
+        read_password("composer-send", account, send_with, self.state_label.setText, owner=self)
 
     def _send_in_background(self, email_id: int, account, password: str, resend: bool) -> None:
-        from services import mail_sender
-        from ui.tasks import run_in_background
+        send_in_background(self, email_id, account, password, resend)
 
-        context = self.tls_context
-
-        def work():
-            if resend:
-                return mail_sender.resend_uncertain(email_id, account, password,
-                                                    tls_context=context)
-            return mail_sender.send_one(email_id, account, password, tls_context=context)
-
-        run_in_background(work, lambda _result: self._refresh_states(),
-                          lambda exc: self._send_failed(email_id, exc))
-
-    def _send_failed(self, email_id: int, exc: BaseException) -> None:
-        log.error("sending failed unexpectedly", exc_info=exc)
-        self._refresh_states()
-        self.state_label.setText(f"Sending stopped unexpectedly: {exc}. Nothing was sent twice; "
-                                 "see the log for details.")
+    def _show_progress(self, _email_id: int, _step) -> None:
+        """A note being sent reached another step: say so in the list and under the note."""
+        for number, draft in enumerate(self.drafts):
+            item = self.recipients.item(number)
+            if item is not None:
+                item.setText(self._recipient_text(draft))
+        self._update_state_label()
 
     def _refresh_states(self) -> None:
         """Re-read the drafts' states (after sending, marking or elsewhere)."""

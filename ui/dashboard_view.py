@@ -47,6 +47,7 @@ from services.dashboard import (
     OverdueItem,
     WaitingItem,
 )
+from ui.accessible import message_label
 from ui.charts import StageBars, WeeklyBars
 from ui.labels import section_title
 
@@ -312,7 +313,7 @@ class DashboardView(QWidget):
         title = section_title("Dashboard", self)
         top.addWidget(title)
         self.summary = QLabel(self)
-        self.summary.setAccessibleName("Summary")
+        message_label(self.summary, "Summary")
         top.addWidget(self.summary, 1)
         self.new_button = QPushButton("New application", self)
         self.new_button.setAccessibleName("New application")
@@ -355,6 +356,10 @@ class DashboardView(QWidget):
             f"Interviews in the next {INTERVIEW_DAYS} days", ("When", "Company", "Round"),
             ("Tomorrow, 09:30", company, None),
             f"No interviews in the next {INTERVIEW_DAYS} days.", self.content)
+        # "Sun 06 Dec, 14:00", or with the year in the last days of December: as wide as the
+        # dates shown need (a handful of rows), never cut.
+        self.interviews.list.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
         self.offers = _Section(
             "Offers", ("Company", "Deadline", "Left", "Amount"),
             (None, "Wed 30 Sep, 17:00", "99 days left", "999,000 EUR"),
@@ -368,7 +373,8 @@ class DashboardView(QWidget):
         grid.setColumnStretch(1, 1)
         body.addLayout(grid, 1)
 
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, activated=self.refresh)
+        # F5 only: some desktops add Ctrl+R to Refresh, which is File → New Reminder.
+        QShortcut(QKeySequence("F5"), self, activated=self.refresh)
         self.refresh()
 
     # -- building -------------------------------------------------------------------

@@ -96,9 +96,9 @@ class DataPage(QWidget):
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Next Steps backs your data up at the first start of each day and keeps the last "
-            f"{backups.KEEP_DAILY} daily backups. Backups made before an upgrade or an import, "
-            f"and those you make yourself, are kept until you delete them. They are in "
-            f"{paths.backups}.",
+            f"{backups.KEEP_DAILY} daily backups, and always the newest one that holds data. "
+            "Backups made before an upgrade or an import, and those you make yourself, are kept "
+            f"until you delete them. They are in {paths.backups}.",
             self,
         )
         intro.setWordWrap(True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -72,67 +73,155 @@ class FileDialogs:
         QMessageBox.information(parent, title, text)
 
 
-def _rows_text(rows, limit: int = 12) -> str:
-    lines = [f"Row {r.row}: {r.reason}" for r in rows if getattr(r, "status", "") == "rejected"]
-    more = len(lines) - limit
-    return "\n".join(lines[:limit]) + (f"\n… and {more} more." if more > 0 else "")
+def _rows_text(rows, limit: int = 12, unlisted: int = 0) -> str:
+    lines = [f"Row {r.row}: {r.message}" for r in rows if getattr(r, "status", "") == "rejected"]
+    more = len(lines) - limit + unlisted
+    return "\n".join(lines[:limit]) + (f"\n… and {more:,} more." if more > 0 else "")
 
 
-def import_files(window, files: list[str] | None = None) -> list[str]:
-    """Import each file in its own transaction; return one line per file for the user."""
-    from services.data_import import ImportProblem, has_user_data, import_backup
+_KINDS = {".json": "json", ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".ics": "ics"}
+
+
+class _Entry(NamedTuple):
+    """A file to import: its kind, the backup mode asked for, and once read, what it holds
+    (``value``) or why it cannot be imported (``problem``)."""
+
+    path: Path
+    kind: str
+    mode: str = ""
+    value: Any = None
+    problem: str = ""
+
+
+def import_files(window, files: list[str] | None = None):
+    """Import each file in its own transaction: read on a worker behind a progress dialog,
+    then written on the UI thread; one line per file is shown at the end (and passed to
+    ``on_done`` when given). Returns the running job, or None when there is nothing to do."""
+    from services.data_import import has_user_data
+    from ui.import_job import busy
 
     window.ensure_store()
     files = files if files is not None else FileDialogs.open_files(window)
+    if not files:
+        return None
+    if busy():
+        FileDialogs.tell(window, "Import", "Another import is still running; import these "
+                         "files when it has finished.")
+        return None
+    entries: list[_Entry] = []
     outcomes: list[str] = []
-    calendar_files = [f for f in files if Path(f).suffix.lower() == ".ics"]
     for name in files:
         path = Path(name)
-        suffix = path.suffix.lower()
-        try:
-            if suffix == ".json":
-                mode = "replace"
-                if has_user_data():
-                    mode = FileDialogs.replace_or_merge(window, path.name)
-                    if mode is None:
-                        outcomes.append(f"{path.name}: not imported (cancelled).")
-                        continue
-                result = import_backup(path, mode, paths=window.paths)
-                outcomes.append(f"{path.name}: {result.summary()}")
-            elif suffix in (".csv", ".tsv", ".txt"):
-                outcomes.append(f"{path.name}: {_import_csv(window, path)}")
-            elif suffix == ".ics":
-                continue
+        kind = _KINDS.get(path.suffix.lower())
+        if kind is None:
+            outcomes.append(f"{path.name}: not imported; Next Steps reads .json backups, "
+                            ".csv spreadsheets and .ics invitations.")
+        elif kind == "json" and has_user_data():
+            mode = FileDialogs.replace_or_merge(window, path.name)
+            if mode is None:
+                outcomes.append(f"{path.name}: not imported (cancelled).")
             else:
-                outcomes.append(f"{path.name}: not imported; Next Steps reads .json backups, "
-                                ".csv spreadsheets and .ics invitations.")
+                entries.append(_Entry(path, kind, mode))
+        else:
+            entries.append(_Entry(path, kind, "replace" if kind == "json" else ""))
+    return _start(window, entries, outcomes)
+
+
+def _start(window, entries: list[_Entry], outcomes: list[str]):
+    from services.ics_import import user_addresses
+    from ui.import_job import start_import
+
+    if not entries:
+        _finish(window, outcomes)
+        return None
+    calendar = window.view("calendar") if any(e.kind == "ics" for e in entries) else None
+    own = user_addresses() if calendar is not None else frozenset()
+    zone = calendar.zone if calendar is not None else None
+
+    def write(read: list[_Entry]) -> list[str]:
+        lines = outcomes + _write_all(window, calendar, read)
+        _finish(window, lines)
+        return lines
+
+    job = start_import(window, "Import", lambda progress: _read_all(entries, own, zone,
+                                                                   progress), write)
+    job.failed.connect(lambda sentence: FileDialogs.tell(window, "Import", sentence))
+    return job
+
+
+def _read_all(entries: list[_Entry], own, zone, progress) -> list[_Entry]:
+    """Read and check every file (on the worker: no widgets, no database)."""
+    from services.csv_stream import plan_csv
+    from services.data_import import ImportProblem, read_backup
+    from services.invitation_files import read_invitation_files
+
+    read = []
+    for number, entry in enumerate(entries, start=1):
+        name = entry.path.name
+        counted = f" ({number} of {len(entries)})" if len(entries) > 1 else ""
+        progress(0, 0, f"Reading {name}{counted}…")
+        try:
+            if entry.kind == "json":
+                value = read_backup(entry.path)
+            elif entry.kind == "csv":
+                value = plan_csv(entry.path, progress=lambda done, total, name=name,
+                                 counted=counted: progress(
+                    done, total, f"Checking {name}{counted}: row {done:,} of {total:,}…"))
+            else:
+                (value,) = read_invitation_files([entry.path], own_addresses=own,
+                                                 user_zone=zone)
+            read.append(entry._replace(value=value))
         except ImportProblem as problem:
-            outcomes.append(f"{path.name}: nothing imported. {problem.message}")
-        except OSError as exc:
-            outcomes.append(f"{path.name}: cannot be read ({exc.strerror or exc}).")
-    if calendar_files:
-        report = window.view("calendar").import_files(calendar_files)
-        if report is not None:
-            outcomes.append(getattr(report, "text", None) or str(report))
-    window.after_data_changed()
-    if outcomes:
-        FileDialogs.tell(window, "Import", "\n\n".join(outcomes))
-    return outcomes
+            read.append(entry._replace(problem=problem.message))
+    return read
 
 
-def _import_csv(window, path: Path) -> str:
-    from services.csv_import import import_applications_csv
+def _write_all(window, calendar, read: list[_Entry]) -> list[str]:
+    """Write what was read, one transaction per file (on the UI thread); a line per file."""
+    from services.data_import import ImportProblem, apply_backup
+
+    lines: list[str] = []
+    invitations = []
+    for entry in read:
+        name = entry.path.name
+        if entry.problem:
+            lines.append(f"{name}: nothing imported. {entry.problem}")
+            continue
+        try:
+            if entry.kind == "json":
+                result = apply_backup(entry.value, entry.mode, paths=window.paths)
+                lines.append(f"{name}: {result.summary()}")
+            elif entry.kind == "csv":
+                lines.append(f"{name}: {_write_csv(window, entry)}")
+            else:
+                invitations.append(entry.value)
+        except ImportProblem as problem:
+            lines.append(f"{name}: nothing imported. {problem.message}")
+    if invitations:
+        report = calendar.apply_invitations(invitations)
+        lines.append(report.text())
+    return lines
+
+
+def _write_csv(window, entry: _Entry) -> str:
+    from services.csv_stream import apply_csv_plan
     from services.data_import import ImportProblem
 
     try:
-        return import_applications_csv(path, paths=window.paths).summary()
+        return apply_csv_plan(entry.value, paths=window.paths).summary()
     except ImportProblem as problem:
-        rejected = [r for r in (problem.rows or []) if getattr(r, "status", "") == "rejected"]
-        if not rejected or not FileDialogs.import_valid_rows(window, path.name,
-                                                             _rows_text(problem.rows)):
+        rejected = [r for r in problem.rows if r.status == "rejected"]
+        valid = [r for r in problem.rows if r.status in ("imported", "updated")]
+        if not rejected or not valid or not FileDialogs.import_valid_rows(
+                window, entry.path.name, _rows_text(problem.rows, unlisted=problem.unlisted)):
             raise
-        return import_applications_csv(path, valid_rows_only=True,
-                                       paths=window.paths).summary()
+        return apply_csv_plan(entry.value, valid_rows_only=True, paths=window.paths).summary()
+
+
+def _finish(window, outcomes: list[str]) -> None:
+    window.after_data_changed()
+    if outcomes:
+        FileDialogs.tell(window, "Import", "\n\n".join(outcomes))
 
 
 def export(window, fmt: str) -> str | None:

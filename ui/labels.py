@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
+from ui.accessible import message_label
+
 _BANNER_STYLES = {
     # (background, text, border): readable in light and dark palettes alike.
     "problem": ("#fdecea", "#6b1a12", "#e0a39a"),
@@ -21,14 +23,17 @@ def section_title(text: str, parent: QWidget) -> QLabel:
     return title
 
 
-def banner_label(parent: QWidget, kind: str, accessible_name: str,
-                 object_name: str) -> QLabel:
-    """A hidden, word-wrapped message banner ("problem" or "warning") to show when needed."""
+def banner_label(parent: QWidget, kind: str, role: str, object_name: str) -> QLabel:
+    """A hidden, word-wrapped message banner ("problem" or "warning") to show when needed.
+
+    A screen reader reads its message as its name; ``role`` ("Similarity warning")
+    is its description (see :func:`ui.accessible.message_label`).
+    """
     background, colour, border = _BANNER_STYLES[kind]
     label = QLabel(parent)
     label.setObjectName(object_name)
     label.setWordWrap(True)
-    label.setAccessibleName(accessible_name)
+    message_label(label, role)
     label.setStyleSheet(
         f"QLabel#{object_name} {{ background: {background}; color: {colour};"
         f" border: 1px solid {border}; border-radius: 4px; padding: 8px; }}")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from models import clock
 from services.paths import DataPaths, resources_dir
 from services.startup import Snapshot
+from ui.accessible import message_label, selecting_makes_current
 from ui.views import VIEWS, ViewSpec
 
 if TYPE_CHECKING:
@@ -129,10 +130,11 @@ class MainWindow(QMainWindow):
         layout.addLayout(right, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._on_nav_row)
+        selecting_makes_current(self.nav)
 
         self._build_menus()
         self.status_label = QLabel(self)
-        self.status_label.setAccessibleName("Status")
+        message_label(self.status_label, "Status")
         self.statusBar().addWidget(self.status_label, 1)
         self.show_status(snapshot.application_count)
 
@@ -295,7 +297,7 @@ class MainWindow(QMainWindow):
             banner = QLabel(store.read_only_message, self)
             banner.setObjectName("ReadOnlyBanner")
             banner.setWordWrap(True)
-            banner.setAccessibleName("Read-only data")
+            message_label(banner, "Read-only data")
             banner.setStyleSheet("QLabel#ReadOnlyBanner { background: #fdecea; color: #6b1a12;"
                                  " border: 1px solid #e0a39a; border-radius: 4px; padding: 6px; }")
             self.add_banner(banner)
@@ -403,22 +405,28 @@ class MainWindow(QMainWindow):
         editor.open()
         self.editor = editor
 
-    def open_composer(self, application_id: int, round_id: int,
+    def open_composer(self, application_id: int, round_id: int | None,
                       template_key: str = "thank_you") -> None:
-        """Show the composer with the notes of ``round_id``."""
+        """Show the composer with the notes of ``round_id``; without a round, the note of
+        ``template_key`` to the application's contact (HR, or the agency's recruiter)."""
         self.show_view("compose")
-        self.view("compose").open_round(application_id, round_id, template_key)
+        if round_id is None:
+            self.view("compose").open_contact_note(application_id, template_key)
+        else:
+            self.view("compose").open_round(application_id, round_id, template_key)
 
-    def import_files(self, files: list[str] | None = None) -> list[str]:
-        """File → Import (or files dropped on the window)."""
+    def import_files(self, files: list[str] | None = None):
+        """File → Import (or files dropped on the window); returns the running import job."""
         from ui import file_actions
 
         return file_actions.import_files(self, files)
 
     def export(self, fmt: str) -> str | None:
-        """File → Export in ``fmt``."""
+        """File → Export in ``fmt`` (what was just typed in the composer is saved first)."""
         from ui import file_actions
 
+        if "compose" in self._views:
+            self._views["compose"].flush()
         return file_actions.export(self, fmt)
 
     def after_data_changed(self) -> None:

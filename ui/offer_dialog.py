@@ -48,6 +48,7 @@ from models.values import OfferStatus
 from services import advice as advice_rules
 from services import offers
 from services.applications import ApplicationNotFoundError, zone_problem
+from ui.accessible import make_steppable, message_label
 from ui.advice_message import AdviceMessage
 
 __all__ = ["ConfirmDiscard", "OfferDialog"]
@@ -129,7 +130,7 @@ class OfferDialog(QDialog):
         self.problems = QLabel(self)
         self.problems.setObjectName("ProblemBanner")
         self.problems.setWordWrap(True)
-        self.problems.setAccessibleName("Problems to fix before saving")
+        message_label(self.problems, "Problems to fix before saving")
         self.problems.setStyleSheet(
             "QLabel#ProblemBanner { background: #fdecea; color: #6b1a12; border: 1px solid #e0a39a;"
             " border-radius: 4px; padding: 8px; }")
@@ -142,7 +143,7 @@ class OfferDialog(QDialog):
         heading.setFont(font)
         layout.addWidget(heading)
         self.status_label = QLabel(_STATUS_TEXT.get(self.status, ""), self)
-        self.status_label.setAccessibleName("Offer status")
+        message_label(self.status_label, "Offer status")
         self.status_label.setVisible(self.status in _STATUS_TEXT)
         layout.addWidget(self.status_label)
 
@@ -150,7 +151,7 @@ class OfferDialog(QDialog):
         self.received = QDateEdit(self)
         self.received.setCalendarPopup(True)
         self.received.setDisplayFormat("ddd d MMM yyyy")
-        self.received.setAccessibleName("Received on")
+        make_steppable(self.received).setAccessibleName("Received on")
         form.addRow(self._label("&Received on", self.received), self.received)
 
         self.has_deadline = QCheckBox("They want an answer &by", self)
@@ -158,10 +159,10 @@ class OfferDialog(QDialog):
         self.deadline_day = QDateEdit(self)
         self.deadline_day.setCalendarPopup(True)
         self.deadline_day.setDisplayFormat("ddd d MMM yyyy")
-        self.deadline_day.setAccessibleName("Deadline date")
+        make_steppable(self.deadline_day).setAccessibleName("Deadline date")
         self.deadline_time = QTimeEdit(self)
         self.deadline_time.setDisplayFormat("HH:mm")
-        self.deadline_time.setAccessibleName("Deadline time")
+        make_steppable(self.deadline_time).setAccessibleName("Deadline time")
         self.zone = QComboBox(self)
         self.zone.setEditable(True)
         self.zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -171,6 +172,7 @@ class OfferDialog(QDialog):
         deadline_row = QHBoxLayout()
         deadline_row.addWidget(self.deadline_day)
         deadline_row.addWidget(self.deadline_time)
+        deadline_row.addWidget(self._label("time &zone", self.zone))
         deadline_row.addWidget(self.zone, 1)
         form.addRow(self.has_deadline, deadline_row)
         self.has_deadline.toggled.connect(self._update_deadline_fields)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import clock
+from ui.accessible import make_steppable, message_label
 
 
 class CustomReminderDialog(QDialog):
@@ -37,6 +38,7 @@ class CustomReminderDialog(QDialog):
         self.when = QDateTimeEdit(self)
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("ddd d MMM yyyy, HH:mm")
+        make_steppable(self.when)
         start = (clock.now().astimezone(self.zone) + timedelta(days=1)).replace(hour=9, minute=0,
                                                                         second=0, microsecond=0)
         self.when.setDateTime(QDateTime(start.year, start.month, start.day, 9, 0, 0))
@@ -54,7 +56,7 @@ class CustomReminderDialog(QDialog):
         layout.addLayout(form)
         self.problem = QLabel(self)
         self.problem.setWordWrap(True)
-        self.problem.setAccessibleName("Problem")
+        message_label(self.problem, "Problem")
         self.problem.hide()
         layout.addWidget(self.problem)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from services.reminder_rules import when_text
+from ui.accessible import make_steppable
 
 #: Rows the panel shows before it scrolls.
 PANEL_ROWS = 4
@@ -150,7 +151,7 @@ class SnoozeDialog(QDialog):
         self.when = QDateTimeEdit(self)
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("ddd d MMM yyyy HH:mm")
-        self.when.setAccessibleName("Date and time the reminder comes back")
+        make_steppable(self.when).setAccessibleName("Date and time the reminder comes back")
         self.when.setTimeZone(QTimeZone(zone.key.encode()))
         self.when.setDateTime(QDateTime.fromSecsSinceEpoch(int(default.timestamp()),
                                                            QTimeZone(zone.key.encode())))

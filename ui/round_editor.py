@@ -32,6 +32,7 @@ from models import clock
 from models.values import TIMEFRAME_UNIT_LABELS, TimeframeUnit
 from services import outlook
 from services.applications import InterviewerData, RoundData
+from ui.accessible import buddy_label, make_steppable, message_label
 
 INTERVIEWER_COLUMNS = ("Name", "Title", "Email", "What we talked about")
 
@@ -78,6 +79,8 @@ class RoundEditor(QWidget):
         self.end = QTimeEdit(when)
         self.end.setDisplayFormat("HH:mm")
         self.end.setAccessibleName("End time")
+        for field in (self.day, self.start, self.end):
+            make_steppable(field)
         row.addWidget(self.day)
         row.addWidget(QLabel("from", when))
         row.addWidget(self.start)
@@ -89,7 +92,7 @@ class RoundEditor(QWidget):
         self.zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.zone.addItems(zone_names())
         self.zone.setMinimumContentsLength(16)
-        row.addWidget(self._label("&zone", self.zone))
+        row.addWidget(self._label("time &zone", self.zone))
         row.addWidget(self.zone, 1)
         form.addRow(self._label("&Date", self.day), row)
         place_row = QHBoxLayout()
@@ -135,7 +138,7 @@ class RoundEditor(QWidget):
         buttons.addWidget(self.compose_button)
         people_layout.addLayout(buttons)
         self.thanked = QLabel(people)
-        self.thanked.setAccessibleName("Thank-you notes")
+        message_label(self.thanked, "Thank-you notes")
         self.thanked.setWordWrap(True)
         people_layout.addWidget(self.thanked)
         outer.addWidget(people)
@@ -175,6 +178,7 @@ class RoundEditor(QWidget):
             self.timeframe_unit.addItem(TIMEFRAME_UNIT_LABELS[unit], unit.value)
         timeframe.addWidget(self.asked_timeframe)
         timeframe.addWidget(self.timeframe_value)
+        timeframe.addWidget(buddy_label("&unit", self.timeframe_unit, ending))
         timeframe.addWidget(self.timeframe_unit)
         timeframe.addStretch(1)
         ending_layout.addLayout(timeframe)
@@ -188,23 +192,14 @@ class RoundEditor(QWidget):
         meaning_layout = QVBoxLayout(self.meaning)
         heading = QLabel("<b>What it means</b>", self.meaning)
         meaning_layout.addWidget(heading)
-        self.verdict = QLabel(self.meaning)
-        self.verdict.setAccessibleName("Outlook")
-        self.verdict.setWordWrap(True)
-        meaning_layout.addWidget(self.verdict)
-        self.reasons = QLabel(self.meaning)
-        self.reasons.setAccessibleName("Reasons")
-        self.reasons.setWordWrap(True)
-        meaning_layout.addWidget(self.reasons)
-        self.expected = QLabel(self.meaning)
-        self.expected.setAccessibleName("Expected response")
-        self.expected.setWordWrap(True)
-        meaning_layout.addWidget(self.expected)
-        self.plan = QLabel(self.meaning)
-        self.plan.setAccessibleName("Plan")
-        self.plan.setWordWrap(True)
+        # Each sentence is the label's accessible name; its role is the description.
+        self.verdict, self.reasons, self.expected, self.plan = (
+            message_label(QLabel(self.meaning), role)
+            for role in ("Outlook", "Reasons", "Expected response", "Plan"))
+        for label in (self.verdict, self.reasons, self.expected, self.plan):
+            label.setWordWrap(True)
+            meaning_layout.addWidget(label)
         self.plan.setTextFormat(Qt.TextFormat.PlainText)
-        meaning_layout.addWidget(self.plan)
         meaning_layout.addStretch(1)
         bottom.addWidget(self.meaning, 2)
         outer.addLayout(bottom)

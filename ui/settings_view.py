@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.accessible import message_label
 from ui.labels import section_title
 
 THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
@@ -72,7 +73,7 @@ class GeneralPage(QWidget):
         from services import autostart
 
         self.autostart = QCheckBox("Start Next Steps at login, in the system tray", look)
-        self.autostart.setChecked(autostart.is_enabled())
+        self.autostart.setChecked(autostart.is_enabled(window.paths.root))
         look_form.addRow("", self.autostart)
         layout.addWidget(look)
 
@@ -94,7 +95,7 @@ class GeneralPage(QWidget):
 
         row = QHBoxLayout()
         self.saved = QLabel(self)
-        self.saved.setAccessibleName("Settings status")
+        message_label(self.saved, "Settings status")
         row.addWidget(self.saved, 1)
         self.save_button = QPushButton("Save", self)
         self.save_button.clicked.connect(self.save)
@@ -116,9 +117,13 @@ class GeneralPage(QWidget):
         for key, spin in self.numbers.items():
             settings.put(key, spin.value())
         apply_theme(QApplication.instance(), theme)
-        if self.autostart.isChecked() != autostart.is_enabled():
+        data_dir = self.window_.paths.root  # the folder in use, written into the entry
+        if self.autostart.isChecked() != autostart.is_enabled(data_dir):
             try:
-                autostart.enable() if self.autostart.isChecked() else autostart.disable()
+                if self.autostart.isChecked():
+                    autostart.enable(data_dir=data_dir)
+                else:
+                    autostart.disable()
             except OSError as exc:
                 self.saved.setText(f"Saved, but start at login could not be changed: "
                                    f"{exc.strerror or exc}.")

@@ -6,10 +6,15 @@ folder's ``requests`` directory; the running copy watches that directory
 (``QFileSystemWatcher``), brings its window forward and deletes the file,
 which tells the later launch it was heard. Files and a watcher work the
 same on every platform and need none of Qt's network module.
+
+A folder where the lock cannot even be written (a read-only or full disk) is
+not a sign of another copy: :meth:`SingleInstance.another_copy_runs` tells
+the two apart, and the app then opens the data for reading only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -44,14 +49,31 @@ class SingleInstance(QObject):
         self._watcher: QFileSystemWatcher | None = None
 
     def acquire(self) -> bool:
-        """Take the lock; False when another live copy holds it."""
-        self.paths.root.mkdir(parents=True, exist_ok=True)
+        """Take the lock; False when another live copy holds it or it cannot be written."""
+        try:
+            self.paths.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("cannot create the data folder for the lock: %s", exc)
+            return False
         # tryLock clears a lock whose owner process no longer exists on this host.
-        return self.lock.tryLock(0)
+        if not self.lock.tryLock(0):
+            return False
+        with contextlib.suppress(OSError):  # the lock names a process id, nothing private
+            os.chmod(self.paths.lock_file, 0o600)
+        return True
+
+    def another_copy_runs(self) -> bool:
+        """After a failed :meth:`acquire`: True when a live copy holds the lock, False when
+        the lock file could not be written (a read-only or full disk, no permission)."""
+        return self.lock.error() == QLockFile.LockError.LockFailedError
 
     def listen(self) -> None:
         """Start answering requests (including any left while this copy was starting)."""
-        self.paths.requests.mkdir(parents=True, exist_ok=True)
+        try:
+            self.paths.requests.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:  # a read-only or full disk: later launches are not answered
+            log.warning("cannot answer later launches: %s", exc)
+            return
         from PySide6.QtCore import QFileSystemWatcher  # listening starts after the first paint
 
         self._watcher = QFileSystemWatcher([str(self.paths.requests)], self)
@@ -78,10 +100,21 @@ class SingleInstance(QObject):
 
 
 def ask_running_instance_to_activate(paths: DataPaths, timeout_s: float = 3.0) -> bool:
-    """Ask the copy holding ``paths`` to show its window; True when it answered in time."""
-    paths.requests.mkdir(parents=True, exist_ok=True)
+    """Ask the copy holding ``paths`` to show its window; True when it answered in time.
+
+    False too when the request cannot be written (a read-only or full disk).
+    """
     request = paths.requests / f"{REQUEST_PREFIX}{os.getpid()}-{time.time_ns()}"
-    request.write_text("activate\n", encoding="utf-8")
+    try:
+        paths.requests.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(request, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write("activate\n")
+    except OSError as exc:
+        log.warning("cannot ask the running copy to show its window: %s", exc)
+        with contextlib.suppress(OSError):
+            request.unlink(missing_ok=True)
+        return False
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if not request.exists():

@@ -1,4 +1,4 @@
-"""Run work off the UI thread and get its result back on the UI thread."""
+"""Run work off the UI thread and get its result (and its progress) back on the UI thread."""
 
 from __future__ import annotations
 
@@ -18,17 +18,22 @@ class _Relay(QObject):
 
     finished = Signal(object)
     failed = Signal(object)
+    progress = Signal(object)
 
 
 class _Job(QRunnable):
-    def __init__(self, work: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, work: Callable[..., Any], relay: _Relay, reports: bool) -> None:
         super().__init__()
         self.work = work
         self.relay = relay
+        self.reports = reports
 
     def run(self) -> None:
         try:
-            result = self.work()
+            if self.reports:
+                result = self.work(lambda value: self._deliver(self.relay.progress, value))
+            else:
+                result = self.work()
         except Exception as exc:  # handed to the UI thread, which decides what to say
             self._deliver(self.relay.failed, exc)
         else:
@@ -44,12 +49,17 @@ class _Job(QRunnable):
 
 
 def run_in_background(
-    work: Callable[[], Any],
+    work: Callable[..., Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None] | None = None,
+    on_progress: Callable[[Any], None] | None = None,
 ) -> None:
     """Run ``work()`` on a worker thread; call ``on_done(result)`` or ``on_error(exc)`` on
-    the UI thread. ``work`` must not touch widgets."""
+    the UI thread. ``work`` must not touch widgets.
+
+    With ``on_progress``, ``work`` is called as ``work(report)``: each ``report(value)``
+    on the worker calls ``on_progress(value)`` on the UI thread, in order, before
+    ``on_done``."""
     relay = _Relay()
     _running.add(relay)
 
@@ -66,4 +76,6 @@ def run_in_background(
 
     relay.finished.connect(done)
     relay.failed.connect(failed)
-    QThreadPool.globalInstance().start(_Job(work, relay))
+    if on_progress is not None:
+        relay.progress.connect(on_progress)
+    QThreadPool.globalInstance().start(_Job(work, relay, on_progress is not None))

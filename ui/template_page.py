@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import clock
+from ui.accessible import message_label, selecting_makes_current
 from ui.labels import banner_label
 
 
@@ -84,7 +85,7 @@ class TemplatePage(QWidget):
         editor_layout.addWidget(placeholders)
         row = QHBoxLayout()
         self.status = QLabel(editor)
-        self.status.setAccessibleName("Template status")
+        message_label(self.status, "Template status")
         row.addWidget(self.status, 1)
         self.reset_button = QPushButton("Back to the original", editor)
         self.reset_button.clicked.connect(self.reset)
@@ -103,6 +104,7 @@ class TemplatePage(QWidget):
         self.subject.textChanged.connect(self._timer.start)
         self.body.textChanged.connect(self._timer.start)
         self.templates.currentRowChanged.connect(self._show)
+        selecting_makes_current(self.templates)
         self._keys: list[str] = []
         self.reload()
 

@@ -25,6 +25,9 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
+from ui.menu_text import dbus_menus, menu_text
+from ui.reminder_notifications import ReminderNotifier, notification_text
+
 if TYPE_CHECKING:  # imported when reminders start, not when the app does
     from ui.reminder_panel import MissedRemindersDialog, ReminderPanel
     from ui.reminder_scheduler import ReminderScheduler
@@ -42,10 +45,6 @@ log = logging.getLogger(__name__)
 
 #: Reminders listed by name in the tray menu; the rest are counted ("and 4 more…").
 MENU_ITEMS = 10
-#: Reminders listed in a grouped notification's text.
-NOTIFICATION_LINES = 4
-#: How long a notification stays up where the desktop lets the app decide (ms).
-NOTIFICATION_MS = 15_000
 #: Longest text of a reminder in a menu entry.
 MENU_TEXT_CHARS = 70
 
@@ -60,34 +59,26 @@ def _short(text: str, limit: int = MENU_TEXT_CHARS) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-def notification_text(items: Sequence) -> tuple[str, str]:
-    """The title and text of one notification for ``items`` (grouped when several)."""
-    if len(items) == 1:
-        return items[0].title, items[0].text
-    lines = [f"• {item.title}: {_short(item.text, 90)}" for item in items[:NOTIFICATION_LINES]]
-    if len(items) > NOTIFICATION_LINES:
-        lines.append(f"and {len(items) - NOTIFICATION_LINES} more")
-    return f"{len(items)} reminders", "\n".join(lines)
-
-
 class ReminderTray(QObject):
     """The tray icon: notifications for due reminders, and a menu rebuilt each time it opens.
 
     The menu: "Open Next Steps", the reminders due with their count (each a
     submenu: Open, Done, Snooze 1 hour, Snooze until tomorrow morning, Snooze
-    until…), "Snooze all for an hour", "Quit".
+    until…), "Snooze all for an hour", "Quit". Notifications, with their own
+    Open, Done and Snooze, are :attr:`notifier`'s (:mod:`ui.reminder_notifications`;
+    ``notifier_options`` go to it, e.g. ``service=None`` for the tray's own messages).
     """
 
     def __init__(self, window, scheduler: ReminderScheduler,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, **notifier_options) -> None:
         super().__init__(parent)
         from ui.main_window import app_icon
+        from ui.reminder_panel import open_reminder
 
         self.window = window
         self.scheduler = scheduler
         self.quitting = False
-        self._last_items: list = []
-        self._click_shows_missed = False
+        self._message_click = False
         self.missed_dialog: MissedRemindersDialog | None = None
         # The icon is set before the tray icon is shown (no "No Icon set" warning).
         self.icon = QSystemTrayIcon(app_icon(), self)
@@ -98,7 +89,12 @@ class ReminderTray(QObject):
         self.menu.aboutToShow.connect(self.rebuild_menu)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_activated)
-        self.icon.messageClicked.connect(self._on_message_clicked)
+        self.icon.messageClicked.connect(self._note_message_click)
+        self.notifier = ReminderNotifier(
+            self.icon, scheduler, open_item=lambda item: open_reminder(window, item),
+            show_window=self.show_window, show_missed=self.show_missed, parent=self,
+            **notifier_options)
+        self._dbus_menu = dbus_menus()
         scheduler.fired.connect(self.notify)
         QApplication.instance().aboutToQuit.connect(self._about_to_quit)
         self.rebuild_menu()
@@ -111,8 +107,9 @@ class ReminderTray(QObject):
         self.window.keep_running_in_tray = self.keep_running_on_close
 
     def hide(self) -> None:
-        """Hide the icon; closing the window quits again."""
+        """Hide the icon and stop notifying; closing the window quits again."""
         self.icon.hide()
+        self.notifier.shutdown()
         QApplication.instance().setQuitOnLastWindowClosed(True)
         if getattr(self.window, "keep_running_in_tray", None) == self.keep_running_on_close:
             self.window.keep_running_in_tray = None
@@ -148,9 +145,7 @@ class ReminderTray(QObject):
         except Exception:  # the database went away (a restart); saying it is not worth failing
             log.exception("cannot read or save %s", TRAY_HINT_SETTING)
             return
-        self._last_items = []
-        self._click_shows_missed = False
-        self.icon.showMessage(TRAY_HINT_TITLE, TRAY_HINT_TEXT, self.icon.icon(), NOTIFICATION_MS)
+        self.notifier.say(TRAY_HINT_TITLE, TRAY_HINT_TEXT)
 
     def quit(self) -> None:
         """Quit the app for real (saving the window's state)."""
@@ -163,49 +158,49 @@ class ReminderTray(QObject):
     # -- notifications --------------------------------------------------------------------------
     def notify(self, items: Sequence) -> None:
         """Show one notification for reminders that came due (grouped when several)."""
-        if not items:
-            return
-        title, text = notification_text(items)
-        self._last_items = list(items)
-        self._click_shows_missed = False
-        self.icon.showMessage(title, text, self.icon.icon(), NOTIFICATION_MS)
+        self.notifier.notify(items)
 
     def notify_missed(self, items: Sequence) -> None:
         """One notification for the reminders that came due while the app was closed;
         clicking it shows their list."""
-        if not items:
+        self.notifier.notify_missed(items)
+
+    def show_missed(self) -> None:
+        """List the reminders that came due while the app was closed: in their dialog while
+        the window (and its reminders panel) is hidden, else in the window."""
+        if self.missed_dialog is None or (self.window.isVisible()
+                                          and not self.window.isMinimized()):
+            self.show_window()
             return
-        count = len(items)
-        title = ("1 reminder" if count == 1 else f"{count} reminders") + (
-            " came due while Next Steps was closed")
-        _, text = notification_text(items) if count > 1 else ("", items[0].text)
-        self._last_items = list(items)
-        self._click_shows_missed = True
-        self.icon.showMessage(title, text, self.icon.icon(), NOTIFICATION_MS)
+        self.missed_dialog.show()
+        self.missed_dialog.raise_()
+        self.missed_dialog.activateWindow()
 
-    def _on_message_clicked(self) -> None:
-        from ui.reminder_panel import open_reminder
+    def _note_message_click(self) -> None:
+        # On an XEmbed tray a click on the icon while a balloon message shows emits
+        # messageClicked and then activated(Trigger) for the same click: the first already
+        # showed what the message is about, the second must not hide it again.
+        self._message_click = True
+        QTimer.singleShot(0, self, self._forget_message_click)
 
-        items = self._last_items
-        if self._click_shows_missed and self.missed_dialog is not None:
-            self.show_window()
-            self.missed_dialog.show()
-            self.missed_dialog.raise_()
-        elif len(items) == 1:
-            open_reminder(self.window, items[0])
-        else:
-            self.show_window()
+    def _forget_message_click(self) -> None:
+        self._message_click = False
 
     def _on_activated(self, reason) -> None:
         if reason in (QSystemTrayIcon.ActivationReason.Trigger,
                       QSystemTrayIcon.ActivationReason.DoubleClick):
+            if self._message_click:
+                return
             if self.window.isVisible() and not self.window.isMinimized():
                 self.window.hide()
             else:
                 self.show_window()
 
     def show_window(self) -> None:
-        """Show, un-minimise and raise the window."""
+        """Show, un-minimise and raise the window (its panel lists the missed reminders:
+        their dialog closes)."""
+        if self.missed_dialog is not None:
+            self.missed_dialog.close()
         if hasattr(self.window, "bring_to_front"):
             self.window.bring_to_front()
         else:
@@ -232,7 +227,7 @@ class ReminderTray(QObject):
         heading.setData("count")
         menu.addAction(heading)
         for item in items[:MENU_ITEMS]:
-            sub = QMenu(f"{item.title}: {_short(item.text)}", menu)
+            sub = QMenu(menu_text(f"{item.title}: {_short(item.text)}", self._dbus_menu), menu)
             sub.setToolTipsVisible(True)
             sub.menuAction().setData(f"reminder:{item.id}")
             sub.menuAction().setToolTip(item.text)
@@ -350,15 +345,13 @@ class ReminderSystem(QObject):
         if tray_available() if self.use_tray is None else self.use_tray:
             self.tray = ReminderTray(window, self.scheduler, self)
             self.tray.show()
-        if self.missed:
+        if self.missed:  # listed once: in the panel; their dialog only for a tray start
             self.missed_dialog = MissedRemindersDialog(self.missed, self.scheduler, opener,
                                                        window)
             if self.tray is not None:
                 self.tray.missed_dialog = self.missed_dialog
-            if self.minimized and self.tray is not None:
-                self.tray.notify_missed(self.missed)
-            else:
-                self.missed_dialog.show()
+                if self.minimized:
+                    self.tray.notify_missed(self.missed)
         log.info("reminders ready (%s tray; %d missed)", "with a" if self.tray else "no",
                  len(self.missed))
         self.started.emit()
@@ -391,10 +384,11 @@ def start_reminders(window: QWidget, *, scheduler: ReminderScheduler | None = No
 
     Puts the panel above the sections (``window.add_banner``), shows the tray
     icon where there is a tray (``use_tray`` overrides the detection), and
-    lists the reminders that came due while the app was closed: in a dialog
-    when the window is shown, or in one notification when the app started
-    ``minimized`` in the tray. Call :meth:`ReminderSystem.data_changed` after
-    saves. A normal start passes ``delay_ms=AFTER_START_MS``.
+    lists the reminders that came due while the app was closed once: in the
+    panel, or, when the app started ``minimized`` in the tray (the panel cannot
+    be seen), in one notification that opens their dialog. Call
+    :meth:`ReminderSystem.data_changed` after saves. A normal start passes
+    ``delay_ms=AFTER_START_MS``.
     """
     system = ReminderSystem(window, scheduler=scheduler, use_tray=use_tray,
                             minimized=minimized)
