@@ -106,6 +106,7 @@ __all__ = [
     "offer_entry",
     "reminder_entry",
     "response_entries",
+    "role_at",
     "rules_from_settings",
     "thank_you_entry",
     "thanks_pending",
@@ -249,6 +250,13 @@ def _local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return to_instant(datetime.combine(day, time()), zone)
 
 
+
+
+def role_at(role: str, company: str) -> str:
+    """``Platform Engineer at Acme``, or just ``Acme`` while the role is not known (an
+    application made from an invitation that did not name it)."""
+    role = role.strip()
+    return f"{role} at {company}" if role else company
 
 
 def day_text(day: date) -> str:
@@ -401,8 +409,8 @@ def _interview(facts: RoundFacts, shared: _Shared) -> CalendarEntry:
     title = f"Interview: {facts.company}"
     if facts.title.strip():
         title += f" — {facts.title.strip()}"
-    lines = [f"{_round_name(facts.title).capitalize()} for {facts.role} at {facts.company}, "
-             f"{shared.when}."]
+    job = role_at(facts.role, facts.company)
+    lines = [f"{_round_name(facts.title).capitalize()} for {job}, {shared.when}."]
     if facts.interviewers:
         lines.append("With " + ", ".join(p.name for p in facts.interviewers) + ".")
     if facts.is_agency and facts.agency_name:
@@ -445,13 +453,14 @@ def _thank_you(facts: RoundFacts, rules: Rules, shared: _Shared) -> CalendarEntr
     deadline = shared.ends_at + _THANKS_DELAY
     when = shared.when
     round_name = _round_name(facts.title)
+    job = role_at(facts.role, facts.company)
     if facts.is_agency:
         agency = facts.agency_name or "the agency"
         recruiter = facts.recruiter_name or "your recruiter"
         title = f"Update the recruiter: {facts.company} ({agency})"
         description = (
-            f"Tell {recruiter} at {agency} how the {round_name} for {facts.role} at "
-            f"{facts.company} ({when}) went, and thank the interviewers through them. "
+            f"Tell {recruiter} at {agency} how the {round_name} for {job} ({when}) went, "
+            "and thank the interviewers through them. "
             f"The agency is your contact: writing around it looks unprofessional."
         )
     else:
@@ -459,14 +468,14 @@ def _thank_you(facts: RoundFacts, rules: Rules, shared: _Shared) -> CalendarEntr
         if facts.interviewers:
             people = ", ".join(facts.unthanked)
             description = (
-                f"Thank each interviewer of the {round_name} for {facts.role} at "
-                f"{facts.company} ({when}) personally; still to thank: {people}. "
+                f"Thank each interviewer of the {round_name} for {job} ({when}) personally; "
+                f"still to thank: {people}. "
                 "Interviewers compare notes, so make each note personal."
             )
         else:
             description = (
-                f"Send a personal thank-you note after the {round_name} for {facts.role} at "
-                f"{facts.company} ({when}). Add the interviewers in Next Steps to write to "
+                f"Send a personal thank-you note after the {round_name} for {job} ({when}). "
+                "Add the interviewers in Next Steps to write to "
                 "each of them."
             )
     # Positional: keyword construction of a NamedTuple costs twice as much.
@@ -493,6 +502,7 @@ def response_entries(facts: ResponseFacts, rules: Rules = DEFAULT_RULES) -> list
         return []
     expected = expected_date(facts, rules)
     follow_up = add_business_days(expected.date, int(rules.follow_up_grace_business_days))
+    job = role_at(facts.role, facts.company)
     zone = zone_of(facts.tz_name)
     round_text = f"the {_round_name(facts.round_title)} on {_when_text(facts.starts_at, zone)}"
     sequence = _sequence(facts.updated_at)
@@ -513,7 +523,7 @@ def response_entries(facts: ResponseFacts, rules: Rules = DEFAULT_RULES) -> list
         kind=EntryKind.EXPECTED_RESPONSE,
         title=f"Expected answer: {facts.company}",
         description=(
-            f"The answer about {facts.role} at {facts.company} is expected today, counted from "
+            f"The answer about {job} is expected today, counted from "
             f"{round_text}. {expected.basis} Until it comes in writing, keep applying and "
             "keep your other interviews."
         ),
@@ -526,11 +536,11 @@ def response_entries(facts: ResponseFacts, rules: Rules = DEFAULT_RULES) -> list
         contact = facts.recruiter_name or "your recruiter"
         agency = facts.agency_name or "the agency"
         title = f"Follow up with the recruiter: {facts.company}"
-        action = (f"ask {contact} at {agency} for news about {facts.role} at {facts.company}; "
+        action = (f"ask {contact} at {agency} for news about {job}; "
                   "follow-ups go through the agency")
     else:
         title = f"Follow up: {facts.company}"
-        action = (f"send a short, friendly follow-up about {facts.role} at {facts.company} "
+        action = (f"send a short, friendly follow-up about {job} "
                   "and ask where the process stands")
     follow_entry = CalendarEntry(
         uid=_uid(EntryKind.FOLLOW_UP, facts.application_uid),
@@ -554,7 +564,7 @@ def offer_entry(facts: OfferFacts, rules: Rules = DEFAULT_RULES) -> CalendarEntr
         return None
     zone = zone_of(facts.deadline_tz)
     description = (
-        f"Decide on the offer for {facts.role} at {facts.company} by "
+        f"Decide on the offer for {role_at(facts.role, facts.company)} by "
         f"{_when_text(facts.deadline_at, zone)}. If you are waiting for other answers, "
         "ask for a little more time before the deadline; that is common and often granted. "
         "Do not rush to decline other processes."
@@ -578,7 +588,7 @@ def reminder_entry(facts: ReminderFacts, zone: ZoneInfo | str | None = None,
     title = text if len(text) <= 120 else text[:119] + "…"
     description = facts.text.strip() or "A reminder you added."
     if facts.company:
-        description += f"\nFor {facts.role} at {facts.company}."
+        description += f"\nFor {role_at(facts.role, facts.company)}."
     # Positional: keyword construction of a NamedTuple costs twice as much.
     return CalendarEntry(
         _uid(EntryKind.CUSTOM_REMINDER, facts.reminder_uid), EntryKind.CUSTOM_REMINDER,

@@ -79,7 +79,14 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from models.values import Stage
-from services.calendar_entries import CalendarEntry, EntryKind, day_text, to_instant, zone_of
+from services.calendar_entries import (
+    CalendarEntry,
+    EntryKind,
+    day_text,
+    role_at,
+    to_instant,
+    zone_of,
+)
 
 __all__ = [
     "EVENING_BEFORE",
@@ -229,7 +236,7 @@ def _capital(text: str) -> str:
 
 
 def _company_role(entry: CalendarEntry) -> str:
-    return f"{entry.role} at {entry.company}" if entry.role else entry.company
+    return role_at(entry.role, entry.company)
 
 
 # -- interviews ---------------------------------------------------------------------------------

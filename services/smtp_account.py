@@ -205,11 +205,6 @@ def validate_account(account: Account) -> dict[str, str]:
         )
     elif text_problem(username, "user name"):
         problems["username"] = "The user name cannot contain line breaks or control characters."
-    elif not username.isascii():
-        problems["username"] = (
-            "The user name contains characters other than plain ASCII, which Python's SMTP "
-            "library cannot send. Use the ASCII form your provider gives you."
-        )
     return problems
 
 

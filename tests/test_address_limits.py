@@ -127,3 +127,17 @@ def test_the_composer_says_why_before_asking_to_send(qtbot, demo_store, mail_ser
     assert Email.get_by_id(email_id).state == "draft"
     assert getattr(Email.get_by_id(email_id), field) == value, "what was typed is kept"
     assert mail_server.messages == []
+
+
+@pytest.mark.parametrize("name", ["François Müller-Øberg Lindqvist-Åsa Ñúñez", "é" * 23,
+                                  "Zoë Ἀθηνᾶ Παπαδοπούλου-Κωνσταντινίδου"])
+def test_long_accented_names_are_sent_as_typed(name):
+    """A long non-ASCII name folds into several encoded words, sometimes inside a word; the
+    final check accepts it, and the server's copy reads back the name as typed."""
+    from email.header import decode_header, make_header
+
+    prepared = prepare(FIELDS._replace(to_name=name), ACCOUNT)
+    raw_to = next(line for line in prepared.data.decode("ascii").split("\r\n\r\n")[0]
+                  .replace("\r\n ", " ").split("\r\n") if line.startswith("To:"))
+    # RFC 2047: a reader joins adjacent encoded words without the space between them.
+    assert str(make_header(decode_header(raw_to[4:].rsplit(" <", 1)[0]))) == name

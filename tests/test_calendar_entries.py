@@ -317,6 +317,27 @@ def test_the_pure_core_needs_no_database():
     assert ce.thank_you_entry(facts._replace(unthanked=())) is None
 
 
+def test_an_application_without_a_role_reads_well():
+    """An application made from an invitation that did not name the role has none yet: the
+    texts name the company alone, never "for  at Acme"."""
+    facts = ce.RoundFacts(
+        1, "r1", 2, "a1", "Acme", "", False, "", "", "Panel",
+        datetime(2024, 5, 14, 12, tzinfo=UTC), "Europe/Berlin", 45,
+        interviewers=(ce.Person("Ann", "ann@acme.example"),), unthanked=("Ann",))
+    response = ce.ResponseFacts(2, "a1", "Acme", "", "interviewing", False, "", "", 1,
+                                "Panel", datetime(2024, 5, 14, 12, tzinfo=UTC),
+                                "Europe/Berlin", None, None)
+    offer = ce.OfferFacts("o1", 2, "a1", "Acme", "", OfferStatus.PENDING.value,
+                          datetime(2024, 5, 20, 12, tzinfo=UTC), "Europe/Berlin")
+    entries = ce.derive([facts], [response], [offer])
+    assert len(entries) == 5
+    for entry in entries:
+        assert " at Acme" not in entry.description and "  " not in entry.description
+        assert "Acme" in entry.description
+    assert ce.role_at("Engineer", "Acme") == "Engineer at Acme"
+    assert ce.role_at(" ", "Acme") == "Acme"
+
+
 def test_sequence_grows_when_the_round_is_saved_again(store):
     app = make_app()
     rnd = make_round(app, local(2024, 5, 14, 14), updated_at=datetime(2024, 5, 1, tzinfo=UTC))

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from models import clock as app_clock
 from models.reminder import Reminder
 from services import reminders
+from ui import reminder_scheduler
 from ui.reminder_scheduler import MAX_WAIT_MS, ReminderScheduler
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -214,3 +215,49 @@ def test_the_default_clock_and_zone_are_the_apps(qtbot, store):
     sched = ReminderScheduler()
     assert sched.now() == START
     assert sched.zone() == ZoneInfo("America/Chicago")
+
+
+_LOCK_HOLDER = """
+import sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("BEGIN IMMEDIATE")
+con.execute("UPDATE setting SET value = value")
+print("held", flush=True)
+sys.stdin.read()
+con.execute("COMMIT")
+"""
+
+
+def test_a_write_lock_held_by_another_program_delays_reminders_without_losing_them(
+        qtbot, store, clock, caplog):
+    """Another program holds a write lock when reminders start: nothing is raised, nothing is
+    marked shown; the scheduler tries again and then delivers what came due."""
+    import subprocess
+    import sys
+
+    from models.base import database_proxy
+    from tests.conftest import subprocess_env
+
+    app_clock.pin(clock.now)
+    rid = reminders.add_custom("Call Ana", START - timedelta(hours=2), now=START)
+    database_proxy.execute_sql("PRAGMA busy_timeout = 100")  # the lock is refused quickly
+    holder = subprocess.Popen([sys.executable, "-c", _LOCK_HOLDER, str(store.paths.database)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                              env=subprocess_env())
+    sched = ReminderScheduler(monotonic=clock.monotonic, zone=BERLIN)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert sched.start() == []
+        assert sched.timer_interval_ms() == reminder_scheduler.RETRY_MS
+        assert "reminders could not be updated (busy)" in caplog.text
+        assert Reminder.get_by_id(rid).state == "pending"
+        holder.communicate("", timeout=20)
+        with qtbot.waitSignal(sched.fired, timeout=1000) as fired:
+            sched.check()
+        assert [item.id for item in fired.args[0]] == [rid]
+        assert Reminder.get_by_id(rid).state == "shown"
+    finally:
+        sched.stop()
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()

@@ -144,7 +144,7 @@ def test_invalid_account_is_not_saved():
         ({"sender_name": "=?utf-8?q?Zo=0A?="}, "sender_name", None),
         ({"username": ""}, "username",
          "Enter the user name your mail provider gave you (often your email address)."),
-        ({"username": "zoé"}, "username", None),
+        ({"username": "zoé\tx"}, "username", None),
         ({"security": "ssl"}, "security", None),
         ({"security": "plain"}, "security",
          "Plain, unencrypted connections are only allowed to this computer (localhost); choose "

@@ -61,3 +61,9 @@ def test_a_message_goes_out_with_a_non_ascii_password(make_mail_server, store):
     assert len(server.messages) == 1
     assert server.messages[0].rcpt_tos == ["jose@example.org"]
 
+
+
+def test_an_account_with_a_non_ascii_user_name_is_valid():
+    account = smtp_account.Account("Zoë Durand", "zoe@example.org", "mail.example.org", 587,
+                                   "starttls", "zoë@exämple.org")
+    assert smtp_account.validate_account(account) == {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,6 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 OUT = ROOT / "docs" / "screenshots"
 SIZE = (1200, 760)
+#: "Now" in every picture: a Wednesday morning in Berlin (the demo is placed around it).
+SHOT_TIME = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
 
 
 def settle(window) -> None:
@@ -81,6 +84,7 @@ def main() -> int:
     """Write one PNG per view and palette; print each path."""
     from PySide6.QtWidgets import QApplication
 
+    from models import clock
     from services import demo
     from services.paths import DataPaths
     from services.startup import read_snapshot
@@ -90,6 +94,8 @@ def main() -> int:
     from ui.main_window import MainWindow
     from ui.theme import apply_theme
 
+    # One fixed instant and zone, so the pictures change only when the app does.
+    clock.pin(SHOT_TIME, "Europe/Berlin")
     app = make_application()
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

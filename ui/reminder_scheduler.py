@@ -36,6 +36,8 @@ from models import clock
 
 log = logging.getLogger(__name__)
 
+#: How soon reminders are checked again after the data refused a write (ms).
+RETRY_MS = 10_000
 #: The longest the timer waits before checking again, whatever is due (ms).
 MAX_WAIT_MS = 60 * 60 * 1000
 #: How often the clock watch runs (ms).
@@ -129,12 +131,6 @@ class ReminderScheduler(QObject):
 
         now = self.now()
         zone = self.zone()
-        result = reminders.sync(now, zone)
-        missed = reminders.missed_since_last_run(now)
-        if missed:
-            reminders.mark_shown([item.id for item in missed], now)
-        log.info("reminders started: %s; %d came due while the app was closed", result,
-                 len(missed))
         self._running = True
         self._remember_clock(zone)
         self._watch.start()
@@ -142,6 +138,17 @@ class ReminderScheduler(QObject):
         if app is not None and not self._state_connected:
             app.applicationStateChanged.connect(self._on_application_state)
             self._state_connected = True
+        try:
+            result = reminders.sync(now, zone)
+            missed = reminders.missed_since_last_run(now)
+            if missed:
+                reminders.mark_shown([item.id for item in missed], now)
+        except Exception as exc:
+            if not self._wait_when_refused(exc):
+                raise
+            return []
+        log.info("reminders started: %s; %d came due while the app was closed", result,
+                 len(missed))
         self._arm(now)
         return missed
 
@@ -176,10 +183,16 @@ class ReminderScheduler(QObject):
         self._soon.stop()
         now = self.now()
         zone = self.zone()
-        result = reminders.sync(now, zone)
-        items = reminders.due(now)
+        try:
+            result = reminders.sync(now, zone)
+            items = reminders.due(now)
+            if items:
+                reminders.mark_shown([item.id for item in items], now)
+        except Exception as exc:
+            if not self._wait_when_refused(exc):
+                raise
+            return []
         if items:
-            reminders.mark_shown([item.id for item in items], now)
             log.info("reminders shown: %s", ", ".join(str(item.id) for item in items))
         self._remember_clock(zone)
         self._arm(now)
@@ -188,6 +201,21 @@ class ReminderScheduler(QObject):
         if items or result.changed:
             self.changed.emit()
         return items
+
+    def _wait_when_refused(self, exc: BaseException) -> bool:
+        """When the data refused the write (another program holds a lock, a full or
+        read-only disk), check again in :data:`RETRY_MS` and return True; nothing was
+        shown, so nothing is lost. Any other error is the caller's to raise."""
+        from services.store import write_problem
+
+        problem = write_problem(exc)
+        if problem.kind == "other":
+            return False
+        log.warning("reminders could not be updated (%s); trying again in %d s",
+                    problem.kind, RETRY_MS // 1000)
+        self._next_due = None
+        self._timer.start(RETRY_MS)
+        return True
 
     @Slot()
     def watch_clock(self) -> bool:
