@@ -14,7 +14,7 @@ PACKAGE_STAMP := $(VENV)/.installed-package
 TEST_STAMP := $(TEST_VENV)/.installed-test
 
 # The test extra's packages that neither the app nor the package extra needs. An older
-# make test installed them into .venv; the run stamp removes them (tests/test_keyring_refusal.py
+# make test installed them into .venv; the run stamp removes them (tests/mail/test_keyring_refusal.py
 # checks this list against pyproject.toml).
 TEST_ONLY_PACKAGES := pytest pytest-qt pytest-timeout hypothesis aiosmtpd trustme keyrings.alt ruff
 

@@ -20,7 +20,7 @@ from functools import cmp_to_key
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line described in the README."""
-    from services.version import __version__
+    from services.core.version import __version__
 
     parser = argparse.ArgumentParser(
         prog="nextsteps",
@@ -113,9 +113,9 @@ def check_text_support() -> str:
 def run_self_test(paths, demo: bool) -> int:
     """Open the data, check it, build every view offscreen; 0 only if every check passes."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from services import demo as demo_data
-    from services.selftest import CheckResult, data_checks, run_check
-    from services.store import StoreProblem, open_store
+    from services.core.selftest import CheckResult, data_checks, run_check
+    from services.core.store import StoreProblem, open_store
+    from services.data import demo as demo_data
 
     results: list[CheckResult] = []
     try:
@@ -136,9 +136,9 @@ def run_self_test(paths, demo: bool) -> int:
         def views() -> str:
             from PySide6.QtWidgets import QApplication
 
-            from services.startup import read_snapshot
-            from services.version import __version__
-            from ui.main_window import MainWindow
+            from services.core.snapshot import read_snapshot
+            from services.core.version import __version__
+            from ui.shell.main_window import MainWindow
 
             app = QApplication.instance() or QApplication([sys.argv[0]])
             snapshot = read_snapshot(paths)
@@ -196,31 +196,31 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run what it asks for."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     args = parse_plain_start(arguments) or build_parser().parse_args(arguments)
-    from services.paths import resolve_data_paths
+    from services.core.paths import resolve_data_paths
 
     paths = resolve_data_paths(args.data_dir)
     if args.command == "import":
-        from services.cli import run_import
+        from services.data.commands import run_import
 
         return run_import(paths, args.files, mode=args.mode,
                           valid_rows_only=args.valid_rows_only)
     if args.command == "export":
-        from services.cli import run_export
+        from services.data.commands import run_export
 
         return run_export(paths, args.output, args.format)
     if args.self_test:
         return run_self_test(paths, args.demo)
     import gc
 
-    # No cycle collection until the first frame is on screen (ui.app turns it back on):
+    # No cycle collection until the first frame is on screen (ui.shell.app turns it back on):
     # start-up allocates many long-lived objects and nothing worth collecting.
     gc.disable()
     # The pure-Python modules of the first paint are imported before Qt: PySide reads the
     # source of every module imported after it (the import hook of its __feature__
     # switches), about 3 ms here.
-    import services.application_index
-    import services.startup  # noqa: F401
-    from ui.app import run_gui
+    import services.applications.index
+    import services.core.snapshot  # noqa: F401
+    from ui.shell.app import run_gui
 
     return run_gui(paths, demo=args.demo, benchmark_startup=args.benchmark_startup,
                    minimized=args.minimized)

@@ -9,7 +9,7 @@ entries (12,000 applications, 25,000 rounds and 37,500 interviewers give about
 51,000: the interviews, their thank-you deadlines, and the expected responses
 and follow-ups of the open applications):
 
-* month switch: the real :class:`ui.calendar_view.CalendarView`, shown
+* month switch: the real :class:`ui.calendar.view.CalendarView`, shown
   offscreen at the size it has in a 1200 x 760 window; one Page Up/Page Down
   key event to the month grid, then a synchronous repaint of the grid. The
   per-month cache is emptied before each switch, so every switch queries the
@@ -66,7 +66,7 @@ class _Window:
 
 def count_entries(now: datetime) -> int:
     """Every dated entry in the open database."""
-    from services.calendar_entries import entries_between
+    from services.calendar.entries import entries_between
 
     return len(entries_between(FAR_PAST, FAR_FUTURE, now, ZONE))
 
@@ -78,7 +78,7 @@ def time_month_switches(paths, store, runs: int, now: datetime) -> dict[str, lis
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
-    from ui.calendar_view import CalendarView
+    from ui.calendar.view import CalendarView
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     view = CalendarView(_Window(paths, store), clock=lambda: now)
@@ -123,9 +123,9 @@ def time_month_switches(paths, store, runs: int, now: datetime) -> dict[str, lis
 
 def time_export(runs: int, now: datetime) -> tuple[list[float], int, int]:
     """Seconds to read every entry, write the .ics text and save it; the count and size."""
-    from services.atomic import write_bytes_atomic
-    from services.calendar_entries import entries_between
-    from services.ics_export import export_entries
+    from services.calendar.entries import entries_between
+    from services.calendar.ics_export import export_entries
+    from services.core.atomic import write_bytes_atomic
 
     seconds: list[float] = []
     count = size = 0
@@ -147,8 +147,8 @@ def time_export(runs: int, now: datetime) -> tuple[list[float], int, int]:
 
 def measure(data_dir: Path, runs: int) -> dict:
     """Every calendar timing on one data folder (details to stderr)."""
-    from services.paths import DataPaths
-    from services.store import open_store
+    from services.core.paths import DataPaths
+    from services.core.store import open_store
 
     now = datetime.now(UTC)
     paths = DataPaths(Path(data_dir))

@@ -1,4 +1,5 @@
-"""In-process timings of the dashboard (``services.dashboard`` and ``ui.dashboard_view``).
+"""In-process timings of the dashboard (``services.applications.dashboard``,
+``ui.applications.dashboard_view``).
 
 Used by the ``dashboard`` suite of ``benchmarks/run.py``; runs on its own too::
 
@@ -11,7 +12,7 @@ the real view shown offscreen at the size it has in a 1200×760 window:
   changed: :meth:`DashboardView.refresh` (the weekly goal read, every figure
   computed with SQL, the charts and the four lists filled) followed by a
   synchronous :meth:`QWidget.repaint` of the whole view;
-* ``compute``: :func:`services.dashboard.compute` alone, for the record.
+* ``compute``: :func:`services.applications.dashboard.compute` alone, for the record.
 
 Each figure is the median of several runs after one warm-up.
 """
@@ -65,10 +66,10 @@ def time_dashboard(data_dir: Path, runs: int) -> dict[str, list[float]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from services import dashboard
-    from services.paths import DataPaths
-    from services.store import open_store
-    from ui.dashboard_view import DashboardView
+    from services.applications import dashboard
+    from services.core.paths import DataPaths
+    from services.core.store import open_store
+    from ui.applications.dashboard_view import DashboardView
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     store = open_store(DataPaths(Path(data_dir)), check_integrity=False)

@@ -4,7 +4,7 @@ Used by the benchmarks (``benchmarks/run.py``) and on its own::
 
     python benchmarks/generate.py DIR [--applications 100000] [--rounds N] [--interviewers N]
 
-The database is created with the app's own code (:func:`services.store.open_store`),
+The database is created with the app's own code (:func:`services.core.store.open_store`),
 so it has exactly the schema the app expects; rows go in with peewee's
 ``insert_many`` in chunks inside one transaction. The same seed (and the same
 ``today``) always gives the same data.
@@ -221,8 +221,8 @@ def generate(
     """
     from models.application import Application, StageChange
     from models.interview import Interviewer, InterviewRound
-    from services.paths import DataPaths
-    from services.store import open_store
+    from services.core.paths import DataPaths
+    from services.core.store import open_store
 
     rng = random.Random(seed)
     today = today or datetime.now(UTC).date()

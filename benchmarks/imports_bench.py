@@ -1,7 +1,7 @@
 """Import figures that bad input used to make slow (``make bench``, suite ``imports``).
 
 ``ics_unfold_800k_lines_s``
-    :func:`services.ics_import.parse_invitations` on an invitation whose description is
+    :func:`services.calendar.ics_import.parse_invitations` on an invitation whose description is
     folded over 800,000 continuation lines (about 10 MB). The unfolding used to copy the
     growing line at every continuation (7.8 s here). Median. Limit 2 s.
 
@@ -10,7 +10,7 @@
     "https://" (2 million lines; 144 s before). Median. Limit 3 s.
 
 ``csv_import_100k_s``
-    :func:`services.csv_import.import_applications_csv` of 100,000 valid rows (eight
+    :func:`services.data.csv_import.import_applications_csv` of 100,000 valid rows (eight
     columns a spreadsheet export has) into an empty data folder: reading, checking every
     row with the editor's rules and writing them in one transaction (127 s before).
     Median. Limit 10 s.
@@ -64,7 +64,7 @@ def _median_seconds(work, runs: int) -> float:
 
 def ics_figures(runs: int) -> list[Figure]:
     """``ics_unfold_800k_lines_s`` and ``ics_parse_8mb_s``."""
-    from services.ics_import import parse_invitations
+    from services.calendar.ics_import import parse_invitations
 
     unfold = folded_invitation(800_000, "abcdefghij")
     links = folded_invitation(2_000_000, "h", prop="LOCATION:https://")
@@ -93,9 +93,9 @@ def write_rows(path: Path, rows: int) -> None:
 
 def _import_into_fresh_folder(folder: Path, csv_file: Path, peak: bool = False) -> float:
     """Seconds (or the tracemalloc peak in MB) of importing ``csv_file`` into a new folder."""
-    from services.csv_import import import_applications_csv
-    from services.paths import DataPaths
-    from services.store import open_store
+    from services.core.paths import DataPaths
+    from services.core.store import open_store
+    from services.data.csv_import import import_applications_csv
 
     store = open_store(DataPaths(folder))
     try:

@@ -2,7 +2,7 @@
 
     python benchmarks/inbox_corpus.py
 
-Every message of ``tests/data/mail_corpus`` goes through what the mailbox
+Every message of ``tests/fixtures/mail_corpus`` goes through what the mailbox
 watcher will do: :func:`services.mail.inbound.parse_message`, then
 :func:`services.mail.matching.match` against ``applications.json``, then
 :func:`services.mail.classify.classify` with the matched application's stage.
@@ -15,7 +15,7 @@ candidates, where the user must choose).
 * recall = right suggested changes / changes the labels call for (≥ 0.80)
 
 A table of the messages read differently from their labels (application,
-kind or stage) goes to stderr. ``tests/test_mail_corpus.py`` asserts the
+kind or stage) goes to stderr. ``tests/mail/test_mail_corpus.py`` asserts the
 targets, since they are a quality threshold on a fixed corpus, not a timing.
 """
 
@@ -34,7 +34,7 @@ from services.mail.classify import classify  # noqa: E402
 from services.mail.inbound import parse_message  # noqa: E402
 from services.mail.matching import KnownApplication, match  # noqa: E402
 
-CORPUS = ROOT / "tests" / "data" / "mail_corpus"
+CORPUS = ROOT / "tests" / "fixtures" / "mail_corpus"
 PRECISION_TARGET = 0.95
 RECALL_TARGET = 0.80
 

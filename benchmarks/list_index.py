@@ -1,4 +1,4 @@
-"""In-process timings of the application list's data (``services.application_index``).
+"""In-process timings of the application list's data (``services.applications.index``).
 
 Used by the ``list_index`` suite of ``benchmarks/run.py``; runs on its own too::
 
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from services.application_index import COLUMNS, ApplicationIndex  # noqa: E402
+from services.applications.index import COLUMNS, ApplicationIndex  # noqa: E402
 
 #: Rows the first paint asks for.
 FIRST_SCREENFUL = 60
@@ -195,7 +195,7 @@ class ListView:
         from PySide6.QtCore import QEvent, QObject
         from PySide6.QtWidgets import QApplication, QTableView
 
-        from ui.application_table_model import ApplicationTableModel
+        from ui.applications.table_model import ApplicationTableModel
 
         self.app = QApplication.instance() or QApplication([sys.argv[0]])
         self.model = ApplicationTableModel(index, ZoneInfo("Europe/Berlin"))

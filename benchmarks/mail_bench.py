@@ -1,13 +1,13 @@
 """Mail figures that used to be timing asserts in unit tests (``make bench``, suite ``mail``).
 
 ``similarity_6x300_ms``
-    :func:`services.similarity.compare` on six drafts of 300 words to one company, all
+    :func:`services.mail.similarity.compare` on six drafts of 300 words to one company, all
     alike (the slowest case: every pair is flagged and its shared passages found), built
-    from the notes of ``tests/data/similarity/``. Best of N runs. Limit 50 ms.
+    from the notes of ``tests/fixtures/similarity/``. Best of N runs. Limit 50 ms.
 
 ``smtp_silent_timeout_s``
-    :func:`services.mail_sender.send_one` with a 0.5 s timeout against a server on
-    127.0.0.1 that accepts the connection and never says a word (``tests/smtp_server.py``'s
+    :func:`services.mail.sender.send_one` with a 0.5 s timeout against a server on
+    127.0.0.1 that accepts the connection and never says a word (``tests/support/smtp_server.py``'s
     ``SilentServer``): how long until the draft is failed with its sentence. Median.
     Limit 3 s.
 
@@ -40,8 +40,8 @@ ACCOUNT_STALL_LIMIT_MS = 100
 
 
 def _similarity_drafts() -> list:
-    from services.similarity import DraftText
-    from tests.test_similarity import ALL
+    from services.mail.similarity import DraftText
+    from tests.mail.test_similarity import ALL
 
     seen: set[str] = set()
     source = ""
@@ -59,7 +59,7 @@ def _similarity_drafts() -> list:
 
 def similarity_figure(runs: int) -> Figure:
     """``similarity_6x300_ms``: the best of ``runs`` comparisons."""
-    from services.similarity import compare
+    from services.mail.similarity import compare
 
     drafts = _similarity_drafts()
     timings = []
@@ -83,10 +83,10 @@ def _isolated(folder: Path) -> None:
 
 def silent_timeout_figure(folder: Path, runs: int) -> Figure:
     """``smtp_silent_timeout_s``: the median time to give up on a silent server."""
-    from services import mail_sender
-    from services.paths import DataPaths
-    from services.store import open_store
-    from tests.smtp_server import PASSWORD, SilentServer, account_for, make_emails
+    from services.core.paths import DataPaths
+    from services.core.store import open_store
+    from services.mail import sender as mail_sender
+    from tests.support.smtp_server import PASSWORD, SilentServer, account_for, make_emails
 
     store = open_store(DataPaths(folder / "data"))
     server = SilentServer()
@@ -113,10 +113,10 @@ def account_stall_figure(folder: Path, runs: int) -> Figure:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from services.paths import DataPaths
-    from services.store import open_store
-    from tests.smtp_server import PASSWORD, USER, SilentServer
-    from ui.account_page import AccountPage
+    from services.core.paths import DataPaths
+    from services.core.store import open_store
+    from tests.support.smtp_server import PASSWORD, USER, SilentServer
+    from ui.mail.account_page import AccountPage
 
     app = QApplication.instance() or QApplication([])
     store = open_store(DataPaths(folder / "account-data"))

@@ -7,7 +7,7 @@ too::
     python benchmarks/reminders_bench.py idle DATA_DIR [--seconds 60]
 
 ``reminders_next_due_100k_ms``
-    :func:`services.reminders.next_due_instant` in this process on a database holding
+    :func:`services.reminders.sync.next_due_instant` in this process on a database holding
     100,000 reminders spread over two years up to a month ahead, in the states a long
     search leaves them: past ones mostly done (94 %), some shown and never acted on
     (5 %), a few snoozed (1 %); future ones pending (about 4 %). The median of many calls
@@ -82,8 +82,8 @@ def _say(message: str) -> None:
 def populate(data_dir: Path, now: datetime, count: int = REMINDERS, *, seed: int = 7,
              all_pending: bool = False) -> None:
     """Create the app's database in ``data_dir`` with ``count`` reminders (see the module)."""
-    from services.paths import DataPaths
-    from services.store import open_store
+    from services.core.paths import DataPaths
+    from services.core.store import open_store
 
     rng = random.Random(seed)
     store = open_store(DataPaths(data_dir))
@@ -128,10 +128,10 @@ def populate(data_dir: Path, now: datetime, count: int = REMINDERS, *, seed: int
 
 
 def time_next_due(data_dir: Path, now: datetime, calls: int = CALLS) -> list[float]:
-    """Milliseconds per :func:`services.reminders.next_due_instant` call (after a warm-up)."""
-    from services import reminders
-    from services.paths import DataPaths
-    from services.store import open_store
+    """Milliseconds per :func:`services.reminders.sync.next_due_instant` call (after a warm-up)."""
+    from services.core.paths import DataPaths
+    from services.core.store import open_store
+    from services.reminders import sync as reminders
 
     store = open_store(DataPaths(data_dir), check_integrity=False)
     try:

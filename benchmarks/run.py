@@ -135,14 +135,14 @@ def _10k_figures(ctx: Context) -> list[Figure]:
     return [
         harness.median_startup(samples, "startup_10k_ms", ctx.baseline_window, TARGET_RATIO),
         # The Applications section is the default one: the app's first paint shows the first
-        # rows of the list (tests/test_fast_start.py checks that), so this is the same sample.
+        # rows of the list (tests/shell/test_fast_start.py checks that), so this is the same sample.
         harness.median_startup(samples, "list_first_rows_10k_ms", ctx.baseline_window,
                                TARGET_RATIO),
         harness.median_peak_rss(samples, "peak_rss_10k_mb", ctx.baseline_rss, TARGET_RATIO),
     ]
 
 
-#: Absolute targets of the application list's data (ms), see services/application_index.py.
+#: Absolute targets of the application list's data (ms), see services/applications/index.py.
 LIST_FILTER_10K_MS = 16
 LIST_FILTER_100K_MS = 50
 LIST_SORT_100K_MS = 100
@@ -158,7 +158,7 @@ def _list_figures(ctx: Context) -> list[Figure]:
     from datetime import UTC, datetime
 
     from benchmarks import list_index as bench
-    from services.application_index import ApplicationIndex
+    from services.applications.index import ApplicationIndex
 
     runs = max(3, ctx.runs)
     now = datetime.now(UTC)

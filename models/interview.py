@@ -47,7 +47,8 @@ class Interviewer(BaseModel):
 
 
 class RoundSignal(BaseModel):
-    """One signal the user noticed at the end of a round (keys in services.outlook)."""
+    """One signal the user noticed at the end of a round (keys in
+    services.applications.prospects)."""
 
     round = peewee.ForeignKeyField(InterviewRound, backref="signals", on_delete="CASCADE")
     signal = peewee.CharField()

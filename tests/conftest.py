@@ -1,7 +1,7 @@
 """Test isolation: a fresh data folder, home and empty keyring per test; offscreen Qt by default.
 
 Keyring: one real Secret Service per run (gnome-keyring-daemon on a private D-Bus
-session bus, :mod:`tests.keyring_service`), emptied after every test; tests that
+session bus, :mod:`tests.support.keyring_service`), emptied after every test; tests that
 need another backend (fail, null, a blocking one) set it with ``keyring.set_keyring``.
 
 Qt warnings and Python warnings fail a test (see ``[tool.pytest.ini_options]``).
@@ -45,9 +45,9 @@ import pytest  # noqa: E402
 
 from models import clock, database  # noqa: E402
 from models.base import database_proxy  # noqa: E402
-from services.paths import DataPaths  # noqa: E402
+from services.core.paths import DataPaths  # noqa: E402
 
-DATA = Path(__file__).resolve().parent / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 #: Host names the tests may resolve: the loopback server's. Anything else is a DNS lookup
 #: (a network call), which the suite never makes.
@@ -111,7 +111,7 @@ def secret_service(tmp_path_factory):
     """gnome-keyring-daemon for the whole run, on a private bus started here, or in the Xvfb
     run (QT_QPA_PLATFORM=xcb, inside ``dbus-run-session``) on that session's bus; the
     environment's DBUS_SESSION_BUS_ADDRESS points at it until the run ends."""
-    from tests.keyring_service import KeyringService, KeyringServiceError
+    from tests.support.keyring_service import KeyringService, KeyringServiceError
 
     previous = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
     address = None
@@ -151,7 +151,7 @@ def empty_keyring(secret_service, isolated_home):
 
 
 def _finish_keyring_calls(timeout_s: float = 10.0) -> None:
-    calls = sys.modules.get("ui.keyring_calls")
+    calls = sys.modules.get("ui.mail.keyring_calls")
     if calls is None or not calls.is_pending():
         return
     from PySide6.QtCore import QThreadPool
@@ -199,7 +199,7 @@ def data_paths(tmp_path) -> DataPaths:
 @pytest.fixture
 def store(data_paths):
     """An opened, empty store in this test's data folder."""
-    from services.store import open_store
+    from services.core.store import open_store
 
     opened = open_store(data_paths)
     yield opened
@@ -209,7 +209,7 @@ def store(data_paths):
 @pytest.fixture
 def demo_store(store):
     """An opened store filled with the demo job search."""
-    from services import demo
+    from services.data import demo
 
     demo.fill_demo()
     return store

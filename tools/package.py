@@ -66,8 +66,8 @@ KEYRING_PASSWORD = "next-steps-package-check"
 
 
 def app_version() -> str:
-    """``services/version.py``'s ``__version__``, parsed like the spec does."""
-    text = (ROOT / "services" / "version.py").read_text(encoding="utf-8")
+    """``services/core/version.py``'s ``__version__``, parsed like the spec does."""
+    text = (ROOT / "services" / "core" / "version.py").read_text(encoding="utf-8")
     match = re.search(r"""^__version__\s*=\s*["']([^"']+)["']""", text, re.MULTILINE)
     return match.group(1) if match else "0"
 

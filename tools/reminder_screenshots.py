@@ -10,7 +10,7 @@ that came due while the app was closed) to ``docs/screenshots/`` or
 ``OUT_DIR``, offscreen.
 
 ``--tray`` writes ``tray-notification.png``: the real app on Xvfb, with the
-test StatusNotifierWatcher (``tests/dbus_services.py``) so it has a tray, and
+test StatusNotifierWatcher (``tests/support/dbus_services.py``) so it has a tray, and
 ``dunst`` (``apt-get install dunst``), a real notification daemon, drawing
 the notification of two reminders that come due a few seconds after the
 start; the picture is the whole X screen. A notification is drawn by the
@@ -40,14 +40,14 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
     """Fill ``data_dir`` with the demo search, start reminders on a window, save both PNGs."""
     from PySide6.QtWidgets import QApplication
 
-    from services import demo
-    from services.paths import DataPaths
-    from services.startup import read_snapshot
-    from services.store import open_store
-    from services.version import __version__
-    from ui.main_window import MainWindow
-    from ui.theme import apply_theme
-    from ui.tray import start_reminders
+    from services.core.paths import DataPaths
+    from services.core.snapshot import read_snapshot
+    from services.core.store import open_store
+    from services.core.version import __version__
+    from services.data import demo
+    from ui.shell.main_window import MainWindow
+    from ui.shell.theme import apply_theme
+    from ui.shell.tray import start_reminders
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     paths = DataPaths(data_dir)
@@ -117,10 +117,11 @@ def render_tray_notification(out_dir: Path, data_dir: Path) -> Path:
 
     from models import database
     from models.base import database_proxy
-    from services import demo, reminders
-    from services.paths import DataPaths
-    from services.store import open_store
-    from tests.dbus_services import DesktopServices
+    from services.core.paths import DataPaths
+    from services.core.store import open_store
+    from services.data import demo
+    from services.reminders import sync as reminders
+    from tests.support.dbus_services import DesktopServices
 
     if os.environ.get("QT_QPA_PLATFORM") != "xcb" or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         raise SystemExit("--tray needs Xvfb and a D-Bus session (see the module's help)")

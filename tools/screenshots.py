@@ -40,7 +40,7 @@ def settle(window) -> None:
 
 def open_round(window, company: str, title: str) -> None:
     """Show the composer on one round of the demo data."""
-    from services.applications import round_choices
+    from services.applications.editing import round_choices
 
     choice = next(c for c in round_choices()
                   if c.company == company and c.round_title == title)
@@ -85,14 +85,14 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from models import clock
-    from services import demo
-    from services.paths import DataPaths
-    from services.startup import read_snapshot
-    from services.store import open_store
-    from services.version import __version__
-    from ui.app import make_application
-    from ui.main_window import MainWindow
-    from ui.theme import apply_theme
+    from services.core.paths import DataPaths
+    from services.core.snapshot import read_snapshot
+    from services.core.store import open_store
+    from services.core.version import __version__
+    from services.data import demo
+    from ui.shell.app import make_application
+    from ui.shell.main_window import MainWindow
+    from ui.shell.theme import apply_theme
 
     # One fixed instant and zone, so the pictures change only when the app does.
     clock.pin(SHOT_TIME, "Europe/Berlin")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from services.paths import resources_dir
+from services.core.paths import resources_dir
 
 log = logging.getLogger(__name__)
 

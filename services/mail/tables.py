@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from services.paths import resources_dir
+from services.core.paths import resources_dir
 
 
 def _read(name: str) -> dict:

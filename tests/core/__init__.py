@@ -1,0 +1,1 @@
+"""Tests of the core: opening the store, its problems, permissions, durability."""

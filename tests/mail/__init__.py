@@ -1,0 +1,2 @@
+"""Tests of mail: templates, drafts, the similarity guard, the account, the keyring,
+sending and reading replies."""

@@ -1,0 +1,1 @@
+"""Tests of the models: the schema, its migrations."""

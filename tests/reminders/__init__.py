@@ -1,0 +1,2 @@
+"""Tests of reminders: the rules, the scheduler, the panel, notifications, the tray and
+start at login."""

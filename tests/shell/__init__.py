@@ -1,0 +1,1 @@
+"""Tests of the shell: start-up, the window, background tasks, errors, accessibility, packaging."""

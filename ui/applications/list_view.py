@@ -1,0 +1,396 @@
+"""The application list: search as you type, filter by stage, sort, open, delete with undo."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import clock
+from models.values import STAGE_LABELS, Stage
+from services.applications.index import COLUMNS, ApplicationIndex
+from services.core.snapshot import connect_for_reading
+from ui.applications.sort_menu import SortButton
+from ui.applications.table_model import COL, ApplicationTableModel, header_labels
+from ui.shell.accessible import buddy_label, message_label
+from ui.shell.labels import section_title
+from ui.shell.prepaint import ALIGN_CENTER, set_alignment
+
+log = logging.getLogger(__name__)
+
+#: Rows loaded before the first paint. The rest are loaded the first time the
+#: user searches, filters, sorts or scrolls down (about 15 MB at 10,000 rows).
+FIRST_SCREENFUL = 40
+UNDO_SECONDS = 8
+
+
+class ConfirmDelete:
+    """Asks before deleting an application; tests replace :meth:`ask`."""
+
+    @classmethod
+    def ask(cls, parent: QWidget, description: str) -> bool:
+        """True when the user confirms deleting ``description``."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            parent,
+            "Delete application",
+            f"Delete {description} with its interviews, notes and emails?\n\n"
+            f"You can undo this for {UNDO_SECONDS} seconds.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
+class _KeyFilter(QObject):
+    """Enter opens, Delete deletes, Down from the search box moves into the list."""
+
+    def __init__(self, view: ApplicationsView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        from PySide6.QtCore import Qt
+
+        key = event.key()
+        if watched is self.view.table:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.view.open_current()
+                return True
+            if key == Qt.Key.Key_Delete:
+                self.view.delete_current()
+                return True
+        elif watched is self.view.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Return):
+            self.view.table.setFocus()
+            if self.view.model.rowCount() and not self.view.table.currentIndex().isValid():
+                self.view.table.selectRow(0)
+            return True
+        return False
+
+
+class ApplicationsView(QWidget):
+    """Every application in a fast, searchable, sortable table."""
+
+    editor_requested = Signal(object)  # application id, or None for a new one
+
+    def __init__(self, window) -> None:
+        super().__init__()
+        self.window_ = window
+        self.paths = window.paths
+        self.zone = clock.user_zone()
+        self.setAccessibleName("Applications")
+        self._undo_snapshot = None
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 10)
+        layout.setSpacing(10)
+
+        top = QHBoxLayout()
+        title = section_title("Applications", self)
+        top.addWidget(title)
+        self.count_label = QLabel(self)
+        message_label(self.count_label, "Number of applications shown")
+        top.addWidget(self.count_label)
+        top.addStretch(1)
+        self.new_button = QPushButton("New application", self)
+        self.new_button.setToolTip("Add an application (Ctrl+N)")
+        self.new_button.setAccessibleName("New application")
+        self.new_button.clicked.connect(lambda: self.editor_requested.emit(None))
+        top.addWidget(self.new_button)
+        layout.addLayout(top)
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Search company, role, people or notes   (Ctrl+F)")
+        self.search.setAccessibleName("Search applications")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._apply_filter)
+        bar.addWidget(self.search, 1)
+        self.stage_filter = QComboBox(self)
+        self.stage_filter.setAccessibleName("Show stage")
+        self.stage_filter.addItem("All stages", None)
+        self.stage_filter.addItem("Still open", "open")
+        for stage in Stage:
+            self.stage_filter.addItem(STAGE_LABELS[stage], stage.value)
+        self.stage_filter.currentIndexChanged.connect(self._apply_filter)
+        bar.addWidget(buddy_label("&Stage", self.stage_filter))
+        bar.addWidget(self.stage_filter)
+        self.sort_button = SortButton(self)
+        bar.addWidget(self.sort_button)
+        layout.addLayout(bar)
+
+        self.model = ApplicationTableModel(self._first_index(), self.zone, self)
+        self.table = QTableView(self)
+        self.table.setAccessibleName("Application list")
+        header = self.table.horizontalHeader()
+        # The header shows the titles from a C++ model of their own (see header_labels);
+        # hidden while the table takes its model, it never asks the Python model.
+        header.hide()
+        self.table.verticalHeader().setVisible(False)
+        self.table.setModel(self.model)
+        header.setModel(header_labels(self))
+        header.show()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        # The index comes sorted by stage; the sort arrow and sorting by a click are
+        # switched on by after_first_paint().
+        header.setSortIndicatorShown(False)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((170, 210, 130, 172, 172, 140, 130, 150)):
+            self.table.setColumnWidth(column, width)
+        self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
+        layout.addWidget(self.table, 1)
+
+        self.nothing = QLabel(self)
+        set_alignment(self.nothing, ALIGN_CENTER)
+        self.nothing.setWordWrap(True)
+        self.nothing.hide()
+        layout.addWidget(self.nothing)
+
+        self.undo_bar = QFrame(self)
+        self.undo_bar.setFrameShape(QFrame.Shape.StyledPanel)
+        undo_layout = QHBoxLayout(self.undo_bar)
+        undo_layout.setContentsMargins(10, 4, 6, 4)
+        self.undo_label = QLabel(self.undo_bar)
+        undo_layout.addWidget(self.undo_label, 1)
+        self.undo_button = QPushButton("Undo", self.undo_bar)
+        self.undo_button.setAccessibleName("Undo delete")
+        self.undo_button.clicked.connect(self.undo_delete)
+        undo_layout.addWidget(self.undo_button)
+        self.undo_bar.hide()
+        layout.addWidget(self.undo_bar)
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(self._expire_undo)
+
+        self._loading = False
+        self._update_count()
+        # Everything else is loaded when first needed (see FIRST_SCREENFUL).
+        self.search.textEdited.connect(self.ensure_complete)
+        self.stage_filter.activated.connect(self.ensure_complete)
+        self.table.horizontalHeader().sectionPressed.connect(self.ensure_complete)
+        self._started = False
+
+    def after_first_paint(self) -> None:
+        """Switch on what waits for the window to be on screen; safe to call again.
+
+        The sort arrow and sorting by a click on a column header or from the
+        "Sort by" menu, the keys (Enter opens, Delete deletes, Down leaves the
+        search box, Ctrl+F), and loading the rest on scrolling, or at once when the window
+        is taller than the first screenful. Before the first paint they would pass Qt enums
+        and every event of the table through Python (see ui/shell/prepaint.py); the
+        index already comes sorted by stage, and no key or scroll reaches a
+        window that is not on screen.
+        """
+        if self._started:
+            return
+        self._started = True
+        from PySide6.QtCore import Qt
+
+        index = self.model.index_data
+        order = Qt.SortOrder.DescendingOrder if index.descending else Qt.SortOrder.AscendingOrder
+        column = COL[index.sort_column]
+        self.table.horizontalHeader().setSortIndicator(column, order)
+        self.table.setSortingEnabled(True)
+        keys = _KeyFilter(self)
+        self.table.installEventFilter(keys)
+        self.search.installEventFilter(keys)
+        bar = self.table.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrolled)
+        bar.rangeChanged.connect(self._load_rest_if_it_would_show)
+        self._load_rest_if_it_would_show()
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
+        # Ctrl+N is File → New Application's (a second Ctrl+N here made both ambiguous).
+        self.sort_button.attach(self.table, [column.header for column in COLUMNS],
+                                self.ensure_complete)
+
+    # -- loading ------------------------------------------------------------------
+    def _now(self) -> datetime:
+        return clock.now()
+
+    def _first_index(self) -> ApplicationIndex:
+        con = connect_for_reading(self.paths)
+        try:
+            return ApplicationIndex.load_first(con, self._now(), FIRST_SCREENFUL)
+        finally:
+            con.close()
+
+    def ensure_complete(self, *_args) -> None:
+        """Start loading every application unless that is done or under way."""
+        if not self.model.index_data.complete and not self._loading:
+            self.load_all()
+
+    def _load_rest_if_it_would_show(self, *_args) -> None:
+        """Load every application when the list has room for more rows than it holds: a
+        window taller than the first screenful has no scroll bar to scroll down with."""
+        index = self.model.index_data
+        if index.complete or self._loading or len(index.visible) >= index.total:
+            return
+        if self.table.verticalScrollBar().maximum() == 0:
+            self.load_all()
+
+    def _on_scrolled(self, value: int) -> None:
+        if value >= self.table.verticalScrollBar().maximum() - 5:
+            self.ensure_complete()
+
+    def load_all(self) -> None:
+        """Load every application on a worker thread, then show them (keeps filter and sort)."""
+        self._loading = True
+        self._update_count()
+        paths, now = self.paths, self._now()
+
+        def work() -> ApplicationIndex:
+            con = connect_for_reading(paths)
+            try:
+                return ApplicationIndex.load(con, now)
+            finally:
+                con.close()
+
+        from ui.shell.tasks import run_in_background  # not needed before the first paint
+
+        run_in_background(work, self._on_loaded, self._on_load_failed)
+
+    def _on_loaded(self, index: ApplicationIndex) -> None:
+        self._loading = False
+        selected = self.current_id()
+        self.model.replace_index(index)
+        if selected is not None:
+            self.select_application(selected)
+        self._update_count()
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self._loading = False
+        log.error("loading the application list failed", exc_info=exc)
+        self.count_label.setText("Could not load every application; see the log.")
+
+    def reload_one(self, application_id: int) -> None:
+        """Re-read one application after it was saved, and select it."""
+        con = connect_for_reading(self.paths)
+        try:
+            self.model.index_data.upsert(con, application_id, self._now())
+        finally:
+            con.close()
+        self.model.refresh_rows()
+        self._update_count()
+        self.select_application(application_id)
+
+    # -- filtering ----------------------------------------------------------------
+    def focus_search(self) -> None:
+        """Put the cursor in the search box (Ctrl+F)."""
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _apply_filter(self, *_args) -> None:
+        self.model.set_filter(self.search.text(), self.stage_filter.currentData())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        index = self.model.index_data
+        shown, total = len(index.visible), index.total
+        if self._loading:
+            self.count_label.setText(f"{total:,} · loading…")
+        elif not index.complete or shown == total:
+            self.count_label.setText(f"{total:,}")
+        else:
+            self.count_label.setText(f"{shown:,} of {total:,}")
+        if total == 0:
+            self.nothing.setText("No applications yet. Add your first with “New application” "
+                                 "(Ctrl+N); every interview, note and date will hang off it.")
+        elif shown == 0 and index.complete:
+            self.nothing.setText("Nothing matches your search. Try fewer or shorter words; "
+                                 "accents and capitals do not matter.")
+        nothing = shown == 0 and (total == 0 or index.complete)
+        self.nothing.setVisible(nothing)
+        self.table.setVisible(not nothing)
+
+    # -- selection, opening, deleting -----------------------------------------------
+    def current_id(self) -> int | None:
+        """The application id of the current row."""
+        current = self.table.currentIndex()
+        return self.model.application_id(current.row()) if current.isValid() else None
+
+    def select_application(self, application_id: int) -> None:
+        """Make ``application_id`` the current, visible row (if it passes the filter)."""
+        row = self.model.row_of(application_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def open_row(self, row: int) -> None:
+        """Open the editor for the application in ``row``."""
+        application_id = self.model.application_id(row)
+        if application_id is not None:
+            self.editor_requested.emit(application_id)
+
+    def open_current(self) -> None:
+        """Open the editor for the current row (Enter)."""
+        current = self.table.currentIndex()
+        if current.isValid():
+            self.open_row(current.row())
+
+    def delete_current(self) -> None:
+        """Ask, delete the current application, and offer an undo for a few seconds."""
+        from services.applications import editing as applications
+
+        application_id = self.current_id()
+        if application_id is None:
+            return
+        row = self.model.index_data.row(application_id)
+        description = f"{row.role} at {row.company}" if row else "this application"
+        if not ConfirmDelete.ask(self, description):
+            return
+        self.window_.ensure_store()
+        position = self.table.currentIndex().row()
+        self._undo_snapshot = applications.delete(application_id)
+        self.model.index_data.remove(application_id)
+        self.model.refresh_rows()
+        self._update_count()
+        if self.model.rowCount():
+            self.table.selectRow(min(position, self.model.rowCount() - 1))
+        self.undo_label.setText(f"Deleted {description}.")
+        self.undo_bar.show()
+        self._undo_timer.start(UNDO_SECONDS * 1000)
+        self.window_.refresh_status()
+
+    def undo_delete(self) -> None:
+        """Bring back the application deleted last."""
+        from services.applications import editing as applications
+
+        snapshot, self._undo_snapshot = self._undo_snapshot, None
+        self._undo_timer.stop()
+        self.undo_bar.hide()
+        if snapshot is None:
+            return
+        applications.undo_delete(snapshot)
+        self.reload_one(snapshot.application_id)
+        self.window_.refresh_status()
+
+    def _expire_undo(self) -> None:
+        self._undo_snapshot = None
+        self.undo_bar.hide()

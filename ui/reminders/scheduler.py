@@ -1,0 +1,306 @@
+"""The Qt side of reminders: one timer for the next due instant, and a watch on the clock.
+
+:class:`ReminderScheduler` never counts down to a reminder; it asks the
+engine (:mod:`services.reminders.sync`) for the next due instant on the wall
+clock and arms ONE single-shot timer for it, capped at :data:`MAX_WAIT_MS`
+(an hour) so the derived reminders are recomputed at least that often. It
+is re-armed after every change (:meth:`ReminderScheduler.data_changed`, which
+the window calls after a save, and every Done or Snooze).
+
+Sleep, resume and clock changes: Qt's timers run on the monotonic clock,
+which stands still while the machine sleeps, and the wall clock may be set
+or the time zone changed. A cheap watch runs every :data:`WATCH_INTERVAL_MS`
+(a minute): it compares how far the wall clock moved with how far the
+monotonic clock moved, and looks at the time zone. On a jump (more than
+:data:`JUMP_TOLERANCE_S`), a zone change, or when the next due instant has
+passed, it checks at once. A jump forward delivers what became due; a jump
+back delivers nothing again, because every reminder's state is stored. The
+watch itself reads no database: idle, the app does nothing but compare two
+clocks once a minute. It also runs when the application becomes active
+again (``QGuiApplication.applicationStateChanged``), which is often the first
+thing that happens after a resume.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+
+from models import clock
+
+log = logging.getLogger(__name__)
+
+#: How soon reminders are checked again after the data refused a write (ms).
+RETRY_MS = 10_000
+#: The longest the timer waits before checking again, whatever is due (ms).
+MAX_WAIT_MS = 60 * 60 * 1000
+#: How often the clock watch runs (ms).
+WATCH_INTERVAL_MS = 60 * 1000
+#: A difference between the wall clock and the monotonic clock larger than this is a jump (s).
+JUMP_TOLERANCE_S = 30.0
+
+
+class ReminderScheduler(QObject):
+    """Delivers reminders when they come due; the one place the UI changes their state.
+
+    "Now" and the user's zone come from :mod:`models.clock` (tests pin them);
+    ``monotonic`` (seconds) and ``zone`` (a :class:`ZoneInfo`, or a callable
+    returning one; default: the user's) can be injected too, so that tests can
+    move the wall clock and the monotonic clock apart.
+
+    Signals: :attr:`fired` carries the reminders that just came due (already
+    marked shown: a crash after that never repeats them, and they stay listed
+    until done or snoozed); :attr:`changed` says the list of outstanding
+    reminders may have changed.
+    """
+
+    fired = Signal(list)
+    changed = Signal()
+
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        zone: ZoneInfo | Callable[[], ZoneInfo] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._monotonic = monotonic
+        if zone is None:
+            self._zone: Callable[[], ZoneInfo] = clock.user_zone
+        elif callable(zone) and not isinstance(zone, ZoneInfo):
+            self._zone = zone
+        else:
+            self._zone = lambda: zone
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self.check)
+        self._watch = QTimer(self)
+        self._watch.setInterval(WATCH_INTERVAL_MS)
+        self._watch.setTimerType(Qt.TimerType.VeryCoarseTimer)
+        self._watch.timeout.connect(self.watch_clock)
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(0)
+        self._soon.timeout.connect(self.check)
+        self._next_due: datetime | None = None
+        self._last_wall: datetime | None = None
+        self._last_mono = 0.0
+        self._zone_key = ""
+        self._running = False
+        self._state_connected = False
+
+    # -- time -----------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        """The current instant (:func:`models.clock.now`), to the second."""
+        return clock.now().replace(microsecond=0)
+
+    def zone(self) -> ZoneInfo:
+        """The user's time zone for local-time rules (18:00 the day before, 09:00 …)."""
+        return self._zone()
+
+    @property
+    def next_due(self) -> datetime | None:
+        """The instant the timer is armed for (None: nothing waits; checks hourly anyway)."""
+        return self._next_due
+
+    @property
+    def running(self) -> bool:
+        """True between :meth:`start` and :meth:`stop`."""
+        return self._running
+
+    def timer_interval_ms(self) -> int | None:
+        """How long the armed timer waits in all (None when not armed); for tests."""
+        return self._timer.interval() if self._timer.isActive() else None
+
+    # -- life -----------------------------------------------------------------------------------
+    def start(self) -> list:
+        """Recompute, take the reminders that came due while the app was closed, and arm.
+
+        Returns those missed reminders (already marked shown): the caller shows
+        them once, as a list.
+        """
+        from services.reminders import sync as reminders
+
+        now = self.now()
+        zone = self.zone()
+        self._running = True
+        self._remember_clock(zone)
+        self._watch.start()
+        app = QGuiApplication.instance()
+        if app is not None and not self._state_connected:
+            app.applicationStateChanged.connect(self._on_application_state)
+            self._state_connected = True
+        try:
+            result = reminders.sync(now, zone)
+            missed = reminders.missed_since_last_run(now)
+            if missed:
+                reminders.mark_shown([item.id for item in missed], now)
+        except Exception as exc:
+            if not self._wait_when_refused(exc):
+                raise
+            return []
+        log.info("reminders started: %s; %d came due while the app was closed", result,
+                 len(missed))
+        self._arm(now)
+        return missed
+
+    def stop(self) -> None:
+        """Stop every timer."""
+        self._running = False
+        self._timer.stop()
+        self._watch.stop()
+        self._soon.stop()
+        app = QGuiApplication.instance()
+        if app is not None and self._state_connected:
+            app.applicationStateChanged.disconnect(self._on_application_state)
+        self._state_connected = False
+
+    # -- checking -------------------------------------------------------------------------------
+    @Slot()
+    def data_changed(self) -> None:
+        """The data changed (an application saved, an email sent): recompute soon.
+
+        Several calls in a row are folded into one check.
+        """
+        if self._running:
+            self._soon.start()
+
+    @Slot()
+    def check(self) -> list:
+        """Recompute, deliver what is due now, re-arm; return what was delivered."""
+        if not self._running:
+            return []
+        from services.reminders import sync as reminders
+
+        self._soon.stop()
+        now = self.now()
+        zone = self.zone()
+        try:
+            result = reminders.sync(now, zone)
+            items = reminders.due(now)
+            if items:
+                reminders.mark_shown([item.id for item in items], now)
+        except Exception as exc:
+            if not self._wait_when_refused(exc):
+                raise
+            return []
+        if items:
+            log.info("reminders shown: %s", ", ".join(str(item.id) for item in items))
+        self._remember_clock(zone)
+        self._arm(now)
+        if items:
+            self.fired.emit(items)
+        if items or result.changed:
+            self.changed.emit()
+        return items
+
+    def _wait_when_refused(self, exc: BaseException) -> bool:
+        """When the data refused the write (another program holds a lock, a full or
+        read-only disk), check again in :data:`RETRY_MS` and return True; nothing was
+        shown, so nothing is lost. Any other error is the caller's to raise."""
+        from services.core.store import write_problem
+
+        problem = write_problem(exc)
+        if problem.kind == "other":
+            return False
+        log.warning("reminders could not be updated (%s); trying again in %d s",
+                    problem.kind, RETRY_MS // 1000)
+        self._next_due = None
+        self._timer.start(RETRY_MS)
+        return True
+
+    @Slot()
+    def watch_clock(self) -> bool:
+        """The once-a-minute watch: check at once after a clock jump, a time-zone change, or
+        when the next due instant has passed. Returns True when it checked."""
+        if not self._running:
+            return False
+        wall = clock.now()
+        mono = self._monotonic()
+        zone = self.zone()
+        reason = ""
+        if self._last_wall is not None:
+            expected = self._last_wall + timedelta(seconds=mono - self._last_mono)
+            drift = (wall - expected).total_seconds()
+            if abs(drift) > JUMP_TOLERANCE_S:
+                reason = f"the clock jumped by {drift:+.0f} s"
+        if not reason and zone.key != self._zone_key:
+            reason = f"the time zone changed from {self._zone_key} to {zone.key}"
+        if not reason and self._next_due is not None and wall >= self._next_due:
+            reason = "a reminder is due"
+        self._last_wall, self._last_mono = wall, mono
+        if not reason:
+            return False
+        log.info("checking reminders: %s", reason)
+        self.check()
+        return True
+
+    def _on_application_state(self, state) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.watch_clock()
+
+    def _remember_clock(self, zone: ZoneInfo) -> None:
+        self._last_wall = clock.now()
+        self._last_mono = self._monotonic()
+        self._zone_key = zone.key
+
+    def _arm(self, now: datetime) -> None:
+        from services.reminders import sync as reminders
+
+        self._next_due = reminders.next_due_instant(now)
+        if self._next_due is None:
+            wait_ms = MAX_WAIT_MS
+        else:
+            wait_ms = int(max(0.0, (self._next_due - now).total_seconds()) * 1000)
+            wait_ms = min(wait_ms, MAX_WAIT_MS)
+        self._timer.start(wait_ms)
+
+    # -- what the user does ---------------------------------------------------------------------
+    def outstanding(self) -> list:
+        """The reminders to list (due, or shown and not yet done or snoozed)."""
+        from services.reminders import sync as reminders
+
+        return reminders.outstanding(self.now())
+
+    def snooze_presets(self) -> dict[str, datetime]:
+        """The snooze choices for now ("1 hour", "Tomorrow morning", …)."""
+        from services.reminders import sync as reminders
+
+        return reminders.snooze_presets(self.now(), self.zone())
+
+    def done(self, ids: Iterable[int]) -> int:
+        """Mark reminders done; committed at once."""
+        from services.reminders import sync as reminders
+
+        changed = reminders.done(list(ids), self.now())
+        self._after_action()
+        return changed
+
+    def snooze(self, ids: Iterable[int], until: datetime) -> int:
+        """Snooze reminders until ``until``; committed at once."""
+        from services.reminders import sync as reminders
+
+        changed = reminders.snooze(list(ids), until)
+        self._after_action()
+        return changed
+
+    def snooze_for(self, ids: Iterable[int], preset: str) -> int:
+        """Snooze reminders with one of :meth:`snooze_presets` ("1 hour", …)."""
+        return self.snooze(ids, self.snooze_presets()[preset])
+
+    def snooze_all_for_an_hour(self) -> int:
+        """Snooze every outstanding reminder for an hour."""
+        return self.snooze_for([item.id for item in self.outstanding()], "1 hour")
+
+    def _after_action(self) -> None:
+        if self._running:
+            self._arm(self.now())
+        self.changed.emit()

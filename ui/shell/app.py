@@ -1,0 +1,363 @@
+"""Start the desktop app: one instance, logging, the data, the theme and the window.
+
+A normal start paints the window from a quick snapshot of the database
+(:mod:`services.core.snapshot`), then opens the database through the ORM and
+checks its integrity on a worker thread. A new, older or unreadable
+database is opened the careful way (creation, upgrade with a backup first,
+integrity check, the choice of restoring a backup) before any window shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from services.core.paths import DataPaths
+from ui.shell.single_instance import SingleInstance, ask_running_instance_to_activate
+
+log = logging.getLogger(__name__)
+
+#: How often a running app checks whether the day's backup is due (UTC days, like
+#: services.data.backups.daily_backup_if_due): it can stay open for days in the tray.
+BACKUP_CHECK_MS = 30 * 60 * 1000
+
+
+def open_store_interactively(paths: DataPaths, *, read_only: bool = False):
+    """Open the data, asking the user what to do when it cannot be opened as it is
+    (see :mod:`ui.shell.store_recovery`). Returns the Store, or None when the user quits."""
+    from ui.shell.store_recovery import open_store_interactively as ask_and_open
+
+    return ask_and_open(paths, read_only=read_only)
+
+
+def make_application() -> QApplication:
+    """The QApplication with the app's names set (reused if one exists)."""
+    app = QApplication.instance()
+    if app is None:
+        from ui.shell.theme import fusion_arguments, started_on_fusion
+
+        app = QApplication(fusion_arguments(sys.argv[0] if sys.argv else "nextsteps"))
+        started_on_fusion(app)
+    app.setApplicationName("Next Steps")
+    app.setOrganizationName("NextSteps")
+    app.setDesktopFileName("next-steps")
+    return app
+
+
+def restart_app() -> None:
+    """Start a new copy with the same arguments (used after a restore), then quit this one."""
+    from PySide6.QtCore import QProcess
+
+    if getattr(sys, "frozen", False):
+        QProcess.startDetached(sys.executable, sys.argv[1:])
+    else:
+        QProcess.startDetached(sys.executable, sys.argv)
+    QApplication.instance().quit()
+
+
+class Startup:
+    """Brings the app up and owns what lives as long as it does."""
+
+    def __init__(self, paths: DataPaths, *, demo: bool, benchmark_startup: bool,
+                 minimized: bool = False) -> None:
+        self.paths = paths
+        self.minimized = minimized
+        self.reminders = None
+        self.demo = demo
+        self.benchmark_startup = benchmark_startup
+        self.app = make_application()
+        self.instance = SingleInstance(paths)
+        self.store = None
+        self.window = None
+        self.reporter = None
+        self._logging = False
+        self._shut_down = False
+        self._system_theme = False
+        self._backup_timer: QTimer | None = None
+        #: True when the folder's lock could not be written: the data opens for reading only.
+        self.read_only = False
+        self._sends = None
+
+    def run(self) -> int:
+        """Run until the user quits; return the exit code."""
+        if not self.take_folder():
+            return self._hand_over_to_running_copy()
+        from ui.shell.errors import ErrorReporter
+
+        self.reporter = ErrorReporter(str(self.paths.log_file))
+        self.reporter.install()
+        try:
+            if not self._show_window():
+                return 1
+            return self.app.exec()
+        finally:
+            import gc
+
+            gc.enable()
+            self.shutdown()
+            self.reporter.uninstall()
+
+    def take_folder(self) -> bool:
+        """Take the data folder's lock; False when another copy of the app holds it.
+
+        A lock that cannot even be written (a read-only or full disk) is no other
+        copy: the data is then opened for reading only (``read_only``), as it is
+        when the lock fits on a disk too full for anything more.
+        """
+        if self.instance.acquire():
+            from services.core.paths import read_only_uri
+
+            self.read_only = read_only_uri(self.paths) is not None
+            return True
+        if self.instance.another_copy_runs():
+            return False
+        log.warning("cannot lock %s; opening the data for reading only", self.paths.root)
+        self.read_only = True
+        return True
+
+    def shutdown(self) -> None:
+        """Stop what runs on timers (reminders, the rest of the start-up), close the data and
+        release the folder. Safe to call more than once."""
+        self._shut_down = True
+        if self._backup_timer is not None:
+            self._backup_timer.stop()
+        if self._sends is not None:
+            self._sends.stop()
+        if self.reminders is not None:
+            self.reminders.stop()
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+        self.instance.release()
+
+    def _hand_over_to_running_copy(self) -> int:
+        if ask_running_instance_to_activate(self.paths):
+            print("Next Steps is already running; its window was brought to the front.")
+            return 0
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(
+            None, "Next Steps is already running",
+            f"Another copy of Next Steps is using {self.paths.root} but does not answer. "
+            "Close it, or start this one with another --data-dir.",
+        )
+        return 1
+
+    def _show_window(self) -> bool:
+        from services.core.snapshot import read_snapshot
+        from services.core.version import __version__
+        from ui.shell.main_window import MainWindow
+        from ui.shell.theme import apply_theme
+
+        snapshot = None if self.demo or self.read_only else read_snapshot(self.paths)
+        if snapshot is None:
+            self._start_logging()
+            self.store = open_store_interactively(self.paths, read_only=self.read_only)
+            if self.store is None:
+                return False
+            self._recover_sends()
+            if self.demo and not self.store.read_only:
+                self._fill_demo()
+            snapshot = read_snapshot(self.paths)
+            if snapshot is None:
+                raise RuntimeError("the database was opened but cannot be read back")
+        theme = snapshot.setting("ui.theme")
+        apply_theme(self.app, theme, first=True)
+        self._system_theme = theme == "system"
+        if theme == "system":
+            # Follow the desktop when it switches between light and dark.
+            self.app.styleHints().colorSchemeChanged.connect(
+                lambda _scheme: apply_theme(self.app, "system"))
+        self.window = MainWindow(
+            self.paths, snapshot, __version__, self.store, open_store=self._open_store_on_demand
+        )
+        # Each benchmark run is a first start: same default size as the bare window.
+        self.window.remember_state = not self.benchmark_startup
+        self.instance.activation_requested.connect(self.window.bring_to_front)
+        if self._sends is not None:
+            self._sends.attach(self.window)
+        self.window.restart_hook = self._restart
+        self.window.first_painted.connect(self._after_first_paint)
+        if self.minimized and self._tray_available():
+            # Started at login: stay in the tray; the window paints when first opened.
+            QTimer.singleShot(0, self._finish_opening)
+        else:
+            self.minimized = False
+            self.window.show()
+        return True
+
+    @staticmethod
+    def _tray_available() -> bool:
+        from ui.shell.tray import tray_available
+
+        return tray_available()
+
+    def _start_logging(self) -> None:
+        # Deferred until needed: logging.handlers costs start-up time.
+        if self._logging:
+            return
+        from services.core.logs import setup_logging
+
+        setup_logging(self.paths)
+        self._logging = True
+        log.info("starting with data in %s", self.paths.root)
+
+    def _fill_demo(self) -> None:
+        from services.data import demo as demo_data
+
+        if demo_data.is_empty():
+            demo_data.fill_demo()
+        else:
+            log.info("--demo ignored: the data folder already holds applications")
+
+    def _after_first_paint(self) -> None:
+        if self.benchmark_startup:
+            # Queued first, so it runs as soon as this frame (the list's rows included) is
+            # complete, before any work deferred until after the paint.
+            QTimer.singleShot(0, self._report_first_frame)
+        QTimer.singleShot(0, self._finish_opening)
+
+    def _report_first_frame(self) -> None:
+        """The line ``make bench`` reads (see benchmarks/harness.py)."""
+        import resource
+
+        from ui.shell.prepaint import qt_namespace_loaded
+
+        rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(f"first_paint {time.time():.6f} rss_kb {rss_kb}", flush=True)
+        print(f"qt_namespace_loaded {int(qt_namespace_loaded())}", flush=True)
+        # Stay a moment so work deferred until after the first paint counts in peak memory.
+        QTimer.singleShot(300, self.app.quit)
+
+    def _finish_opening(self) -> None:
+        import gc
+
+        gc.enable()  # command_line.main turns it off until the window is on screen
+        if self._shut_down:
+            return
+        if self._system_theme:
+            from ui.shell.theme import confirm_system_theme
+
+            if confirm_system_theme(self.app):
+                log.info("colour scheme corrected after the first paint")
+        self._start_logging()
+        if self.store is None:
+            self._check_integrity_in_background()
+        if self.read_only or (self.store is not None and self.store.read_only):
+            # Nothing can be written: no lock to answer on, no backups, and no reminders
+            # (keeping them up to date writes); the banner says why.
+            log.info("read-only data: no reminders, backups or answers to later launches")
+            return
+        self.instance.listen()
+        if self._backup_timer is None:
+            self._make_daily_backup()
+            # The app can stay open for days in the tray: the day's backup is checked again.
+            self._backup_timer = QTimer(self.app)
+            self._backup_timer.setInterval(BACKUP_CHECK_MS)
+            self._backup_timer.timeout.connect(self._make_daily_backup)
+            self._backup_timer.start()
+        self._open_reminders()
+
+    def _open_reminders(self) -> None:
+        from ui.shell.tray import AFTER_START_MS, start_reminders  # scheduler, panel, tray
+
+        if self.reminders is None:
+            self.reminders = start_reminders(self.window, minimized=self.minimized,
+                                             delay_ms=AFTER_START_MS)
+            self.window.reminder_system = self.reminders
+        log.info("main window shown")
+
+    def _make_daily_backup(self) -> None:
+        """On a worker thread: leftovers of interrupted copies removed and the folder made
+        private (services.core.data_folder), then the day's backup when it is due."""
+        from services.core.data_folder import tidy
+        from services.data.backups import daily_backup_if_due
+        from ui.shell.tasks import run_in_background
+
+        paths = self.paths
+
+        def work():
+            tidy(paths)
+            return daily_backup_if_due(paths)
+
+        run_in_background(work, lambda _info: None)
+
+    def _restart(self) -> None:
+        """Release the data folder, then start a fresh copy (after a restore)."""
+        self.shutdown()
+        restart_app()
+
+    def _open_store_on_demand(self):
+        """Open the database through the ORM the first time the window needs it."""
+        from services.core.store import StoreProblem, open_store
+        from ui.shell.store_recovery import RETRY
+
+        while True:
+            try:
+                self.store = open_store(self.paths, check_integrity=False,
+                                        read_only=self.read_only)
+                break
+            except StoreProblem as problem:
+                # The snapshot was readable at start-up: another program holds or changed
+                # the file. Trying again is the only choice that keeps this window.
+                if self._offer_recovery(problem) != RETRY:
+                    raise
+        self._recover_sends()
+        return self.store
+
+    def _recover_sends(self) -> None:
+        """Messages left "sending" by a crash become "uncertain": never resent silently.
+        While the data is busy, a banner says so and it is tried again (ui.shell.store_recovery)."""
+        if self.store is None or getattr(self.store, "read_only", False):
+            return
+        from ui.shell.store_recovery import InterruptedSends
+
+        if self._sends is None:
+            self._sends = InterruptedSends(self.app)
+            if self.window is not None:
+                self._sends.attach(self.window)
+        self._sends.start()
+
+    def _check_integrity_in_background(self) -> None:
+        from services.core.store_problems import check_database
+        from ui.shell.tasks import run_in_background
+
+        paths = self.paths
+        run_in_background(lambda: check_database(paths), self._on_integrity_result)
+
+    def _on_integrity_result(self, problem) -> None:
+        from ui.shell.store_recovery import RETRY
+
+        if problem is None:
+            log.info("integrity check ok")
+        elif problem.kind != "corrupt":
+            # Not damage: the file could not be checked now (busy, a disk error). It opens
+            # normally; a write that fails says why.
+            log.warning("integrity check not done (%s): %s", problem.kind, problem.detail)
+        elif self._offer_recovery(problem) == RETRY:
+            self._check_integrity_in_background()
+
+    def _offer_recovery(self, problem) -> str:
+        """Ask about ``problem`` while the window is up; restart on a restored or new file,
+        quit when the user says so. Returns what :func:`ui.shell.store_recovery.resolve` did."""
+        from ui.shell.store_recovery import CHANGED, QUIT, resolve
+
+        outcome = resolve(self.paths, problem)
+        if outcome == QUIT:
+            self.app.quit()
+        elif outcome == CHANGED:
+            log.warning("the data file changed (%s); restarting", problem.kind)
+            self.instance.release()
+            restart_app()
+        return outcome
+
+
+def run_gui(paths: DataPaths, *, demo: bool = False, benchmark_startup: bool = False,
+            minimized: bool = False) -> int:
+    """Run the window until the user quits; return the exit code."""
+    return Startup(paths, demo=demo, benchmark_startup=benchmark_startup,
+                   minimized=minimized).run()

@@ -1,0 +1,60 @@
+"""The main sections of the window: their keys, labels, shortcuts and builders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from PySide6.QtWidgets import QWidget
+
+
+class ViewSpec(NamedTuple):
+    """One section of the main window."""
+
+    key: str
+    label: str
+    shortcut: str
+    build: Callable[[object], QWidget]
+
+
+def _applications(window) -> QWidget:
+    from ui.applications.list_view import ApplicationsView
+
+    view = ApplicationsView(window)
+    view.editor_requested.connect(window.open_editor)
+    return view
+
+
+def _composer(window) -> QWidget:
+    from ui.mail.composer import ComposerView
+
+    return ComposerView(window)
+
+
+def _settings(window) -> QWidget:
+    from ui.shell.settings_view import SettingsView
+
+    return SettingsView(window)
+
+
+def _dashboard(window) -> QWidget:
+    from ui.applications.dashboard_view import DashboardView
+
+    window.ensure_store()
+    return DashboardView(window)
+
+
+def _calendar(window) -> QWidget:
+    from ui.calendar.view import CalendarView
+
+    window.ensure_store()
+    return CalendarView(window)
+
+
+VIEWS: list[ViewSpec] = [
+    ViewSpec("applications", "Applications", "Ctrl+1", _applications),
+    ViewSpec("compose", "Compose", "Ctrl+2", _composer),
+    ViewSpec("calendar", "Calendar", "Ctrl+3", _calendar),
+    ViewSpec("dashboard", "Dashboard", "Ctrl+4", _dashboard),
+    ViewSpec("settings", "Settings", "Ctrl+5", _settings),
+]
