@@ -78,10 +78,12 @@ def time_month_switches(paths, store, runs: int, now: datetime) -> dict[str, lis
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
+    from models import clock
     from ui.calendar.view import CalendarView
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
-    view = CalendarView(_Window(paths, store), clock=lambda: now)
+    clock.pin(now)  # the view reads "now" from models.clock
+    view = CalendarView(_Window(paths, store))
     view.resize(1020, 730)
     view.show()
     app.processEvents()

@@ -17,10 +17,13 @@ import random
 import sys
 import time
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from peewee import fn
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -186,8 +189,6 @@ def _chunks(rows: list, size: int = CHUNK):
 
 
 def _next_id(model) -> int:
-    from peewee import fn
-
     return (model.select(fn.MAX(model.id)).scalar() or 0) + 1
 
 
@@ -219,150 +220,201 @@ def generate(
     ``today`` (default: the current UTC date). Deterministic for a given seed
     and ``today``.
     """
-    from models.application import Application, StageChange
-    from models.interview import Interviewer, InterviewRound
+    # The app's modules: only once ROOT is on sys.path (above).
+    from models.application import Application
+    from models.interview import InterviewRound
     from services.core.paths import DataPaths
     from services.core.store import open_store
 
     rng = random.Random(seed)
     today = today or datetime.now(UTC).date()
-    now = datetime.combine(today, clock(23, 59), tzinfo=UTC)
-    zones = {name: ZoneInfo(name) for name in TIME_ZONES}
-    stages = list(RECENT_WEIGHTS)
-    recent_weights = [RECENT_WEIGHTS[s] for s in stages]
-    old_weights = [OLD_WEIGHTS[s] for s in stages]
-
     store = open_store(DataPaths(Path(data_dir)))
     try:
         with store.db.atomic():
             first_app = _next_id(Application)
             first_round = _next_id(InterviewRound)
-
-            app_rows = []
-            change_rows = []
-            interviewed: list[int] = []
-            app_info: dict[int, tuple[date, str, str]] = {}
-            for app_id in range(first_app, first_app + applications):
-                age = rng.randrange(0, 730)
-                applied_on = today - timedelta(days=age)
-                weights = recent_weights if age < 60 else old_weights
-                stage = rng.choices(stages, weights)[0]
-                path = rng.choice(PATHS[stage])
-                head = rng.choice(COMPANY_HEADS)
-                company = f"{head} {rng.choice(COMPANY_TAILS)}{rng.choice(COMPANY_FORMS)}"
-                domain = f"{_ascii(head)}.example"
-                agency = rng.random() < 0.10
-                agency_name = rng.choice(AGENCIES) if agency else ""
-                recruiter = _person(rng) if agency else ""
-                recruiter_email = (
-                    _email(recruiter, f"{_ascii(agency_name)}.example") if agency else ""
-                )
-                contact = _person(rng) if not agency and rng.random() < 0.4 else ""
-                created = datetime.combine(applied_on, clock(rng.randrange(7, 22)), tzinfo=UTC)
-                changed = created
-                previous = None
-                for step, to_stage in enumerate(path):
-                    if step:
-                        changed = min(changed + timedelta(days=rng.randrange(2, 21)), now)
-                    change_rows.append((app_id, previous, to_stage, changed,
-                                        "" if rng.random() < 0.8 else rng.choice(SENTENCES)))
-                    previous = to_stage
-                if "interviewing" in path:
-                    interviewed.append(app_id)
-                app_info[app_id] = (applied_on, domain, stage)
-                app_rows.append((
-                    app_id, _uid(rng), company,
-                    f"{rng.choice(ROLE_LEVELS)}{rng.choice(ROLE_NAMES)}",
-                    f"https://careers.{domain}/jobs/{rng.randrange(1000, 99999)}",
-                    "agency" if agency else "direct", agency_name, recruiter, recruiter_email,
-                    contact, _email(contact, domain) if contact else "",
-                    stage, rng.choice(SALARY_NOTES), _notes(rng), applied_on, created, changed,
-                ))
-
-            # Rounds go to applications that reached an interview (any, if none did).
-            round_counts = _distribute(rng, rounds, interviewed or list(app_info))
-            round_rows = []
-            for app_id, count in sorted(round_counts.items()):
-                applied_on, domain, stage = app_info[app_id]
-                day = applied_on
-                for _ in range(count):
-                    day += timedelta(days=rng.randrange(3, 15))
-                    if stage != "interviewing" and day > today:
-                        day = today - timedelta(days=rng.randrange(0, 5))
-                    zone = rng.choice(TIME_ZONES)
-                    local = datetime.combine(
-                        day, clock(rng.randrange(9, 18), rng.choice((0, 15, 30, 45))),
-                        tzinfo=zones[zone],
-                    )
-                    starts_at = local.astimezone(UTC)
-                    timeframe = rng.random() < 0.4
-                    location = rng.choice(LOCATIONS)
-                    round_rows.append((
-                        first_round + len(round_rows), _uid(rng), app_id,
-                        rng.choice(ROUND_TITLES), starts_at, zone,
-                        rng.choice((30, 45, 60, 60, 90, 120)), location,
-                        f"https://meet.example.com/{rng.getrandbits(32):08x}"
-                        if location == "Video call" else "",
-                        rng.random() < 0.02, rng.choice(CLOSING_PHRASES), timeframe,
-                        rng.choice((3, 5, 7, 10, 14)) if timeframe else None,
-                        rng.choice(("days", "business_days", "weeks")) if timeframe else None,
-                        _notes(rng), None, 0,
-                        starts_at - timedelta(days=rng.randrange(1, 10)), starts_at,
-                    ))
-
-            # Every round gets an interviewer first, then the rest land at random.
-            round_ids = [row[0] for row in round_rows]
-            round_domain = {row[0]: app_info[row[2]][1] for row in round_rows}
-            interviewer_rows = []
-            if round_ids:
-                if interviewers >= len(round_ids):
-                    first = set(round_ids)
-                else:
-                    first = set(rng.sample(round_ids, interviewers))
-                extra = _distribute(rng, interviewers - len(first), round_ids)
-                for round_id in round_ids:
-                    count = (round_id in first) + extra.get(round_id, 0)
-                    for position in range(count):
-                        name = _person(rng)
-                        interviewer_rows.append((
-                            _uid(rng), round_id, position, name,
-                            rng.choice(INTERVIEWER_TITLES), _email(name, round_domain[round_id]),
-                            rng.choice(DISCUSSED),
-                        ))
-
-            tables = (
-                (Application, (
-                    Application.id, Application.uid, Application.company, Application.role,
-                    Application.posting_url, Application.channel, Application.agency_name,
-                    Application.recruiter_name, Application.recruiter_email,
-                    Application.contact_name, Application.contact_email, Application.stage,
-                    Application.salary_notes, Application.notes, Application.applied_on,
-                    Application.created_at, Application.updated_at,
-                ), app_rows),
-                (StageChange, (
-                    StageChange.application, StageChange.from_stage, StageChange.to_stage,
-                    StageChange.changed_at, StageChange.note,
-                ), change_rows),
-                (InterviewRound, (
-                    InterviewRound.id, InterviewRound.uid, InterviewRound.application,
-                    InterviewRound.title, InterviewRound.starts_at, InterviewRound.tz_name,
-                    InterviewRound.duration_minutes, InterviewRound.location,
-                    InterviewRound.video_link, InterviewRound.cancelled,
-                    InterviewRound.closing_phrase, InterviewRound.asked_timeframe,
-                    InterviewRound.timeframe_value, InterviewRound.timeframe_unit,
-                    InterviewRound.notes, InterviewRound.ical_uid, InterviewRound.ical_sequence,
-                    InterviewRound.created_at, InterviewRound.updated_at,
-                ), round_rows),
-                (Interviewer, (
-                    Interviewer.uid, Interviewer.round, Interviewer.position, Interviewer.name,
-                    Interviewer.title, Interviewer.email, Interviewer.discussed,
-                ), interviewer_rows),
-            )
-            for model, fields, rows in tables:
-                for chunk in _chunks(rows):
-                    model.insert_many(chunk, fields=fields).execute()
+            made = _applications(rng, today, range(first_app, first_app + applications))
+            round_rows = _rounds(rng, today, made, rounds, first_round)
+            interviewer_rows = _interviewers(rng, round_rows, made, interviewers)
+            _insert(made.applications, made.stage_changes, round_rows, interviewer_rows)
     finally:
         store.close()
+
+
+@dataclass
+class _Applications:
+    """The rows of the applications and their stage changes, and what the rounds need."""
+
+    applications: list[tuple] = field(default_factory=list)
+    stage_changes: list[tuple] = field(default_factory=list)
+    #: The applications whose history went through an interview.
+    interviewed: list[int] = field(default_factory=list)
+    #: Application id -> (day applied, company's mail domain, stage).
+    info: dict[int, tuple[date, str, str]] = field(default_factory=dict)
+
+
+def _applications(rng: random.Random, today: date, ids: range) -> _Applications:
+    """One application per id, with its stage history, applied over the last two years."""
+    now = datetime.combine(today, clock(23, 59), tzinfo=UTC)
+    stages = list(RECENT_WEIGHTS)
+    recent_weights = [RECENT_WEIGHTS[s] for s in stages]
+    old_weights = [OLD_WEIGHTS[s] for s in stages]
+    made = _Applications()
+    for app_id in ids:
+        age = rng.randrange(0, 730)
+        applied_on = today - timedelta(days=age)
+        weights = recent_weights if age < 60 else old_weights
+        stage = rng.choices(stages, weights)[0]
+        path = rng.choice(PATHS[stage])
+        head = rng.choice(COMPANY_HEADS)
+        company = f"{head} {rng.choice(COMPANY_TAILS)}{rng.choice(COMPANY_FORMS)}"
+        domain = f"{_ascii(head)}.example"
+        people = _people(rng, domain)
+        created = datetime.combine(applied_on, clock(rng.randrange(7, 22)), tzinfo=UTC)
+        changed = _stage_changes(rng, app_id, path, created, now, made.stage_changes)
+        if "interviewing" in path:
+            made.interviewed.append(app_id)
+        made.info[app_id] = (applied_on, domain, stage)
+        made.applications.append((
+            app_id, _uid(rng), company,
+            f"{rng.choice(ROLE_LEVELS)}{rng.choice(ROLE_NAMES)}",
+            f"https://careers.{domain}/jobs/{rng.randrange(1000, 99999)}",
+            *people,
+            stage, rng.choice(SALARY_NOTES), _notes(rng), applied_on, created, changed,
+        ))
+    return made
+
+
+def _people(rng: random.Random, domain: str) -> tuple[str, str, str, str, str, str]:
+    """Channel, agency, recruiter and their address, contact and their address: one
+    application in ten came through an agency; some direct ones name a contact."""
+    agency = rng.random() < 0.10
+    agency_name = rng.choice(AGENCIES) if agency else ""
+    recruiter = _person(rng) if agency else ""
+    recruiter_email = _email(recruiter, f"{_ascii(agency_name)}.example") if agency else ""
+    contact = _person(rng) if not agency and rng.random() < 0.4 else ""
+    return ("agency" if agency else "direct", agency_name, recruiter, recruiter_email,
+            contact, _email(contact, domain) if contact else "")
+
+
+def _stage_changes(rng: random.Random, app_id: int, path: tuple[str, ...], created: datetime,
+                   now: datetime, rows: list[tuple]) -> datetime:
+    """Add the stage changes along ``path`` to ``rows``; return the last change's time."""
+    changed = created
+    previous = None
+    for step, to_stage in enumerate(path):
+        if step:
+            changed = min(changed + timedelta(days=rng.randrange(2, 21)), now)
+        rows.append((app_id, previous, to_stage, changed,
+                     "" if rng.random() < 0.8 else rng.choice(SENTENCES)))
+        previous = to_stage
+    return changed
+
+
+def _rounds(rng: random.Random, today: date, made: _Applications, rounds: int,
+            first_id: int) -> list[tuple]:
+    """``rounds`` rounds for applications that reached an interview (any, if none did)."""
+    zones = {name: ZoneInfo(name) for name in TIME_ZONES}
+    round_counts = _distribute(rng, rounds, made.interviewed or list(made.info))
+    round_rows: list[tuple] = []
+    for app_id, count in sorted(round_counts.items()):
+        applied_on, _domain, stage = made.info[app_id]
+        day = applied_on
+        for _ in range(count):
+            day += timedelta(days=rng.randrange(3, 15))
+            if stage != "interviewing" and day > today:
+                day = today - timedelta(days=rng.randrange(0, 5))
+            round_rows.append(_round(rng, first_id + len(round_rows), app_id, day, zones))
+    return round_rows
+
+
+def _round(rng: random.Random, round_id: int, app_id: int, day: date,
+           zones: dict[str, ZoneInfo]) -> tuple:
+    """One round on ``day``, at a local hour in a random zone."""
+    zone = rng.choice(TIME_ZONES)
+    local = datetime.combine(
+        day, clock(rng.randrange(9, 18), rng.choice((0, 15, 30, 45))), tzinfo=zones[zone],
+    )
+    starts_at = local.astimezone(UTC)
+    timeframe = rng.random() < 0.4
+    location = rng.choice(LOCATIONS)
+    return (
+        round_id, _uid(rng), app_id,
+        rng.choice(ROUND_TITLES), starts_at, zone,
+        rng.choice((30, 45, 60, 60, 90, 120)), location,
+        f"https://meet.example.com/{rng.getrandbits(32):08x}"
+        if location == "Video call" else "",
+        rng.random() < 0.02, rng.choice(CLOSING_PHRASES), timeframe,
+        rng.choice((3, 5, 7, 10, 14)) if timeframe else None,
+        rng.choice(("days", "business_days", "weeks")) if timeframe else None,
+        _notes(rng), None, 0,
+        starts_at - timedelta(days=rng.randrange(1, 10)), starts_at,
+    )
+
+
+def _interviewers(rng: random.Random, round_rows: list[tuple], made: _Applications,
+                  interviewers: int) -> list[tuple]:
+    """Every round gets an interviewer first, then the rest land at random."""
+    round_ids = [row[0] for row in round_rows]
+    round_domain = {row[0]: made.info[row[2]][1] for row in round_rows}
+    rows: list[tuple] = []
+    if not round_ids:
+        return rows
+    if interviewers >= len(round_ids):
+        first = set(round_ids)
+    else:
+        first = set(rng.sample(round_ids, interviewers))
+    extra = _distribute(rng, interviewers - len(first), round_ids)
+    for round_id in round_ids:
+        count = (round_id in first) + extra.get(round_id, 0)
+        for position in range(count):
+            name = _person(rng)
+            rows.append((
+                _uid(rng), round_id, position, name,
+                rng.choice(INTERVIEWER_TITLES), _email(name, round_domain[round_id]),
+                rng.choice(DISCUSSED),
+            ))
+    return rows
+
+
+def _insert(app_rows: list[tuple], change_rows: list[tuple], round_rows: list[tuple],
+            interviewer_rows: list[tuple]) -> None:
+    """Insert the rows in chunks with peewee's ``insert_many``."""
+    # The app's modules: only once ROOT is on sys.path (above).
+    from models.application import Application, StageChange
+    from models.interview import Interviewer, InterviewRound
+
+    tables = (
+        (Application, (
+            Application.id, Application.uid, Application.company, Application.role,
+            Application.posting_url, Application.channel, Application.agency_name,
+            Application.recruiter_name, Application.recruiter_email,
+            Application.contact_name, Application.contact_email, Application.stage,
+            Application.salary_notes, Application.notes, Application.applied_on,
+            Application.created_at, Application.updated_at,
+        ), app_rows),
+        (StageChange, (
+            StageChange.application, StageChange.from_stage, StageChange.to_stage,
+            StageChange.changed_at, StageChange.note,
+        ), change_rows),
+        (InterviewRound, (
+            InterviewRound.id, InterviewRound.uid, InterviewRound.application,
+            InterviewRound.title, InterviewRound.starts_at, InterviewRound.tz_name,
+            InterviewRound.duration_minutes, InterviewRound.location,
+            InterviewRound.video_link, InterviewRound.cancelled,
+            InterviewRound.closing_phrase, InterviewRound.asked_timeframe,
+            InterviewRound.timeframe_value, InterviewRound.timeframe_unit,
+            InterviewRound.notes, InterviewRound.ical_uid, InterviewRound.ical_sequence,
+            InterviewRound.created_at, InterviewRound.updated_at,
+        ), round_rows),
+        (Interviewer, (
+            Interviewer.uid, Interviewer.round, Interviewer.position, Interviewer.name,
+            Interviewer.title, Interviewer.email, Interviewer.discussed,
+        ), interviewer_rows),
+    )
+    for model, fields, rows in tables:
+        for chunk in _chunks(rows):
+            model.insert_many(chunk, fields=fields).execute()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,7 @@
 """Import figures that bad input used to make slow (``make bench``, suite ``imports``).
 
 ``ics_unfold_800k_lines_s``
-    :func:`services.calendar.ics_import.parse_invitations` on an invitation whose description is
+    :func:`services.calendar.invitations.parse_invitations` on an invitation whose description is
     folded over 800,000 continuation lines (about 10 MB). The unfolding used to copy the
     growing line at every continuation (7.8 s here). Median. Limit 2 s.
 
@@ -64,7 +64,7 @@ def _median_seconds(work, runs: int) -> float:
 
 def ics_figures(runs: int) -> list[Figure]:
     """``ics_unfold_800k_lines_s`` and ``ics_parse_8mb_s``."""
-    from services.calendar.ics_import import parse_invitations
+    from services.calendar.invitations import parse_invitations
 
     unfold = folded_invitation(800_000, "abcdefghij")
     links = folded_invitation(2_000_000, "h", prop="LOCATION:https://")

@@ -7,7 +7,7 @@ too::
     python benchmarks/reminders_bench.py idle DATA_DIR [--seconds 60]
 
 ``reminders_next_due_100k_ms``
-    :func:`services.reminders.sync.next_due_instant` in this process on a database holding
+    :func:`services.reminders.queries.next_due_instant` in this process on a database holding
     100,000 reminders spread over two years up to a month ahead, in the states a long
     search leaves them: past ones mostly done (94 %), some shown and never acted on
     (5 %), a few snoozed (1 %); future ones pending (about 4 %). The median of many calls
@@ -82,6 +82,7 @@ def _say(message: str) -> None:
 def populate(data_dir: Path, now: datetime, count: int = REMINDERS, *, seed: int = 7,
              all_pending: bool = False) -> None:
     """Create the app's database in ``data_dir`` with ``count`` reminders (see the module)."""
+    # The app's modules: only once ROOT is on sys.path (above).
     from services.core.paths import DataPaths
     from services.core.store import open_store
 
@@ -128,18 +129,20 @@ def populate(data_dir: Path, now: datetime, count: int = REMINDERS, *, seed: int
 
 
 def time_next_due(data_dir: Path, now: datetime, calls: int = CALLS) -> list[float]:
-    """Milliseconds per :func:`services.reminders.sync.next_due_instant` call (after a warm-up)."""
+    """Milliseconds per :func:`services.reminders.queries.next_due_instant` call (after a
+    warm-up)."""
+    # The app's modules: only once ROOT is on sys.path (above).
     from services.core.paths import DataPaths
     from services.core.store import open_store
-    from services.reminders import sync as reminders
+    from services.reminders import queries
 
     store = open_store(DataPaths(data_dir), check_integrity=False)
     try:
-        reminders.next_due_instant(now)
+        queries.next_due_instant(now)
         times = []
         for _ in range(calls):
             started = time.perf_counter()
-            reminders.next_due_instant(now)
+            queries.next_due_instant(now)
             times.append((time.perf_counter() - started) * 1000)
         return times
     finally:
@@ -203,39 +206,14 @@ def measure_idle(data_dir: Path, env: dict[str, str], seconds: float = IDLE_SECO
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen([python, str(ROOT / "main.py"), "--data-dir", str(data_dir)],
                                 cwd=ROOT, env=env, stdout=out, stderr=out)
-
-        def wait_for_log(text: bytes) -> None:
-            deadline = time.monotonic() + 120
-            while True:
-                if proc.poll() is not None:
-                    out.seek(0)
-                    raise RuntimeError("the app exited during the idle benchmark: "
-                                       + out.read().decode(errors="replace")[-2000:])
-                if log.exists():
-                    with log.open("rb") as handle:
-                        handle.seek(offset)
-                        if text in handle.read():
-                            return
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the app did not log {text!r} within 120 s")
-                time.sleep(0.005)
-
         try:
             # Logging starts in the first turn of the event loop after the first paint.
-            wait_for_log(b"starting with data in")
+            _wait_for_log(proc, out, log, offset, b"starting with data in")
             at_paint = cpu_seconds(proc.pid)
-            wait_for_log(b"main window shown")
-            wait_for_log(b"reminders ready")  # started a moment after the first paint
-            settle_started = time.monotonic()
-            last, still_since = at_paint, time.monotonic()
-            while time.monotonic() - still_since < SETTLE_S:
-                if time.monotonic() - settle_started > SETTLE_TIMEOUT_S:
-                    break
-                time.sleep(0.1)
-                now_cpu = cpu_seconds(proc.pid)
-                if now_cpu != last:
-                    last, still_since = now_cpu, time.monotonic()
-            settle_wait = time.monotonic() - settle_started
+            _wait_for_log(proc, out, log, offset, b"main window shown")
+            # Reminders start a moment after the first paint.
+            _wait_for_log(proc, out, log, offset, b"reminders ready")
+            settle_wait = _wait_until_settled(proc.pid, at_paint)
             begin = cpu_seconds(proc.pid)
             time.sleep(seconds)
             if proc.poll() is not None:
@@ -250,11 +228,46 @@ def measure_idle(data_dir: Path, env: dict[str, str], seconds: float = IDLE_SECO
     return IdleResult(end - begin, begin - at_paint, settle_wait, seconds, rss_mb, peak_mb)
 
 
+def _wait_for_log(proc: subprocess.Popen, out, log: Path, offset: int, text: bytes) -> None:
+    """Wait until the app's log, past ``offset``, holds ``text``; fail (with the app's output,
+    from ``out``) when the app exits, or after 120 s."""
+    deadline = time.monotonic() + 120
+    while True:
+        if proc.poll() is not None:
+            out.seek(0)
+            raise RuntimeError("the app exited during the idle benchmark: "
+                               + out.read().decode(errors="replace")[-2000:])
+        if log.exists():
+            with log.open("rb") as handle:
+                handle.seek(offset)
+                if text in handle.read():
+                    return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the app did not log {text!r} within 120 s")
+        time.sleep(0.005)
+
+
+def _wait_until_settled(pid: int, cpu: float) -> float:
+    """Wait until the app's CPU time (``cpu`` now) has not moved for SETTLE_S, at most
+    SETTLE_TIMEOUT_S; return the seconds waited."""
+    settle_started = time.monotonic()
+    last, still_since = cpu, time.monotonic()
+    while time.monotonic() - still_since < SETTLE_S:
+        if time.monotonic() - settle_started > SETTLE_TIMEOUT_S:
+            break
+        time.sleep(0.1)
+        now_cpu = cpu_seconds(pid)
+        if now_cpu != last:
+            last, still_since = now_cpu, time.monotonic()
+    return time.monotonic() - settle_started
+
+
 # -- the suites ---------------------------------------------------------------------------------
 
 
 def next_due_figures(ctx) -> list:
     """The ``reminders`` suite: ``reminders_next_due_100k_ms``."""
+    # benchmarks.harness: only once ROOT is on sys.path (above).
     from benchmarks.harness import Figure
 
     median, _worst = next_due_ms(ctx.root, ctx.runs)
@@ -265,6 +278,7 @@ def idle_figures(ctx) -> list:
     """The ``idle_cpu`` suite: ``idle_cpu_60s_s``, the start-up work after the paint, and the
     idle app's memory (``idle_rss_10k_mb``: resident after the idle minute; its ratio is to
     the bare window's peak)."""
+    # benchmarks.harness: only once ROOT is on sys.path (above).
     from benchmarks.harness import Figure, ratio_figure
 
     folder = ctx.generated_data_dir(10_000, 20_000, 30_000)

@@ -31,7 +31,7 @@ class Reminder(BaseModel):
 
     class Meta:
         # The earliest pending due instant is one lookup in this covering index, and the
-        # earliest snooze end a scan of its snoozed entries (services.reminders.sync.
+        # earliest snooze end a scan of its snoozed entries (services.reminders.queries.
         # next_due_instant), whatever the number of reminders. Named
-        # reminder_state_due_at_snoozed_until (services.reminders.sync.DUE_INDEX).
+        # reminder_state_due_at_snoozed_until (services.reminders.queries.DUE_INDEX).
         indexes = ((("state", "due_at", "snoozed_until"), False),)

@@ -26,6 +26,10 @@ for the current user under ``$XDG_DATA_HOME`` (default ``~/.local/share``), with
 ``Exec`` pointing at the built ``dist/NextSteps/NextSteps`` or, without a build,
 at ``.venv/bin/next-steps`` (the command ``make run`` installs).
 
+This file is the command line and the steps of ``build``; what the steps run and
+measure is in ``tools/package_checks.py``, the desktop entry in
+``tools/desktop_install.py``.
+
 Only the standard library is used, so this runs before anything is installed.
 """
 
@@ -37,29 +41,32 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
+# tools/desktop_install.py and tools/package_checks.py: this file runs as a script, so its
+# folder is on sys.path.
+from desktop_install import install_desktop, uninstall_desktop
+from package_checks import (
+    apparent_size_bytes,
+    biggest_files,
+    disk_usage_bytes,
+    make_tarball,
+    mb,
+    measure_startup,
+    run_self_test,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "packaging" / "nextsteps.spec"
-DESKTOP_TEMPLATE = ROOT / "packaging" / "linux" / "next-steps.desktop"
-HICOLOR = ROOT / "resources" / "icons" / "hicolor"
-SVG_ICON = ROOT / "resources" / "icons" / "nextsteps.svg"
 APP_NAME = "NextSteps"
-DESKTOP_ID = "next-steps"
 
 #: The targets printed by ``build`` (issue 9).
 SIZE_TARGET_MB = 120
 STARTUP_TARGET_RATIO = 1.2
-
-SELFTEST_TIMEOUT_S = 180
-STARTUP_TIMEOUT_S = 60
-KEYRING_PASSWORD = "next-steps-package-check"
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -77,79 +84,6 @@ def executable_name() -> str:
     return f"{APP_NAME}.exe" if sys.platform == "win32" else APP_NAME
 
 
-def disk_usage_bytes(folder: Path) -> int:
-    """Bytes the folder takes on disk, counted like ``du`` (allocated blocks, links once)."""
-    total = 0
-    seen: set[tuple[int, int]] = set()
-    for path in [folder, *folder.rglob("*")]:
-        info = path.lstat()
-        key = (info.st_dev, info.st_ino)
-        if key in seen:
-            continue
-        seen.add(key)
-        blocks = getattr(info, "st_blocks", None)
-        total += blocks * 512 if blocks is not None else info.st_size
-    return total
-
-
-def apparent_size_bytes(folder: Path) -> int:
-    """Sum of the file sizes (what a download or an archive has to hold)."""
-    return sum(p.lstat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
-
-
-def biggest_files(folder: Path, count: int = 12) -> list[tuple[str, int]]:
-    """The largest files of the folder, largest first, as (relative path, bytes)."""
-    files = [(str(p.relative_to(folder)), p.lstat().st_size)
-             for p in folder.rglob("*") if p.is_file() and not p.is_symlink()]
-    return sorted(files, key=lambda item: -item[1])[:count]
-
-
-def mb(size: float) -> float:
-    """Bytes to MiB, one decimal (``du -m`` counts MiB too)."""
-    return round(size / (1024 * 1024), 1)
-
-
-def isolated_env(home: Path, **extra: str) -> dict[str, str]:
-    """An environment for the frozen app: a temp home, offscreen, no display, bus or keyring
-    override of the caller's."""
-    env = {key: value for key, value in os.environ.items() if key not in {
-        "DISPLAY", "WAYLAND_DISPLAY", "DBUS_SESSION_BUS_ADDRESS", "PYTHON_KEYRING_BACKEND",
-        "XDG_RUNTIME_DIR", "NEXTSTEPS_DATA_DIR", "PYTHONPATH", "PYTHONHOME",
-        "PYTHONWARNINGS", "QT_PLUGIN_PATH", "QT_QPA_PLATFORM_PLUGIN_PATH",
-    }}
-    runtime = home / "run"
-    for sub in ("", ".local/share", ".config", ".cache", "run"):
-        (home / sub).mkdir(parents=True, exist_ok=True)
-    runtime.chmod(0o700)
-    env.update({
-        "HOME": str(home),
-        "XDG_DATA_HOME": str(home / ".local/share"),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_RUNTIME_DIR": str(runtime),
-        "QT_QPA_PLATFORM": "offscreen",
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-    })
-    env.update(extra)
-    return env
-
-
-def with_keyring_session(argv: list[str]) -> list[str]:
-    """``argv`` wrapped in a private D-Bus session with an unlocked GNOME Keyring.
-
-    Without ``dbus-run-session`` or ``gnome-keyring-daemon`` the command runs as it is
-    (and the self-test then says which backend it found instead).
-    """
-    if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
-        return argv
-    script = (
-        'printf %s "$NS_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock '
-        '--components=secrets >/dev/null; exec "$@"'
-    )
-    return ["dbus-run-session", "--", "sh", "-c", script, "sh", *argv]
-
-
 # --- build ---------------------------------------------------------------------------------------
 
 
@@ -165,87 +99,6 @@ def run_pyinstaller(distpath: Path, workpath: Path, config_dir: Path) -> None:
     if result.returncode != 0:
         raise SystemExit(f"package: PyInstaller failed (exit code {result.returncode})")
     print(f"built {distpath / APP_NAME} in {time.monotonic() - started:.1f} s", flush=True)
-
-
-def run_self_test(app: Path, scratch: Path) -> tuple[int, str, Path]:
-    """Run the frozen app's ``--demo --self-test``; return (exit code, its output, data dir)."""
-    data = scratch / "selftest-data"
-    env = isolated_env(scratch / "selftest-home", NS_KEYRING_PASSWORD=KEYRING_PASSWORD)
-    argv = with_keyring_session([str(app), "--data-dir", str(data), "--demo", "--self-test"])
-    if argv[0] != "dbus-run-session":
-        print("note: dbus-run-session or gnome-keyring-daemon is missing "
-              "(tools/system-deps.sh installs them); the keyring check may fail")
-    try:
-        result = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                                text=True, timeout=SELFTEST_TIMEOUT_S, check=False)
-    except subprocess.TimeoutExpired:
-        return 124, f"self-test did not finish within {SELFTEST_TIMEOUT_S} s", data
-    output = result.stdout
-    if result.returncode != 0:
-        noise = ("fd limit", "Operation not permitted")
-        stderr = "\n".join(line for line in result.stderr.splitlines()
-                           if not any(n in line for n in noise))
-        output += ("\n--- stderr ---\n" + stderr) if stderr.strip() else ""
-    return result.returncode, output, data
-
-
-def make_tarball(folder: Path, target: Path) -> Path:
-    """``folder`` as a gzip-compressed tar file (compression level 6, like ``gzip``)."""
-    with tarfile.open(target, "w:gz", compresslevel=6) as tar:
-        tar.add(folder, arcname=folder.name)
-    return target
-
-
-def first_paint_seconds(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
-    """Seconds from just before spawning ``argv`` to the first paint it reports, and its RSS."""
-    t0 = time.time()
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        out, err = proc.communicate(timeout=STARTUP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise RuntimeError(f"{argv[0]} did not paint within {STARTUP_TIMEOUT_S} s") from None
-    match = re.search(r"first_paint (\d+(?:\.\d+)?) rss_kb (\d+)", out)
-    if proc.returncode != 0 or not match:
-        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode} without a first paint:\n"
-                           + "\n".join(err.splitlines()[-15:]))
-    return float(match.group(1)) - t0, int(match.group(2))
-
-
-def measure_startup(app: Path, template_data: Path, scratch: Path, runs: int) -> dict:
-    """Median time to first paint of the frozen app and of ``python main.py``, interleaved."""
-    env = isolated_env(scratch / "startup-home")
-    subjects = {}
-    for name, argv in (
-        ("frozen", [str(app)]),
-        ("python", [sys.executable, str(ROOT / "main.py")]),
-    ):
-        data = scratch / f"startup-data-{name}"
-        shutil.copytree(template_data, data, ignore=shutil.ignore_patterns("*.lock", "requests"))
-        subjects[name] = [*argv, "--data-dir", str(data), "--benchmark-startup"]
-    samples: dict[str, list[float]] = {name: [] for name in subjects}
-    rss: dict[str, list[int]] = {name: [] for name in subjects}
-    for argv in subjects.values():  # warm-up: page cache, first-run files
-        first_paint_seconds(argv, env, ROOT)
-    order = list(subjects)
-    for i in range(runs):
-        for name in (order if i % 2 == 0 else order[::-1]):
-            seconds, kb = first_paint_seconds(subjects[name], env, ROOT)
-            samples[name].append(seconds)
-            rss[name].append(kb)
-    medians = {name: statistics.median(values) for name, values in samples.items()}
-    return {
-        "runs": runs,
-        "frozen_ms": round(medians["frozen"] * 1000, 1),
-        "python_ms": round(medians["python"] * 1000, 1),
-        "ratio": round(medians["frozen"] / medians["python"], 3),
-        "frozen_rss_mb": round(statistics.median(rss["frozen"]) / 1024, 1),
-        "python_rss_mb": round(statistics.median(rss["python"]) / 1024, 1),
-        "frozen_samples_ms": [round(s * 1000, 1) for s in samples["frozen"]],
-        "python_samples_ms": [round(s * 1000, 1) for s in samples["python"]],
-    }
 
 
 def verdict(ok: bool) -> str:
@@ -269,54 +122,85 @@ def build(args: argparse.Namespace) -> int:
     report: dict = {"version": app_version(), "platform": f"{sys.platform}-{platform.machine()}"}
     with tempfile.TemporaryDirectory(prefix="nextsteps-package-") as tmp:
         scratch = Path(tmp)
-        print(f"\n$ {app.relative_to(ROOT) if app.is_relative_to(ROOT) else app} "
-              "--data-dir TMP --demo --self-test   (offscreen, D-Bus session, GNOME Keyring)")
-        rc, output, data = run_self_test(app, scratch)
-        print(output.rstrip() or "(no output)")
-        print(f"self-test exit code: {rc}")
-        report["selftest_rc"] = rc
-        report["selftest"] = output.strip().splitlines()
-
-        size = disk_usage_bytes(folder)
-        report["size_mb"] = mb(size)
-        report["apparent_mb"] = mb(apparent_size_bytes(folder))
-        report["biggest_files"] = [{"path": p, "mb": mb(n)} for p, n in biggest_files(folder)]
-        print(f"\nfolder: {folder}: {report['size_mb']} MB on disk "
-              f"({report['apparent_mb']} MB in files)")
-        if shutil.which("du"):
-            du = subprocess.run(["du", "-sm", str(folder)], capture_output=True, text=True,
-                                check=False).stdout.split()
-            if du:
-                report["du_sm"] = int(du[0])
-                print(f"du -sm: {du[0]}")
-        print("biggest files:")
-        for entry in report["biggest_files"]:
-            print(f"  {entry['mb']:6.1f} MB  {entry['path']}")
-
+        rc, data = check_self_test(app, scratch, report)
+        check_size(folder, report)
         if not args.no_tarball:
-            machine = platform.machine().lower() or "unknown"
-            tarball = distpath / f"{APP_NAME}-{report['version']}-{sys.platform}-{machine}.tar.gz"
-            make_tarball(folder, tarball)
-            report["targz_mb"] = mb(tarball.stat().st_size)
-            report["targz"] = str(tarball)
-            print(f"tar.gz: {tarball}: {report['targz_mb']} MB")
-
+            check_tarball(folder, distpath, report)
         if rc == 0 and args.runs > 0:
-            print(f"\nstart-up to first paint, medians of {args.runs} interleaved runs each "
-                  "(offscreen, demo data):")
-            try:
-                startup = measure_startup(app, data, scratch, args.runs)
-            except RuntimeError as problem:
-                print(f"start-up could not be measured: {problem}")
-                startup = None
-            if startup:
-                report["startup"] = startup
-                report["startup_ratio_to_python"] = startup["ratio"]
-                print(f"  frozen app       {startup['frozen_ms']:7.1f} ms  "
-                      f"(peak RSS {startup['frozen_rss_mb']} MB)")
-                print(f"  python main.py   {startup['python_ms']:7.1f} ms  "
-                      f"(peak RSS {startup['python_rss_mb']} MB)")
+            check_startup(app, data, scratch, args.runs, report)
 
+    targets = judge_targets(report)
+    report_path = distpath / "package-report.json"
+    report_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print_targets(report, targets, rc, report_path)
+    if rc != 0:
+        return 1
+    if args.strict and not all(ok for _value, ok in targets.values()):
+        return 2
+    return 0
+
+
+def check_self_test(app: Path, scratch: Path, report: dict) -> tuple[int, Path]:
+    """Step 2: run and print the frozen app's self-test; its exit code and data folder."""
+    print(f"\n$ {app.relative_to(ROOT) if app.is_relative_to(ROOT) else app} "
+          "--data-dir TMP --demo --self-test   (offscreen, D-Bus session, GNOME Keyring)")
+    rc, output, data = run_self_test(app, scratch)
+    print(output.rstrip() or "(no output)")
+    print(f"self-test exit code: {rc}")
+    report["selftest_rc"] = rc
+    report["selftest"] = output.strip().splitlines()
+    return rc, data
+
+
+def check_size(folder: Path, report: dict) -> None:
+    """Step 3: the folder's size on disk and in files, and its biggest files."""
+    size = disk_usage_bytes(folder)
+    report["size_mb"] = mb(size)
+    report["apparent_mb"] = mb(apparent_size_bytes(folder))
+    report["biggest_files"] = [{"path": p, "mb": mb(n)} for p, n in biggest_files(folder)]
+    print(f"\nfolder: {folder}: {report['size_mb']} MB on disk "
+          f"({report['apparent_mb']} MB in files)")
+    if shutil.which("du"):
+        du = subprocess.run(["du", "-sm", str(folder)], capture_output=True, text=True,
+                            check=False).stdout.split()
+        if du:
+            report["du_sm"] = int(du[0])
+            print(f"du -sm: {du[0]}")
+    print("biggest files:")
+    for entry in report["biggest_files"]:
+        print(f"  {entry['mb']:6.1f} MB  {entry['path']}")
+
+
+def check_tarball(folder: Path, distpath: Path, report: dict) -> None:
+    """Step 3 too: the size of a ``.tar.gz`` of the folder, made beside it."""
+    machine = platform.machine().lower() or "unknown"
+    tarball = distpath / f"{APP_NAME}-{report['version']}-{sys.platform}-{machine}.tar.gz"
+    make_tarball(folder, tarball)
+    report["targz_mb"] = mb(tarball.stat().st_size)
+    report["targz"] = str(tarball)
+    print(f"tar.gz: {tarball}: {report['targz_mb']} MB")
+
+
+def check_startup(app: Path, data: Path, scratch: Path, runs: int, report: dict) -> None:
+    """Step 4: start-up to the first paint, frozen against ``python main.py``."""
+    print(f"\nstart-up to first paint, medians of {runs} interleaved runs each "
+          "(offscreen, demo data):")
+    try:
+        startup = measure_startup(app, data, scratch, runs)
+    except RuntimeError as problem:
+        print(f"start-up could not be measured: {problem}")
+        startup = None
+    if startup:
+        report["startup"] = startup
+        report["startup_ratio_to_python"] = startup["ratio"]
+        print(f"  frozen app       {startup['frozen_ms']:7.1f} ms  "
+              f"(peak RSS {startup['frozen_rss_mb']} MB)")
+        print(f"  python main.py   {startup['python_ms']:7.1f} ms  "
+              f"(peak RSS {startup['python_rss_mb']} MB)")
+
+
+def judge_targets(report: dict) -> dict[str, tuple[float, bool]]:
+    """Step 5: each measured target as (value, met), also written into ``report``."""
     targets = {
         "size": (report["size_mb"], report["size_mb"] < SIZE_TARGET_MB),
     }
@@ -332,65 +216,25 @@ def build(args: argparse.Namespace) -> int:
     }
     report.setdefault("targz_mb", None)
     report.setdefault("startup_ratio_to_python", None)
-    report_path = distpath / "package-report.json"
-    report_path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return targets
 
+
+def print_targets(report: dict, targets: dict[str, tuple[float, bool]], rc: int,
+                  report_path: Path) -> None:
+    """Step 5 too: the targets with ok/MISSED, the self-test's verdict, the report's path."""
     print("\ntargets:")
     print(f"  folder size      {report['size_mb']:7.1f} MB   < {SIZE_TARGET_MB} MB   "
           f"{verdict(targets['size'][1])}")
     if "startup" in targets:
-        print(f"  start-up ratio   {ratio:7.3f} x    <= {STARTUP_TARGET_RATIO}x of python main.py"
-              f"   {verdict(targets['startup'][1])}")
+        print(f"  start-up ratio   {targets['startup'][0]:7.3f} x    <= {STARTUP_TARGET_RATIO}x "
+              f"of python main.py   {verdict(targets['startup'][1])}")
     else:
         print("  start-up ratio   not measured")
     print(f"  self-test        exit code {rc}   {'ok' if rc == 0 else 'FAILED'}")
     print(f"report: {report_path}")
-    if rc != 0:
-        return 1
-    if args.strict and not all(ok for _value, ok in targets.values()):
-        return 2
-    return 0
 
 
 # --- the desktop entry ---------------------------------------------------------------------------
-
-_EXEC_RESERVED = set(' \t\n"\'\\><~|&;$*?#()`')
-
-
-def exec_quote(argument: str) -> str:
-    """One argument of a desktop entry's ``Exec`` key, quoted as the specification says.
-
-    Arguments with reserved characters go in double quotes, where ``"``, `````,
-    ``$`` and ``\\`` take a backslash; ``%`` is doubled; then the value is escaped
-    as a desktop-entry string (``\\`` becomes ``\\\\``).
-    """
-    text = argument.replace("%", "%%")
-    if any(ch in _EXEC_RESERVED for ch in text):
-        text = '"' + re.sub(r'(["`$\\])', r"\\\1", text) + '"'
-    return text.replace("\\", "\\\\")
-
-
-def desktop_entry(exec_argv: list[str], template: str | None = None) -> str:
-    """The desktop entry of ``packaging/linux/next-steps.desktop`` with ``Exec`` running
-    ``exec_argv`` and ``TryExec`` naming its program (an absolute path)."""
-    text = template if template is not None else DESKTOP_TEMPLATE.read_text(encoding="utf-8")
-    exec_line = "Exec=" + " ".join(exec_quote(arg) for arg in exec_argv)
-    try_exec_line = "TryExec=" + exec_argv[0].replace("\\", "\\\\")
-    lines = []
-    for line in text.splitlines():
-        if line.startswith("Exec="):
-            line = exec_line
-        elif line.startswith("TryExec="):
-            line = try_exec_line
-        lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
-def data_home() -> Path:
-    """``$XDG_DATA_HOME``, or ``~/.local/share`` when it is unset or not absolute."""
-    value = os.environ.get("XDG_DATA_HOME", "")
-    return Path(value) if value and os.path.isabs(value) else Path.home() / ".local" / "share"
-
 
 def default_exec() -> Path:
     """The built app if there is one, else the ``next-steps`` command of the virtualenv."""
@@ -400,64 +244,12 @@ def default_exec() -> Path:
     return ROOT / ".venv" / "bin" / "next-steps"
 
 
-def icon_targets(base: Path) -> list[tuple[Path, Path]]:
-    """(source, destination) of every icon file installed under ``base/icons/hicolor``."""
-    pairs = []
-    for source in sorted(HICOLOR.glob(f"*/apps/{DESKTOP_ID}.png")):
-        pairs.append((source, base / "icons" / "hicolor" / source.relative_to(HICOLOR)))
-    if SVG_ICON.exists():
-        pairs.append((SVG_ICON, base / "icons" / "hicolor" / "scalable" / "apps"
-                      / f"{DESKTOP_ID}.svg"))
-    return pairs
 
 
-def refresh_caches(base: Path) -> None:
-    """Tell the desktop about the new entry and icons, where the tools exist."""
-    applications = base / "applications"
-    if shutil.which("update-desktop-database"):
-        subprocess.run(["update-desktop-database", "-q", str(applications)], check=False)
-    hicolor = base / "icons" / "hicolor"
-    # A user-level icon cache hides icons added later without refreshing it, so only an
-    # existing cache is refreshed; without one, GTK and Qt read the folder itself.
-    if shutil.which("gtk-update-icon-cache") and (hicolor / "icon-theme.cache").exists():
-        subprocess.run(["gtk-update-icon-cache", "-q", "-t", "-f", str(hicolor)], check=False)
-
-
-def install_desktop(args: argparse.Namespace) -> int:
-    """Install the desktop entry and the icons for the current user."""
+def install_desktop_command(args: argparse.Namespace) -> int:
+    """The ``install-desktop`` command: the entry starts ``--exec`` or :func:`default_exec`."""
     program = Path(args.exec).expanduser().resolve() if args.exec else default_exec()
-    if not program.exists():
-        print(f"install-desktop: {program} does not exist: run `make package` (or `make run` "
-              "once) first, or give --exec PATH", file=sys.stderr)
-        return 1
-    base = data_home()
-    entry = base / "applications" / f"{DESKTOP_ID}.desktop"
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_text(desktop_entry([str(program)]), encoding="utf-8")
-    print(f"installed {entry} (Exec={program})")
-    for source, target in icon_targets(base):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-    print(f"installed the icons under {base / 'icons' / 'hicolor'} "
-          f"({len(icon_targets(base))} files, {DESKTOP_ID}.png/.svg)")
-    refresh_caches(base)
-    print("Next Steps is now in the applications menu. Remove it with "
-          "`python tools/package.py uninstall-desktop`.")
-    return 0
-
-
-def uninstall_desktop(_args: argparse.Namespace) -> int:
-    """Remove what ``install-desktop`` installed."""
-    base = data_home()
-    removed = 0
-    for path in [base / "applications" / f"{DESKTOP_ID}.desktop",
-                 *(target for _source, target in icon_targets(base))]:
-        if path.exists():
-            path.unlink()
-            removed += 1
-    refresh_caches(base)
-    print(f"removed {removed} files from {base}")
-    return 0
+    return install_desktop(program)
 
 
 # --- command line --------------------------------------------------------------------------------
@@ -478,9 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=build)
     i = commands.add_parser("install-desktop", help="install the .desktop entry and icons")
     i.add_argument("--exec", help="program the entry starts (default: the build, else .venv)")
-    i.set_defaults(func=install_desktop)
+    i.set_defaults(func=install_desktop_command)
     u = commands.add_parser("uninstall-desktop", help="remove what install-desktop installed")
-    u.set_defaults(func=uninstall_desktop)
+    u.set_defaults(func=lambda _args: uninstall_desktop())
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -20,8 +20,12 @@ desktop's daemon, not by the app, which is why this needs one.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 if "--tray" not in sys.argv:
@@ -38,6 +42,7 @@ WINDOW_SIZE = (1200, 760)
 
 def render(out_dir: Path, data_dir: Path) -> list[Path]:
     """Fill ``data_dir`` with the demo search, start reminders on a window, save both PNGs."""
+    # Qt and the app: only once the platform is chosen and ROOT is on sys.path (above).
     from PySide6.QtWidgets import QApplication
 
     from services.core.paths import DataPaths
@@ -108,35 +113,43 @@ DUNST_CONFIG = """
 
 def render_tray_notification(out_dir: Path, data_dir: Path) -> Path:
     """Run the app on Xvfb with a tray and dunst; save the X screen with its notification."""
-    import shutil
-    import subprocess
-    import time
-    from datetime import UTC, datetime, timedelta
+    if os.environ.get("QT_QPA_PLATFORM") != "xcb" or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        raise SystemExit("--tray needs Xvfb and a D-Bus session (see the module's help)")
+    if shutil.which("dunst") is None:
+        raise SystemExit("--tray needs dunst: apt-get install dunst")
+    _demo_with_reminders_due_soon(data_dir)
+    return _grab_notification(out_dir, data_dir)
 
-    from PySide6.QtGui import QGuiApplication
 
+def _demo_with_reminders_due_soon(data_dir: Path) -> None:
+    """Fill ``data_dir`` with the demo search and two reminders due a few seconds from now."""
+    # The app's modules: only once ROOT is on sys.path (above).
     from models import database
     from models.base import database_proxy
     from services.core.paths import DataPaths
     from services.core.store import open_store
     from services.data import demo
-    from services.reminders import sync as reminders
-    from tests.support.dbus_services import DesktopServices
+    from services.reminders import custom
 
-    if os.environ.get("QT_QPA_PLATFORM") != "xcb" or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        raise SystemExit("--tray needs Xvfb and a D-Bus session (see the module's help)")
-    if shutil.which("dunst") is None:
-        raise SystemExit("--tray needs dunst: apt-get install dunst")
     store = open_store(DataPaths(data_dir))
     try:
         demo.fill_demo()
         due = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
-        reminders.add_custom("Send the portfolio link to Orbit Health", due)
-        reminders.add_custom("Ask Hannah about the Northwind timeline", due)
+        custom.add_custom("Send the portfolio link to Orbit Health", due)
+        custom.add_custom("Ask Hannah about the Northwind timeline", due)
     finally:
         store.close()
         database.close()
         database_proxy.initialize(None)
+
+
+def _grab_notification(out_dir: Path, data_dir: Path) -> Path:
+    """Start dunst and the app on ``data_dir``; once its reminders are shown, save the screen."""
+    # Qt and the test desktop: only once the platform is chosen and ROOT is on sys.path.
+    from PySide6.QtGui import QGuiApplication
+
+    from tests.support.dbus_services import DesktopServices
+
     app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
     config = data_dir / "dunstrc"
     config.write_text(DUNST_CONFIG, encoding="utf-8")

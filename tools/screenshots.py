@@ -40,7 +40,7 @@ def settle(window) -> None:
 
 def open_round(window, company: str, title: str) -> None:
     """Show the composer on one round of the demo data."""
-    from services.applications.editing import round_choices
+    from services.applications.loading import round_choices
 
     choice = next(c for c in round_choices()
                   if c.company == company and c.round_title == title)

@@ -1,1 +1,1 @@
-"""services.applications.editing."""
+"""services.applications."""

@@ -296,12 +296,12 @@ def facts_for_withdraw(application_id: int, round_id: int | None = None) -> With
     """The facts :func:`before_withdrawing` needs: withdrawing from ``application_id``, or
     cancelling its round ``round_id`` when given.
 
-    Raises :class:`services.applications.editing.ApplicationNotFoundError` when the application
+    Raises :class:`services.applications.loading.ApplicationNotFoundError` when the application
     is gone.
     """
     from models.application import Application
     from models.interview import InterviewRound
-    from services.applications.editing import ApplicationNotFoundError
+    from services.applications.loading import ApplicationNotFoundError
 
     app = Application.get_or_none(Application.id == application_id)
     if app is None:
@@ -348,12 +348,12 @@ def facts_for_stage_change(application_id: int | None, new_stage: str,
 def facts_for_round_saved(application_id: int, now: datetime | None = None) -> RoundSavedFacts:
     """The facts :func:`after_first_round_saved` needs, read right after a save.
 
-    Raises :class:`services.applications.editing.ApplicationNotFoundError` when the application
+    Raises :class:`services.applications.loading.ApplicationNotFoundError` when the application
     is gone.
     """
     from models.application import Application
     from models.interview import InterviewRound
-    from services.applications.editing import ApplicationNotFoundError
+    from services.applications.loading import ApplicationNotFoundError
 
     app = Application.get_or_none(Application.id == application_id)
     if app is None:

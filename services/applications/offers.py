@@ -24,9 +24,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from models import clock
+from models.application import Application, Offer, StageChange
 from models.base import database_proxy
 from models.values import OfferStatus, Stage
-from services.applications.editing import ApplicationNotFoundError, zone_problem
+from services.applications.field_problems import zone_problem
+from services.applications.loading import ApplicationNotFoundError
 
 __all__ = [
     "COMMON_CURRENCIES",
@@ -130,35 +132,51 @@ def parse_amount(text: str) -> Decimal | None:
     if negative:
         raise ValueError(f"{shown} is negative; an offer's amount is zero or more.")
     compact = re.sub(r"[\s'\u00a0\u202f]", "", cleaned)
+    whole, fraction = _split_at_decimal_mark(compact, sentence)
+    whole = _whole_digits(whole, sentence)
+    try:
+        return Decimal(f"{whole}.{fraction}" if fraction else whole)
+    except InvalidOperation as exc:  # pragma: no cover - digits only by now
+        raise ValueError(sentence) from exc
+
+
+def _decimal_mark(compact: str) -> str | None:
+    """The decimal mark of an amount without spaces: the last of ``,`` and ``.`` when both
+    appear; a lone mark only when it appears once before one or two digits."""
     last_dot, last_comma = compact.rfind("."), compact.rfind(",")
     if last_dot >= 0 and last_comma >= 0:
-        decimal_mark = "." if last_dot > last_comma else ","
-    elif last_dot >= 0 or last_comma >= 0:
-        mark = "." if last_dot >= 0 else ","
-        tail = compact[compact.rfind(mark) + 1:]
-        decimal_mark = mark if compact.count(mark) == 1 and 1 <= len(tail) <= 2 else None
-    else:
-        decimal_mark = None
+        return "." if last_dot > last_comma else ","
+    if last_dot < 0 and last_comma < 0:
+        return None
+    mark = "." if last_dot >= 0 else ","
+    tail = compact[compact.rfind(mark) + 1:]
+    return mark if compact.count(mark) == 1 and 1 <= len(tail) <= 2 else None
+
+
+def _split_at_decimal_mark(compact: str, sentence: str) -> tuple[str, str]:
+    """The whole part (separators still in) and the fraction's digits; raises ValueError
+    with ``sentence`` when the fraction is not digits."""
+    decimal_mark = _decimal_mark(compact)
     if decimal_mark is None:
-        whole, fraction = compact, ""
-    else:
-        whole, _, fraction = compact.rpartition(decimal_mark)
-        if not fraction.isdigit():
-            raise ValueError(sentence)
+        return compact, ""
+    whole, _, fraction = compact.rpartition(decimal_mark)
+    if not fraction.isdigit():
+        raise ValueError(sentence)
+    return whole, fraction
+
+
+def _whole_digits(whole: str, sentence: str) -> str:
+    """The digits of the whole part without its thousands separators ("0" when empty);
+    raises ValueError with ``sentence`` when they are grouped oddly."""
     groups = re.split(r"[.,]", whole)
     if len(groups) > 1 and not (
             1 <= len(groups[0]) <= 3 and len(groups[-1]) == 3
             and all(len(group) in (2, 3) for group in groups[1:-1])):
         raise ValueError(sentence)  # digits grouped oddly: 1.2.3 or 74,00,0
-    whole = "".join(groups)
-    if not whole:
-        whole = "0"
+    whole = "".join(groups) or "0"
     if not whole.isdigit():
         raise ValueError(sentence)
-    try:
-        return Decimal(f"{whole}.{fraction}" if fraction else whole)
-    except InvalidOperation as exc:  # pragma: no cover - digits only by now
-        raise ValueError(sentence) from exc
+    return whole
 
 
 def amount_problem(amount: Any) -> str | None:
@@ -237,8 +255,6 @@ def _now(now: datetime | None) -> datetime:
 
 def _set_stage(app: Any, stage: str, now: datetime) -> None:
     """Move ``app`` to ``stage`` with a stage-history entry (nothing when already there)."""
-    from models.application import StageChange
-
     if app.stage == stage:
         return
     StageChange.create(application=app, from_stage=app.stage, to_stage=stage, changed_at=now)
@@ -272,11 +288,9 @@ def record_offer(
     """Record an offer on an application and move it to the *offer* stage; return the offer id.
 
     Raises :class:`OfferProblem` (nothing written) when the input is not
-    usable, :class:`~services.applications.editing.ApplicationNotFoundError` when the
+    usable, :class:`~services.applications.loading.ApplicationNotFoundError` when the
     application is gone. ``currency`` is stored in capitals.
     """
-    from models.application import Application, Offer
-
     problems = validate(received_on, deadline, deadline_tz, amount, currency)
     if problems:
         raise OfferProblem(problems)
@@ -302,8 +316,6 @@ def update_offer(
 ) -> None:
     """Change an offer's details (not its status). Raises :class:`OfferProblem` or
     :class:`OfferNotFoundError`; nothing is written then."""
-    from models.application import Offer
-
     problems = validate(received_on, deadline, deadline_tz, amount, currency)
     if problems:
         raise OfferProblem(problems)
@@ -318,8 +330,6 @@ def update_offer(
 
 
 def _decide(offer_id: int, status: OfferStatus, stage: Stage, now: datetime | None) -> None:
-    from models.application import Offer
-
     now = _now(now)
     with database_proxy.atomic():
         offer = Offer.get_or_none(Offer.id == offer_id)
@@ -366,9 +376,7 @@ def _record(offer: Any, app: Any) -> OfferRecord:
 
 def application_title(application_id: int) -> tuple[str, str]:
     """The company and role of an application; raises
-    :class:`~services.applications.editing.ApplicationNotFoundError`."""
-    from models.application import Application
-
+    :class:`~services.applications.loading.ApplicationNotFoundError`."""
     app = Application.get_or_none(Application.id == application_id)
     if app is None:
         raise ApplicationNotFoundError(application_id)
@@ -377,8 +385,6 @@ def application_title(application_id: int) -> tuple[str, str]:
 
 def load_offer(offer_id: int) -> OfferRecord:
     """One offer; raises :class:`OfferNotFoundError`."""
-    from models.application import Application, Offer
-
     offer = (Offer.select(Offer, Application).join(Application)
              .where(Offer.id == offer_id).first())
     if offer is None:
@@ -388,8 +394,6 @@ def load_offer(offer_id: int) -> OfferRecord:
 
 def offers_for(application_id: int) -> list[OfferRecord]:
     """Every offer of an application, newest first."""
-    from models.application import Application, Offer
-
     query = (Offer.select(Offer, Application).join(Application)
              .where(Offer.application == application_id)
              .order_by(Offer.created_at.desc(), Offer.id.desc()))
@@ -398,8 +402,6 @@ def offers_for(application_id: int) -> list[OfferRecord]:
 
 def pending_offers() -> list[OfferRecord]:
     """Every pending offer, nearest deadline first (offers without a deadline last)."""
-    from models.application import Application, Offer
-
     query = (Offer.select(Offer, Application).join(Application)
              .where(Offer.status == OfferStatus.PENDING.value))
     records = [_record(offer, offer.application) for offer in query]

@@ -9,7 +9,7 @@ Apple Calendar and Thunderbird's expectations):
 * one ``VEVENT`` per entry (not ``VTODO``: Google Calendar drops those) with
   a ``UID`` derived from the source row's uid (``interview-<round uid>@nextsteps``,
   never random, so importing a newer file updates instead of duplicating),
-  ``SEQUENCE`` (see :mod:`services.calendar.entries`) and ``DTSTAMP`` (the
+  ``SEQUENCE`` (see :mod:`services.calendar.entry_types`) and ``DTSTAMP`` (the
   moment of export, which breaks SEQUENCE ties);
 * timed entries as ``DTSTART;TZID=<zone>`` in the zone they were set in, with a
   ``VTIMEZONE`` for every zone used (generated from the zoneinfo database by
@@ -40,7 +40,9 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from models import clock
-from services.calendar.entries import CalendarEntry, EntryKind, upcoming, zone_of
+from services.calendar.entries import upcoming
+from services.calendar.entry_types import CalendarEntry, EntryKind
+from services.core.instants import zone_of
 
 __all__ = [
     "PRODID",

@@ -22,17 +22,20 @@ from pathlib import Path
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from services.calendar.ics_import import (
-    MAX_FILE_BYTES,
+from models.base import database_proxy
+from services.calendar.ics_reader import InvitationFileError
+from services.calendar.invitation_matching import (
+    ApplicationMatcher,
     ChooseApplication,
     ImportCancelled,
-    ImportReport,
-    InvitationFileError,
+)
+from services.calendar.invitation_report import ImportReport
+from services.calendar.invitation_writer import InvitationWriter
+from services.calendar.invitations import (
+    MAX_FILE_BYTES,
     ParsedFile,
-    _Importer,
-    _Matcher,
-    _too_big,
     parse_invitations,
+    too_big_message,
 )
 
 log = logging.getLogger(__name__)
@@ -59,7 +62,7 @@ def _read_one(path: Path, own: frozenset[str], zone: ZoneInfo | str) -> Invitati
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return InvitationFile(path, None, _too_big(size))
+            return InvitationFile(path, None, too_big_message(size))
         data = path.read_bytes()
     except OSError as exc:
         return InvitationFile(path, None, f"the file could not be read ({exc.strerror or exc}). "
@@ -140,14 +143,12 @@ def apply_invitation_files(
     ``choose_application`` as for :func:`services.calendar.ics_import.import_files`;
     ``accept_partial(file)`` is asked for a file with unusable events (None: refuse).
     """
-    from models.base import database_proxy
-
     report = ImportReport()
-    matcher: list[_Matcher] = []
+    matcher: list[ApplicationMatcher] = []
 
-    def get_matcher() -> _Matcher:
+    def get_matcher() -> ApplicationMatcher:
         if not matcher:
-            matcher.append(_Matcher())
+            matcher.append(ApplicationMatcher())
         return matcher[0]
 
     for file in read:
@@ -166,8 +167,8 @@ def apply_invitation_files(
         part = ImportReport()
         try:
             with database_proxy.atomic():
-                importer = _Importer(part, get_matcher, choose_application, now, name,
-                                     parsed.events)
+                importer = InvitationWriter(part, get_matcher, choose_application, now, name,
+                                            parsed.events)
                 for invitation in parsed.events:
                     importer.apply(invitation)
         except ImportCancelled:

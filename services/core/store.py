@@ -26,6 +26,7 @@ from pathlib import Path
 import peewee
 
 from models import database, migrations
+from models.base import database_proxy
 from services.core import data_folder
 from services.core.paths import DataPaths, disk_is_full, has_database, journal_pending, reading_uri
 from services.core.store_problems import (
@@ -134,44 +135,14 @@ def open_store(
 
 def _open_writable(paths: DataPaths, *, existed: bool, check_integrity: bool) -> Store:
     """Connect, check, create or upgrade, and switch to WAL; every failure a StoreProblem."""
-    try:
-        header = header_problem(paths.database)
-        if not existed:
-            data_folder.create_private_file(paths.database)
-    except OSError as exc:
-        raise open_problem(paths, exc) from exc
-    if header:
-        raise corrupt_problem(paths, header)
-    try:
-        db = database.connect(paths.database)
-    except (database.DatabaseOpenError, UnicodeDecodeError) as exc:
-        # (SQLite may quote garbage from a damaged schema in its error message.)
-        raise open_problem(paths, exc) from exc
+    db = _connect(paths, existed=existed)
     try:
         if check_integrity and existed:
             problems = database.integrity_problems(db)
             if problems:
                 raise corrupt_problem(paths, "; ".join(problems[:5]))
         store = Store(paths=paths, db=db, created=not existed)
-
-        def before_upgrade(found: int) -> None:
-            info = backups.make_backup(db, paths.backups, reason=f"before-upgrade-v{found}")
-            store.upgraded_from = found
-            store.upgrade_backup = info.path
-            log.info("backed up schema v%s to %s before upgrading", found, info.path)
-
-        try:
-            migrations.prepare_schema(db, before_upgrade)
-        except migrations.NewerSchemaError as exc:
-            raise StoreProblem(str(exc), kind="newer") from exc
-        except migrations.ForeignDatabaseError as exc:
-            raise StoreProblem(
-                f"{paths.database} is not a Next Steps database. "
-                "Move it away or choose another folder with --data-dir.",
-                kind="foreign",
-            ) from exc
-        except migrations.SchemaError as exc:
-            raise corrupt_problem(paths, str(exc)) from exc
+        _prepare_schema(store)
         # Only now that the file is known to be ours (not newer, not foreign).
         database.use_wal(db)
     except (peewee.DatabaseError, sqlite3.Error, OSError, UnicodeDecodeError) as exc:
@@ -181,6 +152,48 @@ def _open_writable(paths: DataPaths, *, existed: bool, check_integrity: bool) ->
         db.close()
         raise
     return store
+
+
+def _connect(paths: DataPaths, *, existed: bool) -> peewee.SqliteDatabase:
+    """The database file checked for a damaged header (created when new), connected."""
+    try:
+        header = header_problem(paths.database)
+        if not existed:
+            data_folder.create_private_file(paths.database)
+    except OSError as exc:
+        raise open_problem(paths, exc) from exc
+    if header:
+        raise corrupt_problem(paths, header)
+    try:
+        return database.connect(paths.database)
+    except (database.DatabaseOpenError, UnicodeDecodeError) as exc:
+        # (SQLite may quote garbage from a damaged schema in its error message.)
+        raise open_problem(paths, exc) from exc
+
+
+def _prepare_schema(store: Store) -> None:
+    """Create the schema, or upgrade it after a backup; a schema that is not ours (newer,
+    foreign, broken) is a StoreProblem."""
+    db, paths = store.db, store.paths
+
+    def before_upgrade(found: int) -> None:
+        info = backups.make_backup(db, paths.backups, reason=f"before-upgrade-v{found}")
+        store.upgraded_from = found
+        store.upgrade_backup = info.path
+        log.info("backed up schema v%s to %s before upgrading", found, info.path)
+
+    try:
+        migrations.prepare_schema(db, before_upgrade)
+    except migrations.NewerSchemaError as exc:
+        raise StoreProblem(str(exc), kind="newer") from exc
+    except migrations.ForeignDatabaseError as exc:
+        raise StoreProblem(
+            f"{paths.database} is not a Next Steps database. "
+            "Move it away or choose another folder with --data-dir.",
+            kind="foreign",
+        ) from exc
+    except migrations.SchemaError as exc:
+        raise corrupt_problem(paths, str(exc)) from exc
 
 
 def _why_read_only(paths: DataPaths, cause: str) -> tuple[str, str]:
@@ -225,8 +238,6 @@ def open_read_only(paths: DataPaths, *, check_integrity: bool = True,
     or upgrading one needs to write); anything else is a :class:`StoreProblem`
     of kind ``cause`` (``"newer"`` for a newer schema).
     """
-    from models.base import database_proxy
-
     why, fix = _why_read_only(paths, cause)
     if not has_database(paths):
         raise StoreProblem(

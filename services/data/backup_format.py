@@ -135,6 +135,29 @@ _MODELS: list[tuple[type[peewee.Model], str, str | None]] = [
 ]
 
 
+#: The file's kind of each type of model field (the first that matches), and the longest
+#: text it may hold.
+_FIELD_KINDS = (
+    (peewee.BooleanField, "bool", 0),
+    (peewee.IntegerField, "int", 0),
+    (peewee.DecimalField, "decimal", 0),
+    (peewee.DateField, "date", 0),
+    (UTCDateTimeField, "instant", 0),
+    (peewee.CharField, "text", MAX_SHORT_TEXT),
+    (peewee.TextField, "text", MAX_LONG_TEXT),
+)
+
+
+def _field_kind(table: str, field: peewee.Field) -> tuple[str, int]:
+    """The kind of ``field`` in the file, and the longest text it may hold (0: not text)."""
+    for field_type, kind, max_length in _FIELD_KINDS:
+        if isinstance(field, field_type):
+            return kind, max_length
+    # A new type of field must be taught to the format first.
+    raise TypeError(  # pragma: no cover
+        f"{table}.{field.name}: no backup format for {type(field).__name__}")
+
+
 def _field_spec(table: str, key: str | None, field: peewee.Field) -> FieldSpec:
     if isinstance(field, peewee.AutoField):
         return FieldSpec("id", field.column_name, "id", True, False, model_field=None)
@@ -146,24 +169,10 @@ def _field_spec(table: str, key: str | None, field: peewee.Field) -> FieldSpec:
                          parent=field.rel_model._meta.table_name, **common)
     if table == "setting" and field.name == "value":
         return FieldSpec("value", field.column_name, "json", **common)
-    if isinstance(field, peewee.BooleanField):
-        kind = "bool"
-    elif isinstance(field, peewee.IntegerField):
-        kind = "int"
-    elif isinstance(field, peewee.DecimalField):
-        kind = "decimal"
-    elif isinstance(field, peewee.DateField):
-        kind = "date"
-    elif isinstance(field, UTCDateTimeField):
-        kind = "instant"
-    elif isinstance(field, peewee.CharField):
-        return FieldSpec(field.name, field.column_name, "text", max_length=MAX_SHORT_TEXT,
+    kind, max_length = _field_kind(table, field)
+    if kind == "text":
+        return FieldSpec(field.name, field.column_name, "text", max_length=max_length,
                          choices=_CHOICES.get((table, field.name)), **common)
-    elif isinstance(field, peewee.TextField):
-        return FieldSpec(field.name, field.column_name, "text", max_length=MAX_LONG_TEXT,
-                         choices=_CHOICES.get((table, field.name)), **common)
-    else:  # pragma: no cover - a new field type must be taught to the format first
-        raise TypeError(f"{table}.{field.name}: no backup format for {type(field).__name__}")
     return FieldSpec(field.name, field.column_name, kind, **common)
 
 
@@ -229,6 +238,88 @@ def text_problem(value: str, max_length: int) -> str | None:
     return None
 
 
+def _check_whole_number(spec: FieldSpec, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(f"must be a whole number, but it is {_type_name(value)}")
+    low, high = _SQLITE_INT
+    if not low <= value <= high or (spec.kind == "id" and value < 1):
+        raise ValueError("is out of range")
+    return value
+
+
+def _check_bool(_spec: FieldSpec, value: Any) -> int:
+    if not isinstance(value, bool):
+        raise ValueError(f"must be true or false, but it is {_type_name(value)}")
+    return int(value)
+
+
+def _check_json(_spec: FieldSpec, value: Any) -> str:
+    try:
+        encoded = json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError("is not a value JSON can hold") from exc
+    if len(encoded) > MAX_LONG_TEXT:
+        raise ValueError("is too large")
+    return encoded
+
+
+def _check_choice(spec: FieldSpec, value: str) -> str:
+    if spec.choices is not None and value not in spec.choices:
+        allowed = ", ".join(sorted(spec.choices))
+        raise ValueError(f"is “{value[:40]}”, which is not one of: {allowed}")
+    return value
+
+
+def _check_ref(_spec: FieldSpec, value: str) -> str:
+    if not value:
+        raise ValueError("must name the entry it belongs to")
+    return value
+
+
+def _check_date(_spec: FieldSpec, value: str) -> str:
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or len(value) != 10:
+        raise ValueError(f"must be a date written as YYYY-MM-DD, not “{value[:40]}”")
+    return parsed.isoformat()
+
+
+def _check_instant(_spec: FieldSpec, value: str) -> str:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError(
+            f"must be a date and time with its UTC offset, such as "
+            f"2026-03-01T09:30:00+00:00, not “{value[:40]}”"
+        )
+    try:
+        return parsed.astimezone(UTC).isoformat(timespec="seconds")
+    except (OverflowError, ValueError) as exc:
+        raise ValueError("is out of range") from exc
+
+
+def _check_decimal(_spec: FieldSpec, value: str) -> str:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or len(value) > 40:
+        raise ValueError(f"must be an amount such as 72000.50, not “{value[:40]}”")
+    return value
+
+
+#: The checks of the kinds whose value is not text in the file, by kind.
+_CHECKS = {"id": _check_whole_number, "int": _check_whole_number, "bool": _check_bool,
+           "json": _check_json}
+#: The checks of the kinds written as text, by kind (after the text itself is checked).
+_TEXT_CHECKS = {"text": _check_choice, "ref": _check_ref, "date": _check_date,
+                "instant": _check_instant, "decimal": _check_decimal}
+
+
 def check_value(spec: FieldSpec, value: Any) -> Any:
     """``value`` from a file as stored in the database; raises ValueError with the reason.
 
@@ -238,71 +329,17 @@ def check_value(spec: FieldSpec, value: Any) -> Any:
         if spec.nullable or spec.kind == "id":
             return None
         raise ValueError("must not be empty")
-    kind = spec.kind
-    if kind in ("id", "int"):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise ValueError(f"must be a whole number, but it is {_type_name(value)}")
-        low, high = _SQLITE_INT
-        if not low <= value <= high or (kind == "id" and value < 1):
-            raise ValueError("is out of range")
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ValueError(f"must be true or false, but it is {_type_name(value)}")
-        return int(value)
-    if kind == "json":
-        try:
-            encoded = json.dumps(value, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise ValueError("is not a value JSON can hold") from exc
-        if len(encoded) > MAX_LONG_TEXT:
-            raise ValueError("is too large")
-        return encoded
+    if spec.kind in _CHECKS:
+        return _CHECKS[spec.kind](spec, value)
     if not isinstance(value, str):
         raise ValueError(f"must be text, but it is {_type_name(value)}")
     problem = text_problem(value, spec.max_length or MAX_SHORT_TEXT)
     if problem:
         raise ValueError(problem)
-    if kind == "text":
-        if spec.choices is not None and value not in spec.choices:
-            allowed = ", ".join(sorted(spec.choices))
-            raise ValueError(f"is “{value[:40]}”, which is not one of: {allowed}")
-        return value
-    if kind == "ref":
-        if not value:
-            raise ValueError("must name the entry it belongs to")
-        return value
-    if kind == "date":
-        try:
-            parsed = date.fromisoformat(value)
-        except ValueError:
-            parsed = None
-        if parsed is None or len(value) != 10:
-            raise ValueError(f"must be a date written as YYYY-MM-DD, not “{value[:40]}”")
-        return parsed.isoformat()
-    if kind == "instant":
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            parsed = None
-        if parsed is None or parsed.tzinfo is None or parsed.utcoffset() is None:
-            raise ValueError(
-                f"must be a date and time with its UTC offset, such as "
-                f"2026-03-01T09:30:00+00:00, not “{value[:40]}”"
-            )
-        try:
-            return parsed.astimezone(UTC).isoformat(timespec="seconds")
-        except (OverflowError, ValueError) as exc:
-            raise ValueError("is out of range") from exc
-    if kind == "decimal":
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite() or len(value) > 40:
-            raise ValueError(f"must be an amount such as 72000.50, not “{value[:40]}”")
-        return value
-    raise ValueError(f"has an unknown kind {kind}")  # pragma: no cover
+    check = _TEXT_CHECKS.get(spec.kind)
+    if check is None:  # pragma: no cover
+        raise ValueError(f"has an unknown kind {spec.kind}")
+    return check(spec, value)
 
 
 def check_row(spec: TableSpec, index: int, row: Any) -> dict[str, Any]:

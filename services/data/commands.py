@@ -13,18 +13,31 @@ then counts as imported.
 Exit codes of :func:`run_import`: 0 when every file was imported, 1 when any
 file was not (nothing from that file was saved; the other files were
 imported) or the data could not be opened. :func:`run_export` also returns 2
-for a request this build cannot do (such as .ics without calendar support).
+when neither ``--format`` nor the file's name says which format to write.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
 from pathlib import Path
 from typing import TextIO
 
+from services.calendar.ics_export import export_file
+from services.calendar.ics_import import import_files
 from services.core.paths import DataPaths
+from services.core.store import StoreProblem, lost_data_problem, open_store, write_problem
+from services.data.csv_export import export_applications_csv
+from services.data.csv_import import import_applications_csv
+from services.data.csv_report import REJECTED, SKIPPED
+from services.data.json_export import export_json
+from services.data.json_import import (
+    MERGE,
+    REPLACE,
+    ImportProblem,
+    apply_backup,
+    has_user_data,
+    read_backup,
+)
 
 OK, FAILED, UNAVAILABLE = 0, 1, 2
 
@@ -36,19 +49,7 @@ def file_kind(path: Path) -> str | None:
     return _KINDS.get(Path(path).suffix.lower())
 
 
-def _optional_module(name: str):
-    """The module ``name`` when this build has it, else None."""
-    try:
-        if importlib.util.find_spec(name) is None:
-            return None
-    except (ImportError, ValueError):
-        return None
-    return importlib.import_module(name)
-
-
 def _open(paths: DataPaths, err: TextIO):
-    from services.core.store import StoreProblem, open_store
-
     try:
         return open_store(paths)
     except StoreProblem as problem:
@@ -80,15 +81,6 @@ def _with_name(name: str, path: Path, message: str) -> str:
 
 
 def _import_json(path: Path, mode: str | None, paths: DataPaths) -> str:
-    from services.data.json_import import (
-        MERGE,
-        REPLACE,
-        ImportProblem,
-        apply_backup,
-        has_user_data,
-        read_backup,
-    )
-
     backup = read_backup(path)
     if mode is None:
         if has_user_data():
@@ -119,8 +111,6 @@ def _more(count: int, what: str, stream: TextIO) -> None:
 def _import_csv(path: Path, name: str, paths: DataPaths, valid_only: bool,
                 out: TextIO) -> None:
     """A spreadsheet: its summary, notes and the rows worth a line (ImportProblem raised)."""
-    from services.data.csv_import import REJECTED, import_applications_csv
-
     result = import_applications_csv(path, valid_rows_only=valid_only, paths=paths)
     print(f"ok   {name}: {result.summary()}", file=out)
     for note in result.notes:
@@ -134,8 +124,7 @@ def _import_csv(path: Path, name: str, paths: DataPaths, valid_only: bool,
 def _import_ics(path: Path, name: str, paths: DataPaths, valid_only: bool, out: TextIO,
                 err: TextIO) -> int:
     """An invitation file: its summary and a line per event; 1 when it was not imported."""
-    module = _optional_module("services.calendar.ics_import")
-    result = module.import_files(paths, [path], valid_only=valid_only)
+    result = import_files(paths, [path], valid_only=valid_only)
     ok = getattr(result, "ok", True)
     stream = out if ok else err
     print(f"{'ok  ' if ok else 'FAIL'} {name}: {_describe(result, 'imported')}", file=stream)
@@ -148,8 +137,6 @@ def _import_ics(path: Path, name: str, paths: DataPaths, valid_only: bool, out: 
 
 def _say_problem(problem, name: str, path: Path, valid_only: bool, err: TextIO) -> None:
     """A file not imported: the sentence, its rejected rows, and how to import the others."""
-    from services.data.csv_import import REJECTED, SKIPPED
-
     print(f"FAIL {_with_name(name, path, problem.message)}", file=err)
     rejected = [report for report in problem.rows if report.status == REJECTED]
     for report in rejected:
@@ -177,8 +164,6 @@ def run_import(
     spreadsheet and the valid events of an invitation file when others are
     rejected. The exit code follows the rule in this module's description.
     """
-    from services.data.json_import import ImportProblem
-
     out = out or sys.stdout
     err = err or sys.stderr
     failures = 0
@@ -186,45 +171,61 @@ def run_import(
     try:
         for name in files:
             path = Path(name)
-            kind = file_kind(path)
-            if kind is None:
-                print(f"FAIL {name}: Next Steps imports .json backups, .csv lists of "
-                      "applications and .ics invitations; this file is none of them.", file=err)
-                failures += 1
-                continue
-            if not path.is_file():
-                print(f"FAIL {name}: there is no such file.", file=err)
-                failures += 1
-                continue
-            if kind == "ics" and _optional_module("services.calendar.ics_import") is None:
-                print(f"FAIL {name}: .ics import is not available in this build.", file=err)
+            refusal = _refusal(path)
+            if refusal:
+                print(f"FAIL {name}: {refusal}", file=err)
                 failures += 1
                 continue
             if store is None:
-                store = _open(paths, err)
+                store = _open_for_import(paths, err)
                 if store is None:
                     return FAILED
-                if store.read_only:
-                    print(f"FAIL {store.read_only_message}", file=err)
-                    return FAILED
-            try:
-                if kind == "json":
-                    print(f"ok   {name}: {_import_json(path, mode, paths)}", file=out)
-                elif kind == "csv":
-                    _import_csv(path, name, paths, valid_rows_only, out)
-                else:
-                    failures += _import_ics(path, name, paths, valid_rows_only, out, err)
-            except ImportProblem as problem:
-                failures += 1
-                _say_problem(problem, name, path, valid_rows_only, err)
-            except Exception as exc:  # an importer from another module: report, go on
-                failures += 1
-                message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-                print(f"FAIL {name}: {message}", file=err)
+            failures += _import_file(path, name, paths, mode, valid_rows_only, out, err)
     finally:
         if store is not None:
             store.close()
     return FAILED if failures else OK
+
+
+def _refusal(path: Path) -> str | None:
+    """Why ``path`` is not even tried (not a kind of file the app reads, or missing)."""
+    if file_kind(path) is None:
+        return ("Next Steps imports .json backups, .csv lists of applications and .ics "
+                "invitations; this file is none of them.")
+    if not path.is_file():
+        return "there is no such file."
+    return None
+
+
+def _open_for_import(paths: DataPaths, err: TextIO):
+    """The opened data, or None after saying why nothing can be imported into it."""
+    store = _open(paths, err)
+    if store is not None and store.read_only:
+        print(f"FAIL {store.read_only_message}", file=err)
+        store.close()
+        return None
+    return store
+
+
+def _import_file(path: Path, name: str, paths: DataPaths, mode: str | None, valid_only: bool,
+                 out: TextIO, err: TextIO) -> int:
+    """Import one file in its own transaction and report it; 1 when it was not imported."""
+    kind = file_kind(path)
+    try:
+        if kind == "json":
+            print(f"ok   {name}: {_import_json(path, mode, paths)}", file=out)
+        elif kind == "csv":
+            _import_csv(path, name, paths, valid_only, out)
+        else:
+            return _import_ics(path, name, paths, valid_only, out, err)
+    except ImportProblem as problem:
+        _say_problem(problem, name, path, valid_only, err)
+        return 1
+    except Exception as exc:  # an importer from another module: report, go on
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        print(f"FAIL {name}: {message}", file=err)
+        return 1
+    return 0
 
 
 def run_export(
@@ -244,15 +245,7 @@ def run_export(
         print(f"FAIL say which format to write with --format json, csv or ics "
               f"(the name {target.name} does not tell).", file=err)
         return UNAVAILABLE
-    ics = None
-    if fmt == "ics":
-        ics = _optional_module("services.calendar.ics_export")
-        if ics is None:
-            print("FAIL .ics export is not available in this build.", file=err)
-            return UNAVAILABLE
     if not paths.database.is_file() or paths.database.stat().st_size == 0:
-        from services.core.store import lost_data_problem
-
         lost = lost_data_problem(paths)
         print(f"FAIL {lost.message}" if lost else
               f"FAIL there is no Next Steps data in {paths.root} to export.", file=err)
@@ -262,20 +255,14 @@ def run_export(
         return FAILED
     try:
         if fmt == "json":
-            from services.data.json_export import export_json
-
             summary = export_json(target).summary()
         elif fmt == "csv":
-            from services.data.csv_import import export_applications_csv
-
             count = export_applications_csv(target)
             summary = f"exported {count} application{'s' if count != 1 else ''} to {target}"
         else:
-            result = ics.export_file(paths, target)
+            result = export_file(paths, target)
             summary = f"{_describe(result, 'exported', 'exported', 'calendar event')} to {target}"
     except OSError as exc:
-        from services.core.store import write_problem
-
         reason = write_problem(exc)
         detail = {"full": "the disk is full", "read-only": "the folder is read-only"}.get(
             reason.kind, exc.strerror or str(exc))

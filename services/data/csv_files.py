@@ -1,8 +1,9 @@
-"""CSV files of applications: writing them safely and reading what spreadsheets produce.
+"""CSV files: writing them safely for spreadsheets and reading what spreadsheets produce.
 
-* :func:`export_applications_csv` writes every application with a header row,
-  UTF-8 with a byte-order mark (so spreadsheets detect the encoding), each cell
-  that a spreadsheet would run as a formula neutralised with a leading ``'``.
+* :func:`write_csv` writes a header row and the rows atomically, UTF-8 with a
+  byte-order mark (so spreadsheets detect the encoding), each cell that a
+  spreadsheet would run as a formula neutralised with a leading ``'``
+  (:func:`neutralise`; :func:`restore_cell` gives back the original text).
 * :func:`open_csv` checks a CSV file and :meth:`CsvSource.records` reads its
   rows one at a time, whatever the spreadsheet chose: a byte-order mark or
   none, UTF-8 or an older Windows or Latin-1 encoding (it says which it used),

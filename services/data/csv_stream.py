@@ -6,12 +6,12 @@
   order, then to check every row with the editor's own rules. An empty row
   costs nothing (runs of them become one line of the report); a valid row is
   kept as one compact tuple of the values to write; a report lists at most
-  :data:`~services.data.csv_import.LISTED_ROWS` rows of each status and counts the
+  :data:`~services.data.csv_report.LISTED_ROWS` rows of each status and counts the
   rest.
 * :func:`apply_csv_plan` writes the valid rows in one transaction, all or
   nothing unless ``valid_rows_only``: new applications with their first
   stage change through prepared statements (``services.core.bulk_insert``), rows
-  with a known "Next Steps ID" through :func:`services.applications.editing.save`.
+  with a known "Next Steps ID" through :func:`services.applications.saving.save`.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ from typing import NamedTuple
 
 import peewee
 
-from services.applications import editing as applications
+from services.applications import editor_data, loading, saving, validation
+from services.data.csv_cells import SlashOrder
 from services.data.csv_files import CsvFileError, CsvSource, open_csv, restore_cell
-from services.data.csv_import import (
+from services.data.csv_report import (
     IMPORTED,
     LISTED_ROWS,
     REJECTED,
@@ -34,11 +35,8 @@ from services.data.csv_import import (
     UPDATED,
     CsvImportResult,
     RowReport,
-    SlashOrder,
-    _build_row,
-    _Row,
-    map_headers,
 )
+from services.data.csv_rows import CsvRow, build_row, map_headers
 from services.data.json_import import ImportProblem
 
 #: The application's fields a row gives, in the order :class:`_Valid` keeps their values.
@@ -140,8 +138,8 @@ def _dates(source: CsvSource, mapping: dict[int, str]) -> tuple[int, SlashOrder]
     return rows, order
 
 
-def _stored(data: applications.ApplicationData) -> tuple:
-    """The values :func:`services.applications.editing.save` would write, in :data:`STORED`
+def _stored(data: editor_data.ApplicationData) -> tuple:
+    """The values :func:`services.applications.saving.save` would write, in :data:`STORED`
     order."""
     return tuple(getattr(data, name) if name in _UNSTRIPPED else (getattr(data, name) or "")
                  .strip() for name in STORED)
@@ -195,13 +193,13 @@ def _check_rows(plan: CsvPlan, source: CsvSource, header: list[str], mapping: di
         if not "".join(cells).strip():
             plan.skip(number)
             continue
-        row = _Row(number, {name: cells[index] if index < len(cells) else ""
-                            for index, name in mapping.items()})
+        row = CsvRow(number, {name: cells[index] if index < len(cells) else ""
+                              for index, name in mapping.items()})
         if "".join(cells[width:]).strip():
             row.problem = (f"The row has {len(cells)} cells but the header has {width}; check "
                            "for a separator inside a cell that is not in quotes.")
         elif "".join(row.values.values()).strip():
-            _build_row(row, headers, order)
+            build_row(row, headers, order)
         company = row.values.get("company", "").strip()
         if not row.problem and row.data is not None and row.uid:
             if row.uid in seen_uids:
@@ -281,7 +279,7 @@ def apply_csv_plan(plan: CsvPlan, *, valid_rows_only: bool = False, paths=None,
             result.backup = make_backup(database_proxy.obj, paths.backups, BEFORE_IMPORT).path
         with database_proxy.atomic():
             _write(plan.valid, existing, now)
-    except applications.ValidationError as exc:  # pragma: no cover - checked when planned
+    except validation.ValidationError as exc:  # pragma: no cover - checked when planned
         raise ImportProblem(f"{name} cannot be imported: {exc} Nothing was imported.",
                             rows=result.rows) from None
     except (peewee.DatabaseError, sqlite3.Error, OSError) as exc:
@@ -312,11 +310,11 @@ def _write(rows: list[_Valid], existing: dict[str, int], now, chunk: int = 500) 
 
     for valid in rows:
         if valid.uid and valid.uid in existing:
-            current = applications.load(existing[valid.uid])
+            current = loading.load(existing[valid.uid])
             for name, value in zip(STORED, valid.values, strict=True):
                 if name in valid.given:
                     setattr(current, name, value)
-            applications.save(current, now)
+            saving.save(current, now)
             continue
         pending.append(valid)
         if len(pending) >= chunk:

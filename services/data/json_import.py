@@ -12,6 +12,10 @@ for the user and leaves the data exactly as it was.
   are updated with the fields the file gives, the others are added with new
   ids. Stage changes are added when not already there; a round's signals
   become the file's. Nothing is deleted.
+
+The app calls :func:`read_backup` (or :func:`parse_backup`), :func:`has_user_data`,
+:func:`apply_backup` and :func:`import_backup`; :class:`ImportProblem` is the error
+of every file import. The rows are written by :mod:`services.data.backup_writer`.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ import peewee
 
 from models.base import database_proxy
 from models.schema import CURRENT_VERSION
+from services.core.settings import DEFAULTS
+from services.core.store import write_problem
 from services.data.backup_format import (
     FORMAT,
     FORMAT_VERSION,
@@ -38,6 +44,8 @@ from services.data.backup_format import (
     check_row,
     is_secret_key,
 )
+from services.data.backup_writer import BackupWriter
+from services.data.backups import BEFORE_IMPORT, make_backup
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +119,24 @@ def _refuse_constant(name: str) -> Any:
 
 def parse_backup(data: bytes, path: Path | None = None) -> BackupFile:
     """Check the bytes of a backup file completely; raise :class:`ImportProblem` when unusable."""
+    document = _document(data, path)
+    schema = _check_versions(document, path)
+    tables = document.get("tables")
+    if not isinstance(tables, dict):
+        raise _problem(path, "it has no “tables” object.")
+    unknown = sorted(str(name) for name in tables if name not in TABLES_BY_NAME)
+    if unknown:
+        raise _problem(path, f"it has tables this version does not know: "
+                             f"{', '.join(name[:40] for name in unknown[:5])}.")
+    try:
+        rows, secrets = _checked_tables(tables)
+    except FormatError as exc:
+        raise _problem(path, exc.message) from None
+    return BackupFile(path, schema, rows, secrets)
+
+
+def _document(data: bytes, path: Path | None) -> dict[str, Any]:
+    """The file's JSON object, once it is known to be a Next Steps backup."""
     if len(data) > MAX_FILE_BYTES:
         raise _problem(path, f"it is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
     try:
@@ -127,46 +153,52 @@ def parse_backup(data: bytes, path: Path | None = None) -> BackupFile:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise _problem(path, "it is not a Next Steps backup (its “format” is not "
                              f"“{FORMAT}”).")
+    return document
+
+
+def _is_version(value: Any) -> bool:
+    """True for a version number: a whole number from 1 (true and false are not)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _check_versions(document: dict[str, Any], path: Path | None) -> int:
+    """The schema version that wrote the file, once this version can read the file."""
     version = document.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not _is_version(version):
         raise _problem(path, "its “version” is missing or not a whole number.")
     if version > FORMAT_VERSION:
         raise _problem(path, f"it was written in backup format {version} by a newer version of "
                              f"Next Steps; this version reads format {FORMAT_VERSION}. Install "
                              "the newer version to import it.")
     schema = document.get("schema_version")
-    if not isinstance(schema, int) or isinstance(schema, bool) or schema < 1:
+    if not _is_version(schema):
         raise _problem(path, "its “schema_version” is missing or not a whole number.")
     if schema > CURRENT_VERSION:
         raise _problem(path, f"it was written by a newer version of Next Steps (data version "
                              f"{schema}; this version reads up to {CURRENT_VERSION}). Install "
                              "the newer version to import it.")
-    tables = document.get("tables")
-    if not isinstance(tables, dict):
-        raise _problem(path, "it has no “tables” object.")
-    unknown = sorted(str(name) for name in tables if name not in TABLES_BY_NAME)
-    if unknown:
-        raise _problem(path, f"it has tables this version does not know: "
-                             f"{', '.join(name[:40] for name in unknown[:5])}.")
+    return schema
+
+
+def _checked_tables(tables: dict[str, Any]) -> tuple[dict[str, list[dict[str, Any]]], int]:
+    """Every table's rows as stored values, and how many secret settings were left out;
+    raises :class:`FormatError`."""
     rows: dict[str, list[dict[str, Any]]] = {}
     secrets = 0
-    try:
-        for spec in TABLES:
-            entries = tables.get(spec.table, [])
-            if not isinstance(entries, list):
-                raise FormatError(f"The “{spec.table}” table is not a list of entries.")
-            checked = [check_row(spec, i, entry) for i, entry in enumerate(entries)]
-            if spec.table == "setting":
-                kept = [row for row in checked if not is_secret_key(row["key"])]
-                secrets = len(checked) - len(kept)
-                for row in kept:
-                    _check_setting(row)
-                checked = kept
-            _check_unique(spec, checked)
-            rows[spec.table] = checked
-    except FormatError as exc:
-        raise _problem(path, exc.message) from None
-    return BackupFile(path, schema, rows, secrets)
+    for spec in TABLES:
+        entries = tables.get(spec.table, [])
+        if not isinstance(entries, list):
+            raise FormatError(f"The “{spec.table}” table is not a list of entries.")
+        checked = [check_row(spec, i, entry) for i, entry in enumerate(entries)]
+        if spec.table == "setting":
+            kept = [row for row in checked if not is_secret_key(row["key"])]
+            secrets = len(checked) - len(kept)
+            for row in kept:
+                _check_setting(row)
+            checked = kept
+        _check_unique(spec, checked)
+        rows[spec.table] = checked
+    return rows, secrets
 
 
 def read_backup(path: Path) -> BackupFile:
@@ -184,8 +216,6 @@ def read_backup(path: Path) -> BackupFile:
 
 
 def _check_setting(row: dict[str, Any]) -> None:
-    from services.core.settings import DEFAULTS
-
     key = row["key"]
     if key not in DEFAULTS:
         return
@@ -242,167 +272,7 @@ def _is_blank() -> bool:
     )
 
 
-def _insert(table: str, values: dict[str, Any]) -> int:
-    columns = list(values)
-    names = ", ".join(f'"{c}"' for c in columns)
-    sql = f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
-    cursor = database_proxy.execute_sql(sql, [values[c] for c in columns])
-    return cursor.lastrowid
-
-
-def _update(table: str, row_id: Any, values: dict[str, Any], *, key: str = "id") -> None:
-    if not values:
-        return
-    assignments = ", ".join(f'"{c}" = ?' for c in values)
-    database_proxy.execute_sql(
-        f'UPDATE "{table}" SET {assignments} WHERE "{key}" = ?', [*values.values(), row_id]
-    )
-
-
-def _existing(table: str, column: str) -> dict[Any, int]:
-    cursor = database_proxy.execute_sql(f'SELECT "{column}", "id" FROM "{table}"')
-    return {value: row_id for value, row_id in cursor.fetchall()}
-
-
-class _Writer:
-    """Writes checked rows inside the caller's transaction, mapping parent uids to ids."""
-
-    def __init__(self, backup: BackupFile, mode: str, result: ImportResult) -> None:
-        self.backup = backup
-        self.mode = mode
-        self.result = result
-        self.ids: dict[str, dict[str, int]] = {}
-
-    def parent_id(self, spec: TableSpec, parent: str, uid: str | None) -> int | None:
-        if uid is None:
-            return None
-        found = self.ids.get(parent, {}).get(uid)
-        if found is None:
-            raise FormatError(
-                f"An entry of “{spec.table}” belongs to the {TABLES_BY_NAME[parent].label} "
-                f"“{uid}”, which is neither in the file nor in your data."
-            )
-        return found
-
-    def resolved(self, spec: TableSpec, row: dict[str, Any]) -> dict[str, Any]:
-        values = dict(row)
-        for ref in spec.refs:
-            if ref.column in values:
-                values[ref.column] = self.parent_id(spec, ref.parent, values[ref.column])
-        return values
-
-    def count(self, table: str, added: bool) -> None:
-        target = self.result.added if added else self.result.updated
-        target[table] = target.get(table, 0) + 1
-
-    def replace_all(self) -> None:
-        for spec in reversed(TABLES):
-            database_proxy.execute_sql(f'DELETE FROM "{spec.table}"')
-        for spec in TABLES:
-            for row in self.backup.rows[spec.table]:
-                values = _with_defaults(spec, self.resolved(spec, row))
-                row_id = _insert(spec.table, values)
-                if spec.key == "uid":
-                    self.ids.setdefault(spec.table, {})[values["uid"]] = row_id
-                self.count(spec.table, True)
-
-    def merge_all(self) -> None:
-        for spec in TABLES:
-            if spec.key == "uid":
-                self.ids[spec.table] = _existing(spec.table, "uid")
-        for spec in TABLES:
-            handler = getattr(self, f"_merge_{spec.table}", None)
-            rows = self.backup.rows[spec.table]
-            if handler is not None:
-                handler(spec, rows)
-            else:
-                self._merge_by_uid(spec, rows)
-
-    def _merge_by_uid(self, spec: TableSpec, rows: list[dict[str, Any]]) -> None:
-        known = self.ids[spec.table]
-        by_key = _existing(spec.table, "key") if spec.table == "reminder" else {}
-        for row in rows:
-            values = self.resolved(spec, row)
-            values.pop("id", None)
-            row_id = known.get(values["uid"])
-            if row_id is None and spec.table == "reminder":
-                row_id = by_key.get(values["key"])
-                if row_id is not None:
-                    values.pop("uid")  # the same derived reminder under its local uid
-            if row_id is None:
-                row_id = _insert(spec.table, _with_defaults(spec, values))
-                known[values["uid"]] = row_id
-                self.count(spec.table, True)
-            else:
-                _update(spec.table, row_id, values)
-                self.count(spec.table, False)
-
-    def _merge_stage_change(self, spec: TableSpec, rows: list[dict[str, Any]]) -> None:
-        for row in rows:
-            values = _with_defaults(spec, self.resolved(spec, row))
-            values.pop("id", None)
-            found = database_proxy.execute_sql(
-                'SELECT 1 FROM "stage_change" WHERE "application_id" = ? AND '
-                '"from_stage" IS ? AND "to_stage" = ? AND "changed_at" = ? LIMIT 1',
-                [values["application_id"], values["from_stage"], values["to_stage"],
-                 values["changed_at"]],
-            ).fetchone()
-            if not found:
-                _insert(spec.table, values)
-                self.count(spec.table, True)
-
-    def _merge_round_signal(self, spec: TableSpec, rows: list[dict[str, Any]]) -> None:
-        rounds = {self.ids["interview_round"][r["uid"]]
-                  for r in self.backup.rows["interview_round"]}
-        before: set[tuple[int, str]] = set()
-        for round_id in sorted(rounds):
-            before.update(database_proxy.execute_sql(
-                'SELECT "round_id", "signal" FROM "round_signal" WHERE "round_id" = ?',
-                [round_id]).fetchall())
-            database_proxy.execute_sql('DELETE FROM "round_signal" WHERE "round_id" = ?',
-                                       [round_id])
-        for row in rows:
-            values = self.resolved(spec, row)
-            database_proxy.execute_sql(
-                'INSERT OR IGNORE INTO "round_signal" ("round_id", "signal") VALUES (?, ?)',
-                [values["round_id"], values["signal"]],
-            )
-            if (values["round_id"], values["signal"]) not in before:
-                self.count(spec.table, True)
-
-    def _merge_template(self, spec: TableSpec, rows: list[dict[str, Any]]) -> None:
-        known = _existing("template", "key")
-        for row in rows:
-            values = dict(row)
-            values.pop("id", None)
-            if values["key"] in known:
-                _update("template", known[values["key"]], values)
-                self.count(spec.table, False)
-            else:
-                _insert("template", _with_defaults(spec, values))
-                self.count(spec.table, True)
-
-    def _merge_setting(self, spec: TableSpec, rows: list[dict[str, Any]]) -> None:
-        known = {key for (key,) in database_proxy.execute_sql('SELECT "key" FROM "setting"')}
-        for row in rows:
-            database_proxy.execute_sql(
-                'INSERT OR REPLACE INTO "setting" ("key", "value") VALUES (?, ?)',
-                [row["key"], row["value"]],
-            )
-            self.count(spec.table, row["key"] not in known)
-
-
-def _with_defaults(spec: TableSpec, values: dict[str, Any]) -> dict[str, Any]:
-    full = dict(values)
-    for f in spec.fields:
-        if f.column not in full and f.kind != "id":
-            full[f.column] = f.default()
-    return full
-
-
 def _write_failure(path: Path | None, exc: BaseException) -> ImportProblem:
-    from services.core.store import write_problem
-
     problem = write_problem(exc)
     if problem.kind == "other":
         if isinstance(exc, peewee.IntegrityError | peewee.DataError | sqlite3.IntegrityError):
@@ -438,15 +308,14 @@ def apply_backup(backup: BackupFile, mode: str, *, paths=None) -> ImportResult:
         )
     try:
         if paths is not None and not _is_blank():
-            from services.data.backups import BEFORE_IMPORT, make_backup
-
             result.backup = make_backup(database_proxy.obj, paths.backups, BEFORE_IMPORT).path
         with database_proxy.atomic():
-            writer = _Writer(backup, mode, result)
+            writer = BackupWriter(backup.rows)
             if mode == REPLACE:
                 writer.replace_all()
             else:
                 writer.merge_all()
+            result.added, result.updated = writer.added, writer.updated
             problems = database_proxy.execute_sql("PRAGMA foreign_key_check").fetchall()
             if problems:
                 raise FormatError(f"it would leave {len(problems)} broken references.")

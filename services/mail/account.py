@@ -4,8 +4,7 @@ The account's fields live in the settings table under ``smtp.*``. The password
 goes only to the operating system's keyring (service
 :data:`services.mail.secrets.SERVICE_NAME`, user ``username@host``); when no usable
 keyring exists the password is refused with a sentence, never written elsewhere.
-:func:`test_connection` and :class:`ConnectionProblem` come from
-:mod:`services.mail.smtp` and are re-exported here.
+Connecting to the server with an account is :mod:`services.mail.smtp`'s job.
 """
 
 from __future__ import annotations
@@ -22,14 +21,12 @@ from services.mail.headers import (
     text_problem,
 )
 from services.mail.secrets import SERVICE_NAME, KeyringStatus, keyring_status
-from services.mail.smtp import ConnectionProblem, open_session, test_connection
 
 __all__ = [
     "DEFAULT_PORTS",
     "SECURITY_CHOICES",
     "Account",
     "AccountProblem",
-    "ConnectionProblem",
     "KeyringProblem",
     "PasswordState",
     "backend_name",
@@ -37,13 +34,11 @@ __all__ = [
     "get_password",
     "has_password",
     "load_account",
-    "open_session",
     "password_key",
     "password_state",
     "save_account",
     "save_settings",
     "store_password",
-    "test_connection",
     "update_password",
     "validate_account",
 ]

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from enum import IntEnum
 
-from services.applications.index import fold
+from services.applications.folding import fold
 from services.mail import tables
 from services.mail.bulk import bulk_reasons
 from services.mail.quoting import own_words

@@ -32,18 +32,20 @@ import ssl
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import peewee
 
+from models.base import database_proxy, utc_now
+from models.email import Email
 from models.values import EmailState
+from services.mail.account import Account, validate_account
 from services.mail.delivery import Outcome as _Outcome
 from services.mail.delivery import attempt as _attempt
 from services.mail.headers import HeaderProblem
+from services.mail.message import PreparedMessage, new_message_id, prepare
 from services.mail.smtp import Step
-
-if TYPE_CHECKING:
-    from services.mail.account import Account
 
 __all__ = [
     "SendResult",
@@ -85,9 +87,6 @@ def queue(email_ids: Iterable[int]) -> list[int]:
 
 
 def _queue_one(email_id: int) -> list[int]:
-    from models.base import utc_now
-    from models.email import Email
-
     with _transaction():
         changed = (
             Email.update(state=EmailState.QUEUED.value, error="", updated_at=utc_now())
@@ -147,9 +146,6 @@ def resend_uncertain(
 ) -> SendResult:
     """Send an *uncertain* email again, keeping its Message-ID: only on the user's explicit
     confirmation. Other states are left alone (see :func:`send_one` for ``options``)."""
-    from models.base import utc_now
-    from models.email import Email
-
     with thread_connection():
         with _transaction():
             changed = (
@@ -166,9 +162,6 @@ def resend_uncertain(
 
 def mark_arrived(email_id: int) -> bool:
     """The user confirmed an *uncertain* email did arrive: mark it sent by hand."""
-    from models.base import utc_now
-    from models.email import Email
-
     with thread_connection(), _transaction():
         changed = (
             Email.update(state=EmailState.MARKED_SENT.value, error="", updated_at=utc_now(),
@@ -184,9 +177,6 @@ def recover_interrupted() -> int:
 
     Returns how many rows were changed.
     """
-    from models.base import utc_now
-    from models.email import Email
-
     with thread_connection(), _transaction():
         changed = (
             Email.update(state=EmailState.UNCERTAIN.value, error=INTERRUPTED_SENTENCE,
@@ -203,8 +193,6 @@ def recover_interrupted() -> int:
 def thread_connection() -> Iterator[None]:
     """Make sure this thread has its own open database connection; close it after if we
     opened it (peewee keeps one connection per thread)."""
-    from models.base import database_proxy
-
     db = database_proxy.obj
     opened = db.is_closed()
     if opened:
@@ -220,14 +208,10 @@ def thread_connection() -> Iterator[None]:
 
 
 def _transaction():
-    from models.base import database_proxy
-
     return database_proxy.atomic()
 
 
 def _not_claimed(email_id: int) -> SendResult:
-    from models.email import Email
-
     row = Email.get_or_none(Email.id == email_id)
     if row is None:
         return SendResult(EmailState.FAILED, "This message no longer exists.")
@@ -239,9 +223,6 @@ def _not_claimed(email_id: int) -> SendResult:
 
 
 def _claim(email_id: int) -> bool:
-    from models.base import utc_now
-    from models.email import Email
-
     with _transaction():
         changed = (
             Email.update(state=EmailState.SENDING.value, updated_at=utc_now())
@@ -252,16 +233,11 @@ def _claim(email_id: int) -> bool:
 
 
 def _record(email_id: int, **values) -> None:
-    from models.base import utc_now
-    from models.email import Email
-
     with _transaction():
         Email.update(updated_at=utc_now(), **values).where(Email.id == email_id).execute()
 
 
 def _finish(email_id: int, outcome: _Outcome, secret: str | None = None) -> SendResult:
-    from models.base import utc_now
-
     if secret and len(secret) >= 3 and secret in outcome.message:
         outcome = outcome._replace(message=outcome.message.replace(secret, "•••"))
     values = {"state": outcome.state.value, "error": ""}
@@ -276,10 +252,24 @@ def _finish(email_id: int, outcome: _Outcome, secret: str | None = None) -> Send
 
 def _send_one(email_id, account, password, *, tls_context, timeout, max_attempts, retry_delay,
               on_step) -> SendResult:
-    from models.email import Email
-    from services.mail.account import validate_account
-    from services.mail.message import new_message_id, prepare
+    refused = _claim_or_refuse(email_id)
+    if refused is not None:
+        return refused
+    retries = _Retries(max_attempts, retry_delay, on_step)
+    try:
+        ready = _ready_to_send(email_id, account)
+        if isinstance(ready, SendResult):
+            return ready
+        attempts, prepared = ready
+        outcome = retries.run(email_id, attempts, lambda: _attempt(
+            prepared, account, password, tls_context, timeout, on_step))
+        return _finish(email_id, outcome, password)
+    except Exception as exc:
+        return _stopped(email_id, exc, contacted=retries.contacted)
 
+
+def _claim_or_refuse(email_id: int) -> SendResult | None:
+    """Claim the row for sending: None when this call may send it, else why it may not."""
     try:
         claimed = _claim(email_id)
     except peewee.OperationalError as exc:  # e.g. locked for longer than busy_timeout
@@ -290,55 +280,75 @@ def _send_one(email_id, account, password, *, tls_context, timeout, max_attempts
         log.info("email %s not claimed (already sending, sent or not queued)", email_id)
         return _not_claimed(email_id)
     log.info("email %s claimed for sending", email_id)
-    contacted = False
+    return None
+
+
+def _ready_to_send(email_id: int, account: Account) -> tuple[int, PreparedMessage] | SendResult:
+    """The attempts so far and the checked message, with its Message-ID stored before any
+    connection; or the failed :class:`SendResult` when the account or a header is unusable."""
+    row = Email.get_by_id(email_id)
+    problems = validate_account(account)
+    if problems:
+        return _finish(email_id, _Outcome(
+            EmailState.FAILED,
+            "The email account in Settings is not complete: " + next(iter(problems.values())),
+        ))
+    if not row.message_id:
+        row.message_id = new_message_id(account)
+        _record(email_id, message_id=row.message_id)
     try:
-        row = Email.get_by_id(email_id)
-        problems = validate_account(account)
-        if problems:
-            return _finish(email_id, _Outcome(
-                EmailState.FAILED,
-                "The email account in Settings is not complete: " + next(iter(problems.values())),
-            ))
-        if not row.message_id:
-            row.message_id = new_message_id(account)
-            _record(email_id, message_id=row.message_id)
-        try:
-            prepared = prepare(row, account)
-        except HeaderProblem as problem:
-            return _finish(email_id, _Outcome(EmailState.FAILED, problem.message))
-        attempts = row.attempts
+        return row.attempts, prepare(row, account)
+    except HeaderProblem as problem:
+        return _finish(email_id, _Outcome(EmailState.FAILED, problem.message))
+
+
+@dataclass
+class _Retries:
+    """Up to ``max_attempts`` attempts at one message, ``delay`` times the attempt's number
+    apart; ``contacted`` turns True as the first one begins."""
+
+    max_attempts: int
+    delay: float
+    on_step: Callable[[Step], None]
+    contacted: bool = False
+
+    def run(self, email_id: int, attempts: int, send: Callable[[], _Outcome]) -> _Outcome:
+        """Call ``send`` until it needs no retry or the attempts run out, counting each in
+        the row; the last outcome (failed, saying so, when even the last one wanted more)."""
         outcome = _Outcome(EmailState.FAILED, "Nothing was tried.")
-        for attempt in range(1, max_attempts + 1):
+        for attempt in range(1, self.max_attempts + 1):
             attempts += 1
             _record(email_id, attempts=attempts)
-            contacted = True
-            outcome = _attempt(prepared, account, password, tls_context, timeout, on_step)
+            self.contacted = True
+            outcome = send()
             if not outcome.retry:
                 break
             log.info("email %s: temporary failure on attempt %s of %s", email_id, attempt,
-                     max_attempts)
-            if attempt < max_attempts:
-                on_step(Step("retrying", "Temporary problem; trying again…"))
-                time.sleep(retry_delay * attempt)
+                     self.max_attempts)
+            if attempt < self.max_attempts:
+                self.on_step(Step("retrying", "Temporary problem; trying again…"))
+                time.sleep(self.delay * attempt)
         if outcome.retry:
             outcome = _Outcome(
                 EmailState.FAILED,
-                f"{outcome.message} Next Steps tried {max_attempts} times; nothing was "
+                f"{outcome.message} Next Steps tried {self.max_attempts} times; nothing was "
                 "delivered. Try again later.",
             )
-        return _finish(email_id, outcome, password)
-    except Exception as exc:
-        # A bug, or the database went away. The row must not stay in "sending";
-        # if that fails too, recover_interrupted() makes it uncertain at the next start.
-        log.error("email %s: sending stopped unexpectedly (%s)", email_id, type(exc).__name__)
-        if not contacted:
-            return _finish(email_id, _Outcome(
-                EmailState.FAILED,
-                "Sending stopped unexpectedly before the mail server was contacted, so nothing "
-                "was sent. See the log for details.",
-            ))
+        return outcome
+
+
+def _stopped(email_id: int, exc: Exception, *, contacted: bool) -> SendResult:
+    """A bug, or the database went away: the row must not stay in "sending". If recording
+    that fails too, :func:`recover_interrupted` makes it uncertain at the next start."""
+    log.error("email %s: sending stopped unexpectedly (%s)", email_id, type(exc).__name__)
+    if not contacted:
         return _finish(email_id, _Outcome(
-            EmailState.UNCERTAIN,
-            "Sending stopped unexpectedly, so this message may or may not have gone out. Check "
-            "your Sent folder before sending it again; see the log for details.",
+            EmailState.FAILED,
+            "Sending stopped unexpectedly before the mail server was contacted, so nothing "
+            "was sent. See the log for details.",
         ))
+    return _finish(email_id, _Outcome(
+        EmailState.UNCERTAIN,
+        "Sending stopped unexpectedly, so this message may or may not have gone out. Check "
+        "your Sent folder before sending it again; see the log for details.",
+    ))

@@ -7,45 +7,29 @@ sent before TLS is up (except ``plain`` security, which validation allows only
 to localhost), and every step has a timeout. Logging in goes through
 :mod:`services.mail.smtp_auth` (UTF-8 user names and passwords). ``on_step``
 callbacks hear each :class:`Step` (connecting, securing, logging in) as it begins.
+Every failure is a :class:`services.mail.smtp_problems.ConnectionProblem`.
+
+The settings page calls :func:`test_connection`; :mod:`services.mail.delivery`
+calls :func:`open_session` and :func:`close_session`.
 """
 
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-if TYPE_CHECKING:
-    from services.mail.account import Account
+from services.mail.account import Account
+from services.mail.smtp_auth import login
+from services.mail.smtp_problems import ConnectionProblem, problem_from
 
-__all__ = ["ConnectionProblem", "Step", "open_session", "problem_from", "test_connection"]
+__all__ = ["Step", "close_session", "open_session", "test_connection"]
 
 #: What this computer calls itself in EHLO: an address literal, so the local host
 #: name is neither looked up (slow without DNS) nor revealed to the server.
 LOCAL_HOSTNAME = "[127.0.0.1]"
-
-
-class ConnectionProblem(Exception):
-    """Connecting, securing or logging in failed; ``message`` says what happened and what to do.
-
-    ``kind`` names the failure (``resolve``, ``refused``, ``timeout``, ``certificate``,
-    ``tls``, ``no_starttls``, ``auth_failed``, ``no_auth``, ``disconnected``, ``network``,
-    ``greeting``, ``rejected``, ``no_password``);
-    ``retryable`` is True for temporary failures worth another attempt; ``code``
-    is the server's reply code when there was one.
-    """
-
-    def __init__(
-        self, message: str, *, kind: str, retryable: bool = False, code: int | None = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
-        self.retryable = retryable
-        self.code = code
 
 
 class Step(NamedTuple):
@@ -132,8 +116,6 @@ def open_session(
     Raises :class:`ConnectionProblem`; the socket is closed on any failure.
     ``on_step`` hears each :class:`Step` as it begins (on the calling thread).
     """
-    from services.mail.smtp_auth import login
-
     username = account.username.strip()
     if username and not password:
         raise ConnectionProblem(
@@ -218,97 +200,3 @@ def translated(account: Account, timeout: float) -> Iterator[None]:
         raise
     except Exception as exc:
         raise problem_from(exc, account, timeout) from None
-
-
-def problem_from(exc: BaseException, account: Account, timeout: float) -> ConnectionProblem:
-    """The :class:`ConnectionProblem` (a sentence for the user) describing ``exc``."""
-    host, port = account.host.strip(), account.port
-    if isinstance(exc, ConnectionProblem):
-        return exc
-    if isinstance(exc, socket.gaierror):
-        return ConnectionProblem(
-            f"Next Steps cannot find the mail server “{host}”. Check the host name in "
-            "Settings → Email account and your internet connection.",
-            kind="resolve",
-        )
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        reason = exc.verify_message or "verification failed"
-        return ConnectionProblem(
-            f"The mail server's certificate for {host} is not trusted ({reason}), so Next Steps "
-            "did not log in or send anything. Check the host name; if it is right, someone may "
-            "be intercepting the connection.",
-            kind="certificate",
-        )
-    if isinstance(exc, ssl.SSLError):
-        return ConnectionProblem(
-            f"A secure connection to {host}:{port} could not be set up ({exc.reason or exc}). "
-            "Check that the security setting matches the port (STARTTLS usually 587, implicit "
-            "TLS 465).",
-            kind="tls",
-        )
-    if isinstance(exc, ConnectionRefusedError):
-        return ConnectionProblem(
-            f"The mail server {host} refused the connection on port {port}. Check the port and "
-            "security settings (587 for STARTTLS, 465 for implicit TLS).",
-            kind="refused",
-        )
-    if isinstance(exc, TimeoutError) or (
-        isinstance(exc, smtplib.SMTPServerDisconnected)
-        and isinstance(exc.__context__, TimeoutError)
-    ):
-        return ConnectionProblem(
-            f"The mail server {host} did not answer within {timeout:g} seconds. Check the host "
-            "and port, or try again later.",
-            kind="timeout",
-        )
-    if isinstance(exc, smtplib.SMTPAuthenticationError):
-        if exc.smtp_code == 535:
-            return ConnectionProblem(
-                f"The mail server rejected the user name or password for {account.username}. "
-                "Check them in Settings → Email account; some providers need an app password.",
-                kind="auth_failed", code=535,
-            )
-        return ConnectionProblem(
-            f"The mail server refused the login (reply {exc.smtp_code}: "
-            f"{reply_text(exc.smtp_error)}). Check your account settings.",
-            kind="auth_failed", code=exc.smtp_code, retryable=400 <= exc.smtp_code < 500,
-        )
-    if isinstance(exc, smtplib.SMTPNotSupportedError) or (
-        type(exc) is smtplib.SMTPException and "authentication method" in str(exc)
-    ):
-        return ConnectionProblem(
-            f"The mail server {host} does not offer a way to log in that Next Steps supports "
-            "on this connection. Check the port and security settings.",
-            kind="no_auth",
-        )
-    if isinstance(exc, smtplib.SMTPResponseException):
-        code = exc.smtp_code
-        return ConnectionProblem(
-            f"The mail server {host} answered {code} ({reply_text(exc.smtp_error)})"
-            + (". This is temporary; try again later." if 400 <= code < 500 else "."),
-            kind="rejected", code=code, retryable=400 <= code < 500,
-        )
-    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError):
-        return ConnectionProblem(
-            f"The mail server {host} closed the connection unexpectedly. Try again later.",
-            kind="disconnected", retryable=True,
-        )
-    if isinstance(exc, OSError):
-        reason = exc.strerror or type(exc).__name__
-        return ConnectionProblem(
-            f"Next Steps could not reach the mail server {host}:{port} ({reason}). Check your "
-            "internet connection and the account settings.",
-            kind="network",
-        )
-    return ConnectionProblem(
-        f"Talking to the mail server {host} failed unexpectedly ({type(exc).__name__}).",
-        kind="unexpected",
-    )
-
-
-def reply_text(raw: bytes | str) -> str:
-    """A server reply made safe to show: decoded, one line, printable, at most 200 characters."""
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-    text = "".join(char if char.isprintable() else " " for char in text)
-    text = " ".join(text.split())
-    return text[:200] or "no explanation"

@@ -26,10 +26,14 @@ from __future__ import annotations
 
 import os
 import plistlib
+import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from services.core.atomic import write_bytes_atomic, write_text_atomic
+from services.core.paths import default_data_dir, project_root
 
 __all__ = [
     "DATA_DIR_FLAG",
@@ -62,8 +66,6 @@ def default_command() -> list[str]:
     """The command that starts this copy of the app (frozen build or ``python main.py``)."""
     if getattr(sys, "frozen", False):
         return [sys.executable]
-    from services.core.paths import project_root
-
     main = project_root() / "main.py"
     return [sys.executable, str(main)]
 
@@ -117,35 +119,20 @@ def _desktop_exec(parts: Sequence[str]) -> str:
 def _parse_desktop_exec(value: str) -> list[str]:
     """The arguments of an ``Exec`` value written by :func:`_desktop_exec`."""
     text = value.replace("\\\\", "\\")  # the string-level escape of a backslash
-    parts: list[str] = []
-    current: list[str] = []
-    in_argument = quoted = False
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if quoted and char == "\\" and index + 1 < len(text) and text[index + 1] in '"`$\\':
-            current.append(text[index + 1])
-            index += 2
-            continue
-        if char == '"':
-            quoted, in_argument = not quoted, True
-        elif char == " " and not quoted:
-            if in_argument:
-                parts.append("".join(current))
-                current, in_argument = [], False
-        else:
-            current.append(char)
-            in_argument = True
-        index += 1
-    if in_argument:
-        parts.append("".join(current))
+    parts = _split_command(text, " ", _desktop_escape)
     return [part.replace("%%", "%") for part in parts]
+
+
+def _desktop_escape(text: str, index: int, quoted: bool) -> tuple[str, int] | None:
+    """Inside quotes, a backslash before ``"``, a backquote, ``$`` or a backslash stands for
+    that character (the Desktop Entry specification); elsewhere it is an ordinary one."""
+    if quoted and index + 1 < len(text) and text[index + 1] in '"`$\\':
+        return text[index + 1], index + 2
+    return None
 
 
 def _windows_command(parts: Sequence[str]) -> str:
     """A command line Windows parses back into ``parts`` (``subprocess.list2cmdline``)."""
-    import subprocess
-
     return subprocess.list2cmdline(list(parts))
 
 
@@ -217,8 +204,6 @@ class Autostart:
             return None
         _rest, folder = _split_data_dir(command)
         if folder is None:
-            from services.core.paths import default_data_dir
-
             return default_data_dir().expanduser().resolve()
         return Path(folder).expanduser().resolve()
 
@@ -274,8 +259,6 @@ class Autostart:
 
     # -- Linux --------------------------------------------------------------------------------
     def _write_desktop_entry(self, parts: Sequence[str]) -> Path:
-        from services.core.atomic import write_text_atomic
-
         text = "\n".join([
             "[Desktop Entry]",
             "Type=Application",
@@ -305,8 +288,6 @@ class Autostart:
 
     # -- macOS --------------------------------------------------------------------------------
     def _write_launch_agent(self, parts: Sequence[str]) -> Path:
-        from services.core.atomic import write_bytes_atomic
-
         data = plistlib.dumps({
             "Label": LAUNCH_AGENT_LABEL,
             "ProgramArguments": list(parts),
@@ -344,29 +325,48 @@ class Autostart:
 def _split_windows(command: str) -> list[str]:
     """Split a Windows command line into its arguments (the C runtime's rules, which
     :func:`subprocess.list2cmdline` writes for)."""
+    return _split_command(command, " \t", _windows_escape)
+
+
+def _windows_escape(text: str, index: int, _quoted: bool) -> tuple[str, int]:
+    """A run of backslashes: before a quote, each pair stands for one backslash and an odd
+    one left over escapes the quote; elsewhere they are ordinary characters."""
+    end = index
+    while end < len(text) and text[end] == "\\":
+        end += 1
+    count = end - index
+    if end < len(text) and text[end] == '"':
+        if count % 2:  # an escaped quote
+            return "\\" * (count // 2) + '"', end + 1
+        return "\\" * (count // 2), end
+    return "\\" * count, end
+
+
+#: Reads what a backslash at ``index`` stands for: the characters and the index after them,
+#: or None when it is an ordinary character (arguments: the text, the index, whether the
+#: backslash lies inside quotes).
+_EscapeReader = Callable[[str, int, bool], tuple[str, int] | None]
+
+
+def _split_command(text: str, separators: str, escape: _EscapeReader) -> list[str]:
+    """Split a command line into its arguments, for both formats above: ``"`` starts and
+    ends a quoted stretch, a separator outside quotes ends an argument, and ``escape`` says
+    what a backslash stands for."""
     parts: list[str] = []
     current: list[str] = []
     in_argument = quoted = False
-    index, size = 0, len(command)
-    while index < size:
-        char = command[index]
-        if char == "\\":
-            end = index
-            while end < size and command[end] == "\\":
-                end += 1
-            count = end - index
-            if end < size and command[end] == '"':
-                current.append("\\" * (count // 2))
-                if count % 2:  # an escaped quote
-                    current.append('"')
-                    end += 1
-            else:
-                current.append("\\" * count)
-            index, in_argument = end, True
+    index = 0
+    while index < len(text):
+        char = text[index]
+        escaped = escape(text, index, quoted) if char == "\\" else None
+        if escaped is not None:
+            characters, index = escaped
+            current.append(characters)
+            in_argument = True
             continue
         if char == '"':
             quoted, in_argument = not quoted, True
-        elif char in " \t" and not quoted:
+        elif char in separators and not quoted:
             if in_argument:
                 parts.append("".join(current))
                 current, in_argument = [], False

@@ -54,7 +54,7 @@ An expired reminder (``Wanted.expires_at`` passed) is never created, and
 back later cannot bring it back.
 
 Local times are turned into instants with
-:func:`services.calendar.entries.to_instant` (``fold=0``), so 18:00 and
+:func:`services.calendar.entry_types.to_instant` (``fold=0``), so 18:00 and
 09:00 are right on daylight-saving days too.
 
 Keys: every derived reminder has a stable ``key`` naming its subject (see
@@ -79,14 +79,14 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from models.values import Stage
-from services.calendar.entries import (
+from services.calendar.entry_types import (
     CalendarEntry,
     EntryKind,
     day_text,
     role_at,
     to_instant,
-    zone_of,
 )
+from services.core.instants import zone_of
 
 __all__ = [
     "EVENING_BEFORE",

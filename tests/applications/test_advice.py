@@ -231,7 +231,7 @@ def _find(company):
 
 
 def test_facts_for_withdraw_of_a_missing_application(store):
-    from services.applications.editing import ApplicationNotFoundError
+    from services.applications.loading import ApplicationNotFoundError
 
     with pytest.raises(ApplicationNotFoundError):
         advice.facts_for_withdraw(99)
@@ -268,7 +268,7 @@ def test_facts_for_stage_change_counts_added_without_applied_date(store):
 
 
 def test_facts_for_round_saved(store):
-    from services.applications.editing import ApplicationNotFoundError
+    from services.applications.loading import ApplicationNotFoundError
 
     quill = _app("Quill", "interviewing")
     assert advice.facts_for_round_saved(quill.id, NOW).rounds == 0

@@ -5,10 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, QPoint, Qt, QTime
 from PySide6.QtWidgets import QApplication, QTableWidgetItem
 
+from models.application import Application, Offer
+from services.applications import form_drafts, loading
 from services.core.snapshot import read_snapshot
+from ui.applications import list_view as applications_view
+from ui.applications.editor_questions import RestoreDraft, UnsavedChanges
+from ui.applications.list_view import ConfirmDelete
 from ui.shell.main_window import MainWindow
 
 
@@ -114,8 +119,6 @@ def test_sort_by_clicking_headers(qtbot, view):
 
 
 def _section_center(header, section):
-    from PySide6.QtCore import QPoint
-
     x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
     return QPoint(x, header.height() // 2)
 
@@ -164,29 +167,25 @@ def test_signals_change_the_outlook_live(qtbot, window, monkeypatch):
     assert "Leaning positive" in rounds.verdict.text()
     assert "asked for your references" in rounds.reasons.text()
     assert "answer in writing" in rounds.plan.text()
-    from ui.applications.editor import UnsavedChanges
-
     monkeypatch.setattr(UnsavedChanges, "ask", classmethod(lambda cls, parent: cls.DISCARD))
     editor.reject()
     assert not editor.isVisible()
 
 
-def test_new_application_with_a_round_and_two_interviewers_round_trips(qtbot, window, view):
-    window.open_editor(None)
-    editor = window.editor
-    qtbot.waitExposed(editor)
+def _type_cafe_application(editor) -> None:
+    """The application's own fields, through an agency, with non-Latin notes."""
     editor.company.setText("Café Núñez")
     editor.role.setText("Backend Developer")
     editor.agency.setChecked(True)
     editor.agency_name.setText("Talentia")
     editor.recruiter_email.setText("rita@talentia.example")
     editor.notes.setPlainText("Ask about the espresso machine ☕ — مرحبا")
-    editor.add_round()
-    rounds = editor.round_editor
+
+
+def _type_technical_round(rounds) -> None:
+    """A round in New York on 20 Nov 2026, 14:00–15:30, two interviewers, a time frame."""
     rounds.title.setText("Technical interview")
     rounds.zone.setCurrentText("America/New_York")
-    from PySide6.QtCore import QDate, QTime
-
     rounds.day.setDate(QDate(2026, 11, 20))
     rounds.start.setTime(QTime(14, 0))
     rounds.end.setTime(QTime(15, 30))
@@ -201,15 +200,11 @@ def test_new_application_with_a_round_and_two_interviewers_round_trips(qtbot, wi
     rounds.asked_timeframe.setChecked(True)
     rounds.timeframe_value.setValue(5)
     rounds.timeframe_unit.setCurrentIndex(rounds.timeframe_unit.findData("business_days"))
-    with qtbot.waitSignal(editor.saved):
-        assert editor.save()
-    new_id = editor.application_id
-    assert view.current_id() == new_id
-    assert view.model.index_data.row(new_id).company == "Café Núñez"
 
-    window.open_editor(new_id)
-    again = window.editor
-    qtbot.waitExposed(again)
+
+def _assert_cafe_application_shown(again) -> None:
+    """The reopened editor shows what :func:`_type_cafe_application` and
+    :func:`_type_technical_round` typed."""
     assert again.company.text() == "Café Núñez"
     assert again.agency.isChecked() and again.agency_name.text() == "Talentia"
     assert again.notes.toPlainText() == "Ask about the espresso machine ☕ — مرحبا"
@@ -224,9 +219,26 @@ def test_new_application_with_a_round_and_two_interviewers_round_trips(qtbot, wi
     assert r.signal_boxes["gave_timeframe"].isChecked()
     assert r.timeframe_value.value() == 5
     assert "business days" in r.expected.text()
-    from services.applications import editing as applications
 
-    stored = applications.load(new_id)
+
+def test_new_application_with_a_round_and_two_interviewers_round_trips(qtbot, window, view):
+    window.open_editor(None)
+    editor = window.editor
+    qtbot.waitExposed(editor)
+    _type_cafe_application(editor)
+    editor.add_round()
+    _type_technical_round(editor.round_editor)
+    with qtbot.waitSignal(editor.saved):
+        assert editor.save()
+    new_id = editor.application_id
+    assert view.current_id() == new_id
+    assert view.model.index_data.row(new_id).company == "Café Núñez"
+
+    window.open_editor(new_id)
+    again = window.editor
+    qtbot.waitExposed(again)
+    _assert_cafe_application_shown(again)
+    stored = loading.load(new_id)
     assert stored.rounds[0].starts_at.astimezone(UTC) == datetime(2026, 11, 20, 19, 0,
                                                                    tzinfo=UTC)
     assert not again.is_dirty()
@@ -247,8 +259,6 @@ def test_invalid_email_is_explained_and_nothing_is_lost(qtbot, window):
 
 
 def test_round_ending_before_it_starts_is_refused(qtbot, window):
-    from PySide6.QtCore import QTime
-
     editor = open_editor_for(qtbot, window, "Kestrel Robotics")
     editor.tabs.setCurrentIndex(1)
     editor.round_editor.start.setTime(QTime(15, 0))
@@ -277,21 +287,17 @@ def test_unreasonable_time_frames(qtbot, window, value):
 
 
 def test_huge_notes_emoji_and_rtl_are_stored_exactly(qtbot, window):
-    from services.applications import editing as applications
-
     editor = open_editor_for(qtbot, window, "Atlas Mobility")
     text = ("🎉 שלום עולם — مرحبا بالعالم\n" * 3) + "x" * 100_000
     editor.notes.setPlainText(text)
     editor.salary_notes.setText("€70k–80k 💶")
     assert editor.save()
-    stored = applications.load(editor.application_id)
+    stored = loading.load(editor.application_id)
     assert stored.notes == text
     assert stored.salary_notes == "€70k–80k 💶"
 
 
 def test_delete_asks_and_undo_brings_it_back(qtbot, window, view, monkeypatch):
-    from ui.applications.list_view import ConfirmDelete
-
     asked = []
     monkeypatch.setattr(ConfirmDelete, "ask",
                         classmethod(lambda cls, parent, what: asked.append(what) or True))
@@ -305,14 +311,10 @@ def test_delete_asks_and_undo_brings_it_back(qtbot, window, view, monkeypatch):
     qtbot.mouseClick(view.undo_button, Qt.MouseButton.LeftButton)
     assert view.model.index_data.total == 12
     assert visible_companies(view) == ["Orbit Health"]
-    from models.application import Offer
-
     assert Offer.select().count() == 1
 
 
 def test_delete_cancelled_keeps_everything(qtbot, view, monkeypatch):
-    from ui.applications.list_view import ConfirmDelete
-
     monkeypatch.setattr(ConfirmDelete, "ask", classmethod(lambda cls, parent, what: False))
     view.table.setFocus()
     view.table.selectRow(0)
@@ -322,8 +324,6 @@ def test_delete_cancelled_keeps_everything(qtbot, view, monkeypatch):
 
 
 def test_closing_with_unsaved_changes_asks(qtbot, window, monkeypatch):
-    from ui.applications.editor import UnsavedChanges
-
     answers = [UnsavedChanges.KEEP_EDITING, UnsavedChanges.DISCARD]
     monkeypatch.setattr(UnsavedChanges, "ask", classmethod(lambda cls, parent: answers.pop(0)))
     editor = open_editor_for(qtbot, window, "Fjord Energy")
@@ -332,16 +332,11 @@ def test_closing_with_unsaved_changes_asks(qtbot, window, monkeypatch):
     assert editor.isVisible() and editor.role.text() == "Staff Backend Engineer"
     editor.reject()
     assert not editor.isVisible()
-    from services.applications import editing as applications
-
-    assert applications.load(editor.application_id).role == "Backend Engineer"
+    assert loading.load(editor.application_id).role == "Backend Engineer"
 
 
 def test_form_survives_a_crash(qtbot, window, monkeypatch):
     """Typed text is on disk within a moment; the next editor offers it back."""
-    from services.applications import form_drafts
-    from ui.applications.editor import RestoreDraft
-
     editor = open_editor_for(qtbot, window, "Tern Travel")
     editor.notes.setPlainText("Recruiter mentioned a second team — ask about it")
     qtbot.waitUntil(lambda: form_drafts.read_draft(window.paths, editor.draft_key) is not None,
@@ -366,9 +361,6 @@ def test_form_survives_a_crash(qtbot, window, monkeypatch):
 
 def test_first_screenful_first_then_everything_on_first_search(qtbot, store, monkeypatch):
     """At start only the first rows are read; searching loads the rest without losing text."""
-    from models.application import Application
-    from ui.applications import list_view as applications_view
-
     monkeypatch.setattr(applications_view, "FIRST_SCREENFUL", 5)
     for n in range(30):
         Application.create(company=f"Company {n:02d}", role="Engineer",

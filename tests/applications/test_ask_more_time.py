@@ -13,9 +13,8 @@ import pytest
 
 from models import clock
 from models.email import Email
-from services.applications import editing as applications
-from services.applications import offers
-from services.applications.editing import ApplicationData, InterviewerData, RoundData
+from services.applications import offers, saving
+from services.applications.editor_data import ApplicationData, InterviewerData, RoundData
 from services.core.snapshot import read_snapshot
 from ui.applications.offer_dialog import OfferDialog
 from ui.shell.main_window import MainWindow
@@ -51,7 +50,7 @@ def _application(rounds: bool = False, **fields) -> int:
         data.rounds = [RoundData(title="Hiring manager", starts_at=start, tz_name=BERLIN.key,
                                  interviewers=[InterviewerData(name="Ines Duarte",
                                                                email="ines@harbor.example")])]
-    app_id = applications.save(data)
+    app_id = saving.save(data)
     deadline = datetime.combine(clock.today() + timedelta(days=5), time(17), tzinfo=BERLIN)
     offers.record_offer(app_id, date(2025, 3, 1), deadline.astimezone(UTC), BERLIN.key,
                         Decimal("81000"), "EUR", "", now=datetime(2025, 3, 1, 9, tzinfo=UTC))

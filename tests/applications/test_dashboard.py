@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from contextlib import closing
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,157 +13,26 @@ import pytest
 
 from models.values import STAGE_LABELS
 from services.applications import dashboard
-from services.applications.dashboard import (
-    InterviewItem,
-    OfferItem,
-    OverdueItem,
-    WaitingItem,
-    WeekBar,
-    compute,
-    week_start,
-)
-from services.applications.index import STAGE_ORDER, ApplicationIndex
+from services.applications.dashboard import InterviewItem, OfferItem, WeekBar, compute, week_start
+from services.applications.index import ApplicationIndex
+from services.applications.list_rows import STAGE_ORDER
+from services.applications.overdue import OverdueItem, WaitingItem
 from services.applications.prospects import add_business_days
-
-#: A Wednesday, 11:00 in Berlin (UTC+1 in March 2025, before summer time).
-NOW = datetime(2025, 3, 12, 10, 0, tzinfo=UTC)
-BERLIN = ZoneInfo("Europe/Berlin")
-TODAY = date(2025, 3, 12)
-
-
-def _at(day: date, hour: int, minute: int = 0, zone=UTC) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
-
-
-def _app(company, stage, applied_on=None, *, created_at=None, **extra):
-    from models.application import Application
-
-    values = {"company": company, "role": f"{company} role", "stage": stage,
-              "applied_on": applied_on}
-    if created_at is not None:
-        values["created_at"] = created_at
-    values.update(extra)
-    return Application.create(**values)
-
-
-def _round(app, starts_at, *, title="Interview", tz_name="UTC", duration=60, value=None,
-           unit=None, cancelled=False, people=()):
-    from models.interview import Interviewer, InterviewRound
-
-    rnd = InterviewRound.create(application=app, title=title, starts_at=starts_at,
-                                tz_name=tz_name, duration_minutes=duration,
-                                timeframe_value=value, timeframe_unit=unit,
-                                asked_timeframe=value is not None, cancelled=cancelled)
-    made = [Interviewer.create(round=rnd, position=position, name=name, email=email)
-            for position, (name, email) in enumerate(people)]
-    return rnd, made
-
-
-def _change(app, to_stage, when, from_stage=None):
-    from models.application import StageChange
-
-    StageChange.create(application=app, from_stage=from_stage, to_stage=to_stage,
-                       changed_at=when)
-
-
-def _email(app, *, state="sent", to="", round_=None, person=None, template="thank_you",
-           sent_at=None):
-    from models.email import Email
-
-    return Email.create(application=app, round=round_, interviewer=person, to_address=to,
-                        template_key=template, state=state, sent_at=sent_at)
-
-
-def _offer(app, deadline, *, status="pending", amount=None, currency="", tz="Europe/Berlin"):
-    from models.application import Offer
-
-    return Offer.create(application=app, deadline_at=deadline, deadline_tz=tz, status=status,
-                        amount=amount, currency=currency, received_on=date(2025, 3, 1))
+from tests.applications.dashboard_data import (
+    BERLIN,
+    NOW,
+    TODAY,
+    add_application,
+    add_email,
+    add_fixed_search,
+    at,
+)
 
 
 @pytest.fixture
 def fixed(store):
-    """A fixed search of 14 applications (see the comments for what each one tests)."""
-    ids = {}
-    # Awaiting an answer after a round with a 5-business-day time frame: expected Mon 10 Mar,
-    # follow-up due Wed 12 Mar (today, grace 2). Its interviewer was thanked (by interviewer).
-    alder = _app("Alder", "awaiting_response", date(2025, 2, 20))
-    _change(alder, "applied", _at(date(2025, 2, 20), 9))
-    _change(alder, "interviewing", _at(date(2025, 2, 27), 9), "applied")
-    _change(alder, "awaiting_response", _at(date(2025, 3, 3), 15), "interviewing")
-    rnd, (bea,) = _round(alder, _at(date(2025, 3, 3), 10, zone=BERLIN), tz_name="Europe/Berlin",
-                         value=5, unit="business_days", people=[("Bea", "bea@alder.example")])
-    _email(alder, round_=rnd, person=bea, to="bea@alder.example",
-           sent_at=_at(date(2025, 3, 3), 17))
-    ids["alder"] = alder.id
-
-    # Interviewing, last round past, none ahead: waiting. Carl thanked by address only;
-    # Dana has only a draft: her thank-you is overdue (due Tue 11 Mar).
-    birch = _app("Birch", "interviewing", date(2025, 3, 1))
-    rnd, (_carl, dana) = _round(birch, _at(date(2025, 3, 10), 14), title="Technical interview",
-                                people=[("Carl", "carl@birch.example"), ("Dana", "")])
-    _email(birch, round_=rnd, to="Carl@Birch.example", sent_at=_at(date(2025, 3, 10), 18))
-    _email(birch, round_=rnd, person=dana, state="draft")
-    ids["birch"] = birch.id
-
-    # Interviewing with a round ahead: not waiting; the round is in the next 7 days. A
-    # cancelled round in between is ignored. Eve (past round) was never thanked.
-    cedar = _app("Cedar", "interviewing", date(2025, 3, 5))
-    _round(cedar, _at(date(2025, 3, 6), 9), title="Phone screen", duration=30,
-           people=[("Eve", "eve@cedar.example")])
-    _round(cedar, _at(date(2025, 3, 13), 9), cancelled=True)
-    ahead, _ = _round(cedar, _at(date(2025, 3, 14), 9), title="On-site")
-    ids["cedar"], ids["cedar_round"] = cedar.id, ahead.id
-
-    # Through an agency: the recruiter needs an update (due Sat 8 Mar); waiting 5 days.
-    dune = _app("Dune", "awaiting_response", date(2025, 2, 1), channel="agency",
-                agency_name="Talent Co", recruiter_name="Rita",
-                recruiter_email="rita@talent.example")
-    _round(dune, _at(date(2025, 3, 7), 13), title="Panel interview", duration=45,
-           people=[("Sam", "sam@dune.example")])
-    ids["dune"] = dune.id
-
-    # Offers: 2 days left (plus one without deadline), today, 2 days ago (and a declined one).
-    elm = _app("Elm", "offer", date(2025, 1, 15))
-    _offer(elm, _at(date(2025, 3, 14), 17, zone=BERLIN), amount=Decimal("74000"),
-           currency="EUR")
-    _offer(elm, None)
-    going_on, _ = _round(elm, _at(date(2025, 3, 12), 9, 30), title="Meet the team")
-    ids["elm"], ids["elm_round"] = elm.id, going_on.id
-    fir = _app("Fir", "offer", date(2025, 3, 11))
-    _offer(fir, _at(date(2025, 3, 12), 23, 30, zone=BERLIN))
-    _round(fir, _at(date(2025, 3, 19), 11))  # just beyond the next 7 days
-    ids["fir"] = fir.id
-    gum = _app("Gum", "offer", date(2024, 12, 20))
-    _offer(gum, _at(date(2025, 3, 10), 12), amount=Decimal("90000.50"), currency="USD")
-    _offer(gum, _at(date(2025, 3, 20), 12), status="declined")
-    ids["gum"] = gum.id
-
-    # Closed: its pending offer and its round ahead are not shown.
-    hazel = _app("Hazel", "rejected", date(2025, 1, 6))
-    _offer(hazel, _at(date(2025, 3, 15), 12))
-    _round(hazel, _at(date(2025, 3, 13), 12))
-    # No applied date: counts in the week it was added, in the user's zone (Mon 10 Mar).
-    _app("Ivy", "applied", None, created_at=datetime(2025, 3, 9, 23, 30, tzinfo=UTC))
-    # Awaiting without a round: since the change to awaiting response, or the day applied.
-    juniper = _app("Juniper", "awaiting_response", date(2025, 2, 12))
-    _change(juniper, "awaiting_response", _at(date(2025, 2, 26), 12), "applied")
-    ids["juniper"] = juniper.id
-    ids["kale"] = _app("Kale", "awaiting_response", date(2025, 2, 10)).id
-    # Expected Mon 10 Feb, but the stage changed after that: no follow-up. Round too old to
-    # thank anyone now.
-    larch = _app("Larch", "awaiting_response", date(2025, 1, 27))
-    _round(larch, _at(date(2025, 2, 3), 10), value=1, unit="weeks",
-           people=[("Lou", "lou@larch.example")])
-    _change(larch, "awaiting_response", _at(date(2025, 2, 15), 10), "interviewing")
-    ids["larch"] = larch.id
-    # Expected Thu 20 Feb; a follow-up was sent on 25 Feb: nothing overdue.
-    maple = _app("Maple", "awaiting_response", date(2025, 2, 3))
-    _round(maple, _at(date(2025, 2, 17), 10), value=3, unit="days")
-    _email(maple, template="follow_up", to="hr@maple.example", sent_at=_at(date(2025, 2, 25), 9))
-    ids["maple"] = maple.id
-    _app("Nut", "withdrawn", date(2025, 1, 6))
-    return ids
+    """A fixed search of 14 applications (see tests/applications/dashboard_data.py)."""
+    return add_fixed_search()
 
 
 def test_empty_database(store):
@@ -181,7 +50,7 @@ def test_empty_database(store):
 
 
 def test_one_application(store):
-    app = _app("Solo", "applied", date(2025, 3, 11))
+    app = add_application("Solo", "applied", date(2025, 3, 11))
     figures = compute(NOW, BERLIN, 3)
     assert figures.total == 1
     assert not figures.is_empty
@@ -270,10 +139,10 @@ def test_a_sent_agency_update_or_thanks_clears_the_item(fixed):
     from models.application import Application
 
     dune = Application.get_by_id(fixed["dune"])
-    _email(dune, to="RITA@talent.example", template="agency_update",
-           sent_at=_at(date(2025, 3, 8), 9))
+    add_email(dune, to="RITA@talent.example", template="agency_update",
+              sent_at=at(date(2025, 3, 8), 9))
     cedar = Application.get_by_id(fixed["cedar"])
-    _email(cedar, to="eve@cedar.example", state="marked_sent", sent_at=_at(date(2025, 3, 6), 12))
+    add_email(cedar, to="eve@cedar.example", state="marked_sent", sent_at=at(date(2025, 3, 6), 12))
     companies = [item.company for item in compute(NOW, BERLIN, 5).overdue]
     assert companies == ["Birch", "Alder"]
 
@@ -293,9 +162,9 @@ def test_upcoming_interviews_in_the_next_seven_days(fixed):
     figures = compute(NOW, BERLIN, 5)
     assert figures.upcoming_interviews == [
         InterviewItem(fixed["elm"], "Elm", "Elm role", fixed["elm_round"], "Meet the team",
-                      _at(date(2025, 3, 12), 9, 30), "UTC", 60),
+                      at(date(2025, 3, 12), 9, 30), "UTC", 60),
         InterviewItem(fixed["cedar"], "Cedar", "Cedar role", fixed["cedar_round"], "On-site",
-                      _at(date(2025, 3, 14), 9), "UTC", 60),
+                      at(date(2025, 3, 14), 9), "UTC", 60),
     ]
     later = compute(NOW + timedelta(hours=1), BERLIN, 5)  # the meeting at Elm is over
     assert [item.company for item in later.upcoming_interviews] == ["Cedar", "Fir"]
@@ -344,7 +213,7 @@ def test_naive_now_is_refused(store):
 
 
 def test_unknown_stage_values_come_last(store):
-    _app("Odd", "on_hold", date(2025, 3, 1))
+    add_application("Odd", "on_hold", date(2025, 3, 1))
     figures = compute(NOW, BERLIN, 5)
     assert figures.by_stage[-1] == ("on_hold", "On hold", 1)
     assert figures.total == 1

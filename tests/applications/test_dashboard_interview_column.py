@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from services.applications import editing as applications
-from services.applications.editing import ApplicationData, RoundData
+from services.applications import saving
+from services.applications.editor_data import ApplicationData, RoundData
 from services.core.snapshot import read_snapshot
 from services.data import demo
 from ui.shell.main_window import MainWindow
@@ -22,8 +22,8 @@ def _interviews_every_evening(zone: ZoneInfo) -> None:
                         starts_at=datetime.combine(TODAY + timedelta(days=n), time(21, 0),
                                                    tzinfo=zone))
               for n in range(1, 7)]
-    applications.save(ApplicationData(company="Harbor & Pine", role="Platform Engineer",
-                                      stage="interviewing", rounds=rounds))
+    saving.save(ApplicationData(company="Harbor & Pine", role="Platform Engineer",
+                                stage="interviewing", rounds=rounds))
 
 
 def test_the_when_column_is_never_cut_at_the_default_size(qtbot, pinned_clock, demo_store):

@@ -12,15 +12,8 @@ from PySide6.QtWidgets import QApplication
 from services.applications.dashboard import StageCount, WeekBar
 from services.data import demo
 from ui.applications.charts import StageBars, WeeklyBars, _contrast
-from ui.applications.dashboard_view import (
-    APPLICATION_ID_ROLE,
-    DashboardView,
-    ago_text,
-    amount_text,
-    days_left_text,
-    short_day,
-    waited_text,
-)
+from ui.applications.dashboard_list_model import APPLICATION_ID_ROLE
+from ui.applications.dashboard_view import DashboardView
 
 #: The demo is placed relative to this Wednesday; "now" is noon UTC that day.
 TODAY = date(2025, 3, 12)
@@ -307,24 +300,3 @@ def test_weekly_bars_paint_and_describe(qtbot):
     chart.resize(180, 190)  # narrow: labels thin out, nothing breaks
     assert not chart.grab().isNull()
 
-
-def test_words_for_days():
-    assert days_left_text(4) == "4 days left"
-    assert days_left_text(1) == "1 day left"
-    assert days_left_text(0) == "today"
-    assert days_left_text(-1) == "1 day ago"
-    assert days_left_text(-2) == "2 days ago"
-    assert days_left_text(None) == "no deadline"
-    assert waited_text(9) == "waiting 9 days"
-    assert waited_text(1) == "waiting 1 day"
-    assert waited_text(0) == "since today"
-    assert ago_text(TODAY, TODAY) == "today"
-    assert ago_text(TODAY - timedelta(days=1), TODAY) == "yesterday"
-    assert ago_text(TODAY - timedelta(days=3), TODAY) == "3 days ago"
-    assert short_day(date(2025, 3, 3), TODAY) == "Mon 03 Mar"
-    assert short_day(date(2024, 12, 30), TODAY) == "Mon 30 Dec 2024"
-    from decimal import Decimal
-
-    assert amount_text(Decimal("74000"), "EUR") == "74,000 EUR"
-    assert amount_text(Decimal("74000.50"), "") == "74,000.50"
-    assert amount_text(None, "EUR") == ""

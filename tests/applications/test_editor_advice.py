@@ -27,26 +27,26 @@ def _open(qtbot, window, company):
 
 
 def test_withdrawing_while_others_wait_shows_advice_then_go_on_saves(qtbot, window):
-    from services.applications import editing as applications
+    from services.applications import loading
 
     editor, app_id = _open(qtbot, window, "Kestrel Robotics")
     editor.stage.setCurrentIndex(editor.stage.findData("withdrawn"))
     assert not editor.save()
     assert editor.advice.isVisible()
-    assert applications.load(app_id).stage == "interviewing", "nothing saved yet"
+    assert loading.load(app_id).stage == "interviewing", "nothing saved yet"
     qtbot.mouseClick(editor.advice.go_on_button, qtbot_left())
-    assert applications.load(app_id).stage == "withdrawn"
+    assert loading.load(app_id).stage == "withdrawn"
 
 
 def test_withdraw_advice_better_keeps_it_open(qtbot, window):
-    from services.applications import editing as applications
+    from services.applications import loading
 
     editor, app_id = _open(qtbot, window, "Kestrel Robotics")
     editor.stage.setCurrentIndex(editor.stage.findData("withdrawn"))
     assert not editor.save()
     qtbot.mouseClick(editor.advice.better_button, qtbot_left())
     assert editor.stage.currentData() == "interviewing"
-    assert applications.load(app_id).stage == "interviewing"
+    assert loading.load(app_id).stage == "interviewing"
 
 
 def test_first_round_without_time_frame_suggests_asking(qtbot, window):

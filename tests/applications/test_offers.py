@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.applications import editing as applications
-from services.applications import offers
+from services.applications import deletion, offers
 from services.applications.dashboard import compute
-from services.applications.editing import ApplicationNotFoundError
+from services.applications.loading import ApplicationNotFoundError
 from services.applications.offers import OfferNotFoundError, OfferProblem
 
 NOW = datetime(2025, 3, 12, 10, 0, tzinfo=UTC)
@@ -241,11 +240,11 @@ def test_deleting_an_application_deletes_its_offers_and_undo_brings_them_back(st
     app = _app()
     offer_id = _record(app.id, _deadline(date(2025, 3, 14)))
     other = _record(_app("Other").id)
-    snapshot = applications.delete(app.id)
+    snapshot = deletion.delete(app.id)
     assert Offer.get_or_none(Offer.id == offer_id) is None
     assert Offer.get_or_none(Offer.id == other) is not None
     assert [item.offer_id for item in compute(NOW, BERLIN, 5).offers] == [other]
-    applications.undo_delete(snapshot)
+    deletion.undo_delete(snapshot)
     assert offers.load_offer(offer_id).amount == Decimal("74000.00")
 
 

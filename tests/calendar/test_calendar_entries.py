@@ -1,61 +1,31 @@
-"""The dated entries (services.calendar.entries): the rules, time zones and DST, the counts."""
+"""The dated entries (services.calendar.entries): the rules for each kind of entry.
+
+Time zones, daylight saving and the counts by day are in test_calendar_entry_days.py; the
+rules as a pure core, without the database, in test_entry_rules.py."""
 
 from __future__ import annotations
 
-import random
-from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-import pytest
-
-from models import clock
+from models.application import Offer
+from models.email import Email
+from models.reminder import Reminder
 from models.values import Channel, EmailState, OfferStatus, ReminderState, Stage
+from services.applications.index import ApplicationIndex
 from services.calendar import entries as ce
-from services.calendar.entries import EntryKind
-
-BERLIN = ZoneInfo("Europe/Berlin")
-NEW_YORK = ZoneInfo("America/New_York")
-TOKYO = ZoneInfo("Asia/Tokyo")
-NOW = datetime(2024, 5, 15, 10, 0, tzinfo=UTC)
-
-
-# -- helpers -----------------------------------------------------------------------------------
-
-
-def make_app(company="Lumen Analytics", role="Data Engineer", stage=Stage.AWAITING_RESPONSE,
-             **extra):
-    from models.application import Application
-
-    return Application.create(company=company, role=role, stage=stage.value, **extra)
-
-
-def make_round(app, starts_at, *, zone="Europe/Berlin", people=(), title="Technical interview",
-               duration=60, **extra):
-    from models.interview import Interviewer, InterviewRound
-
-    rnd = InterviewRound.create(application=app, title=title, starts_at=starts_at, tz_name=zone,
-                                duration_minutes=duration, **extra)
-    for position, (name, email) in enumerate(people):
-        Interviewer.create(round=rnd, position=position, name=name, email=email)
-    return rnd
-
-
-def local(year, month, day, hour, minute=0, zone=BERLIN) -> datetime:
-    return ce.to_instant(datetime(year, month, day, hour, minute), zone)
-
-
-def kinds(entries):
-    return [entry.kind for entry in entries]
-
-
-def of_kind(entries, kind):
-    return [entry for entry in entries if entry.kind == kind]
-
-
-PEOPLE = (("José Núñez", "jose@lumen.example"), ("Priya Raman", "priya@lumen.example"))
-
+from services.calendar.entry_types import EntryKind, Person
+from services.core import settings
+from services.core.snapshot import connect_for_reading
+from tests.calendar.entry_data import (
+    BERLIN,
+    NOW,
+    PEOPLE,
+    local,
+    make_app,
+    make_round,
+    of_kind,
+)
 
 # -- the rules ---------------------------------------------------------------------------------
 
@@ -76,7 +46,7 @@ def test_interview_entry_has_time_zone_people_and_a_stable_uid(store):
     assert interview.round_id == rnd.id
     assert interview.title == "Interview: Lumen Analytics — Technical interview"
     assert interview.round_title == "Technical interview"
-    assert interview.attendees == tuple(ce.Person(*p) for p in PEOPLE)
+    assert interview.attendees == tuple(Person(*p) for p in PEOPLE)
     assert interview.location == "Berlin office"
     assert interview.url == "https://meet.example.com/x"
     assert interview.alarm_minutes == 60
@@ -107,8 +77,6 @@ def test_thank_you_deadline_is_24_hours_after_the_round_ends(store):
 
 
 def _email(app, rnd, person, state, **extra):
-    from models.email import Email
-
     return Email.create(application=app, round=rnd, interviewer=person, to_name=person.name
                         if person else "", to_address=person.email if person else "",
                         state=state.value, **extra)
@@ -140,8 +108,6 @@ def test_thank_you_deadline_goes_once_everyone_was_thanked(store):
 def test_an_email_to_the_interviewers_address_counts_as_thanks(store):
     app = make_app()
     rnd = make_round(app, local(2024, 5, 14, 14), people=PEOPLE[:1])
-    from models.email import Email
-
     Email.create(application=app, to_address="JOSE@lumen.example", state="sent",
                  sent_at=local(2024, 5, 14, 18))
     assert of_kind(ce.entries_for_day(date(2024, 5, 15), NOW, BERLIN),
@@ -159,8 +125,6 @@ def test_agency_rounds_say_to_update_the_recruiter(store):
     assert deadline.title == "Update the recruiter: Northwind Logistics (Brightpath Talent)"
     assert "Tell Hannah Okafor at Brightpath Talent" in deadline.description
     assert "thank the interviewers through them" in deadline.description
-    from models.email import Email
-
     Email.create(application=app, to_address="hannah@brightpath.example", state="sent",
                  sent_at=local(2024, 5, 14, 17))
     assert of_kind(ce.entries_for_day(date(2024, 5, 15), NOW, BERLIN),
@@ -180,9 +144,6 @@ def test_a_round_without_interviewers_waits_for_an_email_linked_to_it(store):
 
 
 def test_expected_response_and_follow_up_match_the_application_list(store):
-    from services.applications.index import ApplicationIndex
-    from services.core.snapshot import connect_for_reading
-
     app = make_app()
     make_round(app, local(2024, 5, 2, 10), title="Phone screen")
     make_round(app, local(2024, 5, 14, 14), timeframe_value=5, timeframe_unit="business_days",
@@ -208,8 +169,6 @@ def test_expected_response_and_follow_up_match_the_application_list(store):
 
 
 def test_follow_up_grace_comes_from_the_settings(store):
-    from services.core import settings
-
     app = make_app()
     make_round(app, local(2024, 5, 14, 14), timeframe_value=1, timeframe_unit="weeks",
                asked_timeframe=True)
@@ -240,8 +199,6 @@ def test_agency_follow_up_goes_through_the_recruiter(store):
 
 
 def test_offer_deadlines_of_pending_offers(store):
-    from models.application import Offer
-
     app = make_app(company="Orbit Health", stage=Stage.OFFER)
     offer = Offer.create(application=app, deadline_at=local(2024, 5, 20, 17),
                          deadline_tz="Europe/Berlin", amount=Decimal("74000"), currency="EUR")
@@ -258,8 +215,6 @@ def test_offer_deadlines_of_pending_offers(store):
 
 
 def test_custom_reminders_until_done(store):
-    from models.reminder import Reminder
-
     app = make_app()
     mine = Reminder.create(key="custom:a", kind="custom", custom=True, application=app,
                            due_at=local(2024, 5, 16, 18), text="Push the demo repo")
@@ -300,44 +255,6 @@ def test_entries_are_sorted_all_day_first_then_by_time(store):
         (EntryKind.INTERVIEW, "B")]
 
 
-def test_the_pure_core_needs_no_database():
-    facts = ce.RoundFacts(
-        1, "r1", 2, "a1", "Acme", "Engineer", False, "", "", "Panel",
-        datetime(2024, 5, 14, 12, tzinfo=UTC), "Europe/Berlin", 45,
-        interviewers=(ce.Person("Ann", "ann@acme.example"),), unthanked=("Ann",))
-    response = ce.ResponseFacts(2, "a1", "Acme", "Engineer", "interviewing", False, "", "", 1,
-                                "Panel", datetime(2024, 5, 14, 12, tzinfo=UTC),
-                                "Europe/Berlin", None, None)
-    entries = ce.derive([facts], [response], rules=ce.Rules(follow_up_grace_business_days=1,
-                                                            default_response_business_days=3))
-    assert kinds(entries) == [EntryKind.INTERVIEW, EntryKind.THANK_YOU_DEADLINE,
-                              EntryKind.EXPECTED_RESPONSE, EntryKind.FOLLOW_UP]
-    assert entries[2].start == date(2024, 5, 17)
-    assert entries[3].start == date(2024, 5, 20)  # Friday + 1 business day
-    assert ce.thank_you_entry(facts._replace(unthanked=())) is None
-
-
-def test_an_application_without_a_role_reads_well():
-    """An application made from an invitation that did not name the role has none yet: the
-    texts name the company alone, never "for  at Acme"."""
-    facts = ce.RoundFacts(
-        1, "r1", 2, "a1", "Acme", "", False, "", "", "Panel",
-        datetime(2024, 5, 14, 12, tzinfo=UTC), "Europe/Berlin", 45,
-        interviewers=(ce.Person("Ann", "ann@acme.example"),), unthanked=("Ann",))
-    response = ce.ResponseFacts(2, "a1", "Acme", "", "interviewing", False, "", "", 1,
-                                "Panel", datetime(2024, 5, 14, 12, tzinfo=UTC),
-                                "Europe/Berlin", None, None)
-    offer = ce.OfferFacts("o1", 2, "a1", "Acme", "", OfferStatus.PENDING.value,
-                          datetime(2024, 5, 20, 12, tzinfo=UTC), "Europe/Berlin")
-    entries = ce.derive([facts], [response], [offer])
-    assert len(entries) == 5
-    for entry in entries:
-        assert " at Acme" not in entry.description and "  " not in entry.description
-        assert "Acme" in entry.description
-    assert ce.role_at("Engineer", "Acme") == "Engineer at Acme"
-    assert ce.role_at(" ", "Acme") == "Acme"
-
-
 def test_sequence_grows_when_the_round_is_saved_again(store):
     app = make_app()
     rnd = make_round(app, local(2024, 5, 14, 14), updated_at=datetime(2024, 5, 1, tzinfo=UTC))
@@ -348,186 +265,3 @@ def test_sequence_grows_when_the_round_is_saved_again(store):
     second = of_kind(ce.entries_for_day(date(2024, 5, 14), NOW, BERLIN), EntryKind.INTERVIEW)[0]
     assert second.uid == first.uid
     assert second.sequence > first.sequence
-
-
-# -- time zones and daylight saving ------------------------------------------------------------
-
-
-def test_a_time_in_the_spring_gap_moves_forward_by_the_gap(store):
-    # 02:30 on 10 March 2024 does not exist in New York (02:00 EST → 03:00 EDT).
-    instant = ce.to_instant(datetime(2024, 3, 10, 2, 30), NEW_YORK)
-    assert instant == datetime(2024, 3, 10, 7, 30, tzinfo=UTC)
-    assert instant.astimezone(NEW_YORK).strftime("%H:%M %Z") == "03:30 EDT"
-    app = make_app()
-    make_round(app, instant, zone="America/New_York")
-    (interview,) = of_kind(ce.entries_for_day(date(2024, 3, 10), NOW, NEW_YORK),
-                           EntryKind.INTERVIEW)
-    assert interview.local_start(NEW_YORK).hour == 3
-    assert ce.entries_for_day(date(2024, 3, 9), NOW, NEW_YORK) == []
-    assert ce.counts_by_day(date(2024, 3, 9), date(2024, 3, 11), NOW, NEW_YORK)[
-        date(2024, 3, 10)][EntryKind.INTERVIEW] == 1
-
-
-def test_a_repeated_autumn_time_is_its_first_occurrence(store):
-    # 01:30 on 3 November 2024 happens twice in New York: EDT first, then EST.
-    instant = ce.to_instant(datetime(2024, 11, 3, 1, 30), NEW_YORK)
-    assert instant == datetime(2024, 11, 3, 5, 30, tzinfo=UTC)
-    assert instant.astimezone(NEW_YORK).strftime("%H:%M %Z") == "01:30 EDT"
-    app = make_app()
-    make_round(app, instant, zone="America/New_York", duration=60)
-    (interview,) = of_kind(ce.entries_for_day(date(2024, 11, 3), NOW, NEW_YORK),
-                           EntryKind.INTERVIEW)
-    assert interview.local_start(NEW_YORK).strftime("%H:%M") == "01:30"
-    # An hour of real time later the clock shows 01:30 again (EST).
-    assert interview.end.astimezone(NEW_YORK).strftime("%H:%M %Z") == "01:30 EST"
-
-
-def test_days_across_the_dst_change_are_counted_on_the_right_local_day(store):
-    app = make_app()
-    # 23:30 local on the days around the spring change: the UTC date differs from the local one.
-    for day in (9, 10, 11):
-        make_round(app, ce.to_instant(datetime(2024, 3, day, 23, 30), NEW_YORK),
-                   zone="America/New_York", title=f"Late {day}")
-    counts = ce.counts_by_day(date(2024, 3, 8), date(2024, 3, 12), NOW, NEW_YORK)
-    assert {day: c.get(EntryKind.INTERVIEW) for day, c in counts.items()
-            if EntryKind.INTERVIEW in c} == {date(2024, 3, d): 1 for d in (9, 10, 11)}
-
-
-def test_berlin_interview_seen_from_tokyo_lands_on_the_tokyo_day_and_hour(store):
-    app = make_app()
-    # 20:00 in Berlin (CEST) on Friday 14 June = 18:00 UTC = 03:00 on Saturday in Tokyo.
-    make_round(app, local(2024, 6, 14, 20), people=PEOPLE)
-    assert of_kind(ce.entries_for_day(date(2024, 6, 14), NOW, TOKYO), EntryKind.INTERVIEW) == []
-    (interview,) = of_kind(ce.entries_for_day(date(2024, 6, 15), NOW, TOKYO),
-                           EntryKind.INTERVIEW)
-    assert interview.local_start(TOKYO) == datetime(2024, 6, 15, 3, 0, tzinfo=TOKYO)
-    assert interview.tz_name == "Europe/Berlin"  # it keeps the zone it was set in
-    assert interview.day_in(BERLIN) == date(2024, 6, 14)
-    counts = ce.counts_by_day(date(2024, 6, 10), date(2024, 6, 20), NOW, TOKYO)
-    assert counts[date(2024, 6, 15)][EntryKind.INTERVIEW] == 1
-    assert date(2024, 6, 14) not in counts or EntryKind.INTERVIEW not in counts[date(2024, 6, 14)]
-
-
-@pytest.mark.parametrize("viewer", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Tokyo",
-                                    "America/Los_Angeles", "UTC"])
-def test_all_day_entries_keep_their_date_in_every_zone(store, viewer):
-    app = make_app()
-    make_round(app, local(2024, 5, 14, 23, 30), timeframe_value=3, timeframe_unit="days",
-               asked_timeframe=True)
-    entries = ce.entries_between(date(2024, 5, 10), date(2024, 5, 31), NOW, viewer)
-    assert of_kind(entries, EntryKind.EXPECTED_RESPONSE)[0].day_in(ZoneInfo(viewer)) == \
-        date(2024, 5, 17)
-    counts = ce.counts_by_day(date(2024, 5, 10), date(2024, 5, 31), NOW, viewer)
-    assert counts[date(2024, 5, 17)][EntryKind.EXPECTED_RESPONSE] == 1
-
-
-# -- counts agree with the entries -------------------------------------------------------------
-
-
-def _bucket(entries, zone):
-    found: dict[date, Counter] = {}
-    for entry in entries:
-        found.setdefault(entry.day_in(zone), Counter())[entry.kind] += 1
-    return {day: dict(counter) for day, counter in found.items()}
-
-
-@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Asia/Kolkata",
-                                  "Australia/Lord_Howe"])
-def test_counts_by_day_agree_with_entries_between(store, zone):
-    from models.email import Email
-    from models.interview import Interviewer
-
-    rng = random.Random(5)
-    zones = ["Europe/Berlin", "America/New_York", "Asia/Tokyo", "Asia/Kolkata", "UTC"]
-    for number in range(40):
-        stage = rng.choice(list(Stage))
-        channel = Channel.AGENCY if rng.random() < 0.2 else Channel.DIRECT
-        app = make_app(company=f"C{number}", stage=stage, channel=channel.value,
-                       recruiter_email="r@agency.example")
-        for _ in range(rng.randrange(0, 4)):
-            start = datetime(2024, 3, 1, tzinfo=UTC) + timedelta(
-                minutes=rng.randrange(0, 90 * 24 * 60))
-            people = [(f"P{n}", f"p{n}@c{number}.example") for n in range(rng.randrange(0, 3))]
-            rnd = make_round(app, start, zone=rng.choice(zones), people=people,
-                             duration=rng.choice((30, 60, 90, 24 * 60)),
-                             cancelled=rng.random() < 0.1,
-                             timeframe_value=rng.choice((None, 3, 10)),
-                             timeframe_unit=rng.choice(("days", "business_days", "weeks")))
-            for person in Interviewer.select().where(Interviewer.round == rnd):
-                if rng.random() < 0.5:
-                    Email.create(application=app, round=rnd, interviewer=person,
-                                 state=rng.choice(list(EmailState)).value)
-    now = datetime(2024, 4, 20, 12, tzinfo=UTC)
-    for first in (date(2024, 2, 26), date(2024, 3, 25), date(2024, 4, 29), date(2024, 5, 27)):
-        last = first + timedelta(days=41)
-        assert ce.counts_by_day(first, last, now, zone) == _bucket(
-            ce.entries_between(first, last, now, zone), ZoneInfo(zone))
-
-
-def test_counts_follow_changes_to_the_data(store):
-    app = make_app()
-    days = (date(2024, 5, 1), date(2024, 5, 31))
-    make_round(app, local(2024, 5, 2, 10))
-    before = ce.counts_by_day(*days, NOW, BERLIN)
-    make_round(app, local(2024, 5, 10, 10), timeframe_value=2, timeframe_unit="days",
-               asked_timeframe=True)
-    after = ce.counts_by_day(*days, NOW, BERLIN)
-    assert after != before
-    assert after[date(2024, 5, 12)][EntryKind.EXPECTED_RESPONSE] == 1
-    # A later clock sees a round start and the dates move.
-    make_round(app, local(2024, 5, 16, 10), timeframe_value=2, timeframe_unit="days",
-               asked_timeframe=True)
-    assert ce.counts_by_day(*days, NOW, BERLIN) == ce.counts_by_day(
-        *days, NOW, BERLIN) == after | {date(2024, 5, 16): {EntryKind.INTERVIEW: 1},
-                                        date(2024, 5, 17): {EntryKind.THANK_YOU_DEADLINE: 1}}
-    later = ce.counts_by_day(*days, local(2024, 5, 16, 12), BERLIN)
-    assert later[date(2024, 5, 18)][EntryKind.EXPECTED_RESPONSE] == 1
-    assert EntryKind.EXPECTED_RESPONSE not in later.get(date(2024, 5, 12), {})
-
-
-def test_demo_data_has_every_kind(demo_store):
-    now = clock.now()
-    today = now.astimezone(BERLIN).date()
-    entries = ce.entries_between(today - timedelta(days=30), today + timedelta(days=30), now,
-                                 BERLIN)
-    assert set(kinds(entries)) == set(EntryKind)
-
-
-def test_arguments_are_checked(store):
-    with pytest.raises(ValueError, match="aware"):
-        ce.entries_between(date(2024, 1, 1), date(2024, 1, 2), datetime(2024, 1, 1))
-    with pytest.raises(TypeError):
-        ce.counts_by_day(datetime(2024, 1, 1, tzinfo=UTC), date(2024, 1, 2), NOW)
-    assert ce.entries_between(date(2024, 1, 2), date(2024, 1, 1), NOW) == []
-    assert ce.counts_by_day(date(2024, 1, 2), date(2024, 1, 1), NOW) == {}
-
-
-def test_unknown_zones_fall_back_to_utc():
-    assert ce.zone_of("Not/AZone").key == "UTC"
-    assert ce.zone_of("").key == "UTC"
-    assert ce.to_instant(datetime(2024, 1, 1, 12), "Europe/Berlin") == datetime(
-        2024, 1, 1, 11, tzinfo=UTC)
-    assert ce.day_text(date(2024, 5, 14)) == "Tue 14 May 2024"
-    assert time(0) == time()
-
-
-def test_counts_see_a_change_made_by_another_connection(store):
-    import sqlite3
-
-    app = make_app()
-    make_round(app, local(2024, 5, 2, 10))
-    days = (date(2024, 5, 1), date(2024, 5, 31))
-    before = ce.counts_by_day(*days, NOW, BERLIN)
-    other = sqlite3.connect(store.paths.database)
-    with other:
-        other.execute(
-            "INSERT INTO interview_round (uid, application_id, title, starts_at, tz_name, "
-            "duration_minutes, location, video_link, cancelled, closing_phrase, "
-            "asked_timeframe, timeframe_value, timeframe_unit, notes, ical_sequence, "
-            "created_at, updated_at) VALUES ('x1', ?, 'Later', ?, 'Europe/Berlin', 60, '', '', "
-            "0, '', 1, 2, 'days', '', 0, ?, ?)",
-            (app.id, local(2024, 5, 10, 10).isoformat(), NOW.isoformat(), NOW.isoformat()))
-    other.close()
-    after = ce.counts_by_day(*days, NOW, BERLIN)
-    assert after != before
-    assert after[date(2024, 5, 12)][EntryKind.EXPECTED_RESPONSE] == 1

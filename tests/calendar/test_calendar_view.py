@@ -1,103 +1,25 @@
-"""The Calendar section (ui.calendar.view) with demo data: markers, agenda, keys, export, import."""
+"""The Calendar section (ui.calendar.view) with demo data: markers, agenda, keys, looks.
+
+Export and import are in test_calendar_view_files.py; the shared fixtures in conftest.py."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-import icalendar
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
-from services.calendar.entries import EntryKind
-from tests.conftest import FIXTURES
+from services.calendar.entry_types import EntryKind
+from services.core.snapshot import read_snapshot
+from tests.calendar.view_support import TODAY, agenda_titles, app_id, select
 from ui.calendar import view as calendar_view
 from ui.calendar.agenda import AgendaModel
-from ui.calendar.view import CalendarMessages, CalendarView, ChooseApplication, ExportDialog
+from ui.calendar.view import CalendarView
+from ui.shell.main_window import MainWindow
+from ui.shell.theme import apply_theme
 
-TODAY = date(2024, 5, 15)  # a Wednesday
-NOW = datetime(2024, 5, 15, 8, 0, tzinfo=UTC)  # 10:00 in Berlin
-
-@pytest.fixture(autouse=True)
-def at_now(pinned_clock):
-    """This module's tests happen at :data:`NOW`."""
-    pinned_clock.pin(NOW)
-
-DATA = FIXTURES / "ics"
-
-
-class StandInWindow:
-    """What the calendar needs from the main window."""
-
-    def __init__(self, paths, store) -> None:
-        self.paths = paths
-        self.store = store
-        self.opened: list[int | None] = []
-        self.store_asked = 0
-
-    def ensure_store(self):
-        self.store_asked += 1
-        return self.store
-
-    def open_editor(self, application_id):
-        self.opened.append(application_id)
-
-    def local_zone_name(self) -> str:
-        return "Europe/Berlin"
-
-
-@pytest.fixture
-def demo(store):
-    from services.data import demo as demo_data
-
-    demo_data.fill_demo(today=TODAY)
-    return store
-
-
-@pytest.fixture
-def window(demo, data_paths):
-    return StandInWindow(data_paths, demo)
-
-
-@pytest.fixture
-def messages(monkeypatch):
-    """Every message the view shows, instead of modal boxes."""
-    shown: list[tuple[str, str, str]] = []
-    monkeypatch.setattr(CalendarMessages, "inform",
-                        classmethod(lambda cls, parent, title, text: shown.append(
-                            ("inform", title, text))))
-    monkeypatch.setattr(CalendarMessages, "warn",
-                        classmethod(lambda cls, parent, title, text: shown.append(
-                            ("warn", title, text))))
-    monkeypatch.setattr(CalendarMessages, "show_report",
-                        classmethod(lambda cls, parent, report: shown.append(
-                            ("report", "", report.text()))))
-    return shown
-
-
-@pytest.fixture
-def view(qtbot, window, messages):
-    widget = CalendarView(window)
-    qtbot.addWidget(widget)
-    widget.resize(1100, 720)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def app_id(company: str) -> int:
-    from models.application import Application
-
-    return Application.get(Application.company == company).id
-
-
-def agenda_titles(view) -> list[str]:
-    return [entry.title for entry in view.agenda_model.entries()]
-
-
-def select(qtbot, view, day: date) -> None:
-    view.select_day(day)
-    view.refresh_agenda_now()
-    assert view.grid.selected == day
+pytestmark = pytest.mark.usefixtures("at_now")
 
 
 # -- the month -----------------------------------------------------------------------------------
@@ -205,8 +127,6 @@ def test_a_click_on_a_day_of_the_next_month_moves_there(qtbot, view):
 
 
 def test_week_start_follows_the_locale(qtbot, window, messages):
-    from PySide6.QtCore import QLocale
-
     previous = QLocale()
     try:
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
@@ -255,150 +175,10 @@ def test_the_agenda_model_passes_the_model_tester(qtmodeltester, view):
 
 
 def test_legend_names_every_kind_with_its_shape(view):
-    from PySide6.QtWidgets import QWidget
-
     names = {w.accessibleName() for w in view.legend.findChildren(QWidget)}
     assert {"Interview: filled circle", "Thank-you deadline: diamond", "Follow-up: triangle",
             "Expected response: ring", "Offer deadline: square",
             "Reminder: star"} <= names
-
-
-# -- export ------------------------------------------------------------------------------------
-
-
-def test_export_one_entry_from_its_context_menu(qtbot, view, monkeypatch, tmp_path, messages):
-    target = tmp_path / "one.ics"
-    asked = []
-    monkeypatch.setattr(ExportDialog, "ask_path", classmethod(
-        lambda cls, parent, suggested: asked.append(suggested) or str(target)))
-    select(qtbot, view, date(2024, 5, 16))
-    entry = view.agenda_model.entry(0)
-    menu = view.entry_menu(entry)
-    actions = {action.text(): action for action in menu.actions()}
-    assert set(actions) == {"&Open application", "&Export to calendar file…"}
-    actions["&Export to calendar file…"].trigger()
-    assert asked and asked[0].endswith("interview-kestrel-robotics-pairing-session.ics")
-    calendar = icalendar.Calendar.from_ical(target.read_bytes())
-    (event,) = calendar.walk("VEVENT")
-    assert str(event["UID"]) == entry.uid
-    assert event.decoded("DTSTART") == entry.start
-    assert messages[-1][0] == "inform"
-    actions["&Open application"].trigger()
-    assert view.window_.opened == [entry.application_id]
-    menu.deleteLater()
-
-
-def test_export_all_upcoming(view, monkeypatch, tmp_path, messages):
-    from services.calendar import entries as calendar_entries
-    from services.calendar import ics_export
-
-    target = tmp_path / "all.ics"
-    monkeypatch.setattr(ExportDialog, "ask_path",
-                        classmethod(lambda cls, parent, suggested: str(target)))
-    assert view.export_all()
-    upcoming = calendar_entries.upcoming(NOW, view.zone)
-    summary = ics_export.summarize(target.read_bytes())
-    assert summary.events == len(upcoming) > 5
-    assert f"Saved {len(upcoming)} upcoming entries" in messages[-1][2]
-    monkeypatch.setattr(ExportDialog, "ask_path",
-                        classmethod(lambda cls, parent, suggested: None))
-    assert not view.export_all()
-
-
-def test_export_to_an_unwritable_place_says_so(view, monkeypatch, tmp_path, messages):
-    blocker = tmp_path / "blocker"
-    blocker.write_text("x")
-    monkeypatch.setattr(ExportDialog, "ask_path", classmethod(
-        lambda cls, parent, suggested: str(blocker / "sub" / "all.ics")))
-    assert not view.export_all()
-    assert messages[-1][0] == "warn" and "could not be written" in messages[-1][2]
-
-
-# -- import ------------------------------------------------------------------------------------
-
-
-def imported(qtbot, view, files):
-    """Import ``files`` (read on a worker, then written) and wait for the report."""
-    with qtbot.waitSignal(view.import_finished, timeout=30_000) as done:
-        assert view.import_files(files) is not None
-    return done.args[0]
-
-
-def test_import_adds_the_interview_and_shows_it(qtbot, view, monkeypatch, messages):
-    asked = []
-    monkeypatch.setattr(ChooseApplication, "ask", classmethod(
-        lambda cls, parent, invitation, candidates: asked.append(candidates) or None))
-    changed = []
-    view.data_changed.connect(changed.append)
-    report = imported(qtbot, view, [DATA / "google_request.ics"])
-    assert report.created == 1 and asked == []  # Lumen matched by the organizer's domain
-    assert changed == [[app_id("Lumen Analytics")]]
-    assert messages[-1][0] == "report" and "1 created" in messages[-1][2]
-    assert view.grid.selected == date(2024, 5, 14)
-    assert "Interview: Lumen Analytics — Technical interview – Lumen Analytics" in \
-        agenda_titles(view)
-    assert view.grid.counts(date(2024, 5, 14)).get(EntryKind.INTERVIEW) == 1
-
-
-def test_import_asks_when_no_application_matches(qtbot, view, monkeypatch, tmp_path, messages):
-    from models.application import Application
-
-    path = tmp_path / "newco.ics"
-    path.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nMETHOD:REQUEST\r\n"
-                     b"BEGIN:VEVENT\r\nUID:newco-1@x.example\r\nDTSTAMP:20240510T100000Z\r\n"
-                     b"DTSTART:20240522T090000Z\r\nDTEND:20240522T100000Z\r\n"
-                     b"SUMMARY:Interview\r\n"
-                     b"ORGANIZER;CN=Nia Obi:mailto:nia@newco-labs.example\r\n"
-                     b"END:VEVENT\r\nEND:VCALENDAR\r\n")
-    seen = []
-
-    def choose(cls, parent, invitation, candidates):
-        seen.append([c.company for c in candidates])
-        return None
-
-    monkeypatch.setattr(ChooseApplication, "ask", classmethod(choose))
-    count = Application.select().count()
-    report = imported(qtbot, view, [path])
-    assert report.created == 1 and report.applications_created == 1
-    assert "Lumen Analytics" in seen[0]  # the open applications to choose from
-    assert Application.select().count() == count + 1
-    assert Application.get(Application.company == "Newco Labs").stage == "interviewing"
-
-
-def test_cancelling_the_question_imports_nothing(qtbot, view, monkeypatch, tmp_path, messages):
-    from services.calendar.ics_import import ImportCancelled
-
-    def cancel(cls, parent, invitation, candidates):
-        raise ImportCancelled()
-
-    monkeypatch.setattr(ChooseApplication, "ask", classmethod(cancel))
-    path = tmp_path / "x.ics"
-    path.write_bytes(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//EN\r\nBEGIN:VEVENT\r\n"
-                     b"UID:unknown-1@x.example\r\nDTSTART:20240522T090000Z\r\n"
-                     b"SUMMARY:Chat\r\nORGANIZER:mailto:a@unknown-co.example\r\n"
-                     b"END:VEVENT\r\nEND:VCALENDAR\r\n")
-    report = imported(qtbot, view, [path])
-    assert report.interrupted and report.created == 0
-    assert "import cancelled" in messages[-1][2]
-
-
-def test_import_dialog_and_a_bad_file(qtbot, view, monkeypatch, tmp_path, messages):
-    from services.calendar.ics_import import ImportReport
-
-    bad = tmp_path / "bad.ics"
-    bad.write_bytes(b"<html>not a calendar</html>")
-    monkeypatch.setattr(calendar_view.ImportDialog, "ask_files",
-                        classmethod(lambda cls, parent: [str(bad)]))
-    with qtbot.waitSignal(view.import_finished, timeout=30_000):
-        view.import_invitations()
-    assert messages[-1][0] == "report"
-    assert "not a calendar (iCalendar) file" in messages[-1][2]
-    monkeypatch.setattr(calendar_view.ImportDialog, "ask_files",
-                        classmethod(lambda cls, parent: []))
-    count = len(messages)
-    view.import_invitations()
-    assert len(messages) == count
-    assert isinstance(imported(qtbot, view, [bad]), ImportReport)
 
 
 # -- looks -------------------------------------------------------------------------------------
@@ -406,10 +186,6 @@ def test_import_dialog_and_a_bad_file(qtbot, view, monkeypatch, tmp_path, messag
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_renders_in_light_and_dark_at_screenshot_size(qtbot, window, messages, theme, tmp_path):
-    from PySide6.QtWidgets import QApplication
-
-    from ui.shell.theme import apply_theme
-
     app = QApplication.instance()
     old_palette, old_dark = app.palette(), app.property("nextsteps_dark")
     try:
@@ -430,9 +206,6 @@ def test_renders_in_light_and_dark_at_screenshot_size(qtbot, window, messages, t
 
 
 def test_works_inside_the_real_main_window(qtbot, demo, data_paths, messages, monkeypatch):
-    from services.core.snapshot import read_snapshot
-    from ui.shell.main_window import MainWindow
-
     window = MainWindow(data_paths, read_snapshot(data_paths), "t", demo)
     qtbot.addWidget(window)
     opened = []
@@ -447,59 +220,6 @@ def test_works_inside_the_real_main_window(qtbot, demo, data_paths, messages, mo
 
 
 # -- the dialogs themselves (their modal loops replaced) ---------------------------------------
-
-
-def test_choose_application_dialog_lists_the_candidates(qtbot, monkeypatch, view):
-    from PySide6.QtWidgets import QDialog, QListWidget
-
-    from services.calendar.ics_import import Candidate, ImportCancelled, parse_invitations
-
-    invitation = parse_invitations((DATA / "google_request.ics").read_bytes(),
-                                   user_zone="Europe/Berlin").events[0]
-    candidates = [Candidate(7, "Lumen Analytics", "Data Engineer", "interviewing",
-                            "the organizer writes from @lumen-analytics.example"),
-                  Candidate(9, "Lumen Analytics", "Analyst", "rejected", "")]
-    seen = {}
-
-    def accept(dialog):
-        choices = dialog.findChild(QListWidget)
-        seen["rows"] = [choices.item(row).text() for row in range(choices.count())]
-        seen["current"] = choices.currentRow()
-        return QDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(QDialog, "exec", accept)
-    assert ChooseApplication.ask(view, invitation, candidates) == 7
-    assert seen["rows"][0] == "Create a new application"
-    assert seen["rows"][1].startswith("Lumen Analytics — Data Engineer (interviewing)")
-    assert seen["current"] == 1
-    monkeypatch.setattr(QDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
-    with pytest.raises(ImportCancelled):
-        ChooseApplication.ask(view, invitation, candidates)
-
-
-def test_file_dialogs_and_the_report_box(qtbot, monkeypatch, view, tmp_path):
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
-
-    from services.calendar.ics_import import ImportReport
-
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *args, **kwargs: (str(tmp_path / "x"), "")))
-    assert calendar_view.ExportDialog.ask_path(view, "y.ics") == str(tmp_path / "x.ics")
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *args, **kwargs: ("", "")))
-    assert calendar_view.ExportDialog.ask_path(view, "y.ics") is None
-    monkeypatch.setattr(QFileDialog, "getOpenFileNames",
-                        staticmethod(lambda *args, **kwargs: (["a.ics", "b.ics"], "")))
-    assert calendar_view.ImportDialog.ask_files(view) == ["a.ics", "b.ics"]
-    shown = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(
-        (box.text(), box.detailedText())) or 0)
-    report = ImportReport(lines=["x.ics: 1 event read.", "  Created: …"], created=1)
-    monkeypatch.undo()  # CalendarMessages itself, not the fixture's stand-in
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(
-        (box.text(), box.detailedText())) or 0)
-    CalendarMessages.show_report(view, report)
-    assert shown == [("Interviews: 1 created.", report.text())]
 
 
 def test_the_day_is_checked_at_local_midnight_not_every_minute(pinned_clock, view):

@@ -13,7 +13,7 @@ from models import clock
 from models.values import Stage
 from services.calendar import entries as ce
 from services.calendar import ics_export, ics_import
-from services.calendar.entries import EntryKind
+from services.calendar.entry_types import EntryKind
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2024, 5, 15, 10, 0, tzinfo=UTC)

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.calendar.ics_import import InvitationFileError, parse_invitations
+from services.calendar.ics_reader import InvitationFileError
 from services.calendar.ics_unfold import FoldingError, unfold
+from services.calendar.invitations import parse_invitations
 
 
 def reference_unfold(text: str) -> list[tuple[int, str]]:

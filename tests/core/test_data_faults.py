@@ -21,7 +21,7 @@ import pytest
 from models import database
 from models.application import Application
 from models.base import database_proxy
-from services.applications import editing as applications
+from services.applications import editor_data, loading, saving
 from services.core import store as store_module
 from services.core.paths import DATABASE_NAME, DataPaths
 from services.core.store import (
@@ -52,14 +52,14 @@ def _rows(table: str) -> list[tuple]:
     return database_proxy.execute_sql(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
 
 
-def _big_application() -> applications.ApplicationData:
-    return applications.ApplicationData(
+def _big_application() -> editor_data.ApplicationData:
+    return editor_data.ApplicationData(
         company="Lumen Analytics", role="Data Engineer", notes="A long note. " * 4000,
-        rounds=[applications.RoundData(
+        rounds=[editor_data.RoundData(
             title="Technical", starts_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
             signals={"gave_timeframe"},
-            interviewers=[applications.InterviewerData(name="José Núñez",
-                                                       discussed="Pipelines " * 500)])],
+            interviewers=[editor_data.InterviewerData(name="José Núñez",
+                                                      discussed="Pipelines " * 500)])],
     )
 
 
@@ -67,7 +67,7 @@ def _big_application() -> applications.ApplicationData:
 
 
 def test_a_full_disk_during_a_save_saves_nothing_keeps_the_input_and_explains(store):
-    applications.save(applications.ApplicationData(company="Already here", role="Dev"))
+    saving.save(editor_data.ApplicationData(company="Already here", role="Dev"))
     before = {table: _rows(table) for table in ("application", "interview_round",
                                                   "interviewer", "round_signal", "stage_change")}
     data = _big_application()
@@ -75,7 +75,7 @@ def test_a_full_disk_during_a_save_saves_nothing_keeps_the_input_and_explains(st
     _limit_to_current_size()
 
     with pytest.raises(peewee.OperationalError) as caught:
-        applications.save(data)
+        saving.save(data)
 
     problem = write_problem(caught.value)
     assert isinstance(problem, StorageFullError)
@@ -88,24 +88,24 @@ def test_a_full_disk_during_a_save_saves_nothing_keeps_the_input_and_explains(st
     assert {table: _rows(table) for table in before} == before
 
     _lift_limit()
-    new_id = applications.save(data)  # the retry works with the very same input
+    new_id = saving.save(data)  # the retry works with the very same input
     assert Application.get_by_id(new_id).notes == typed.notes
 
 
 def test_a_full_disk_while_updating_keeps_the_old_version_whole(store):
-    app_id = applications.save(_big_application())
-    saved = applications.load(app_id)
+    app_id = saving.save(_big_application())
+    saved = loading.load(app_id)
     before = {table: _rows(table) for table in ("application", "interview_round",
                                                   "interviewer", "round_signal")}
-    edited = applications.load(app_id)
+    edited = loading.load(app_id)
     edited.notes = "Rewritten. " * 8000
-    edited.rounds.append(applications.RoundData(title="Final"))
+    edited.rounds.append(editor_data.RoundData(title="Final"))
     _limit_to_current_size()
     with pytest.raises(peewee.OperationalError) as caught:
-        applications.save(edited)
+        saving.save(edited)
     assert write_problem(caught.value).kind == "full"
     assert {table: _rows(table) for table in before} == before
-    assert applications.load(app_id) == saved
+    assert loading.load(app_id) == saved
 
 
 @pytest.mark.parametrize("exc, kind", [
@@ -176,7 +176,7 @@ def test_a_read_only_folder_opens_the_data_for_reading_only(read_only_folder):
         assert [a.company for a in Application.select().order_by(Application.id)] == [
             "Lumen", "Café Núñez"]
         with pytest.raises(peewee.OperationalError) as caught:
-            applications.save(applications.ApplicationData(company="New", role="Dev"))
+            saving.save(editor_data.ApplicationData(company="New", role="Dev"))
         assert write_problem(caught.value).kind == "read-only"
         assert "read-only" in explain_write_error(caught.value)
     finally:
@@ -245,7 +245,7 @@ _UNPRIVILEGED_CHILD = textwrap.dedent("""
     sys.path.insert(0, sys.argv[1])
     import peewee
     from models.application import Application
-    from services.applications import editing as applications
+    from services.applications import editor_data, saving
     from services.core.paths import DataPaths
     from services.core.store import StoreProblem, explain_write_error, open_store
     if os.geteuid() == 0:  # root ignores permissions: become nobody, imports already done
@@ -260,7 +260,7 @@ _UNPRIVILEGED_CHILD = textwrap.dedent("""
         result["read_only"] = store.read_only
         result["companies"] = [a.company for a in Application.select().order_by(Application.id)]
         try:
-            applications.save(applications.ApplicationData(company="New", role="Dev"))
+            saving.save(editor_data.ApplicationData(company="New", role="Dev"))
             result["write"] = "saved"
         except peewee.DatabaseError as exc:
             result["write"] = explain_write_error(exc)

@@ -1,7 +1,7 @@
 """Nothing acknowledged is lost: a writer killed with SIGKILL at random moments, 200+ times.
 
 The child (``tests/support/durability_child.py``) saves an application with one round
-and one interviewer per transaction through ``services.applications.editing.save``
+and one interviewer per transaction through ``services.applications.saving.save``
 and prints ``ack <uid>`` after each commit. The parent kills it 5–60 ms after
 it is ready, restarts it on the same database, and at the end checks that
 every acknowledged application is there with its round and interviewer, that

@@ -2,8 +2,8 @@
 held by another program, a refused permission and a disk error each get their own sentence,
 and only real damage is ever offered to be set aside, after the user confirmed it.
 
-The full disk is a real 4 MB tmpfs (tests/support/tmpfs.py); the lock is held by a child process
-with ``PRAGMA locking_mode=exclusive`` and a write, as another program would.
+The lock is held by a child process with ``PRAGMA locking_mode=exclusive`` and a write, as
+another program would. The full disk is in test_store_full_disk.py.
 """
 
 from __future__ import annotations
@@ -26,9 +26,7 @@ from services.core.paths import DataPaths
 from services.core.store import StoreProblem, keep_aside_and_restore, open_store
 from services.data import backups
 from tests.conftest import ROOT, subprocess_env
-from tests.support import tmpfs
-
-small_disk = tmpfs.small_disk  # the fixture: a real tmpfs, full or read-only
+from tests.core.store_data import data_with_backup, listing, run_main
 
 _HOLDER = textwrap.dedent("""
     import sqlite3, sys
@@ -61,38 +59,17 @@ class LockHolder:
 @pytest.fixture
 def held_data(data_paths):
     """A data folder with two applications and a backup, held by another program."""
-    _data_with_backup(data_paths)
+    data_with_backup(data_paths)
     holder = LockHolder(data_paths.database)
     yield data_paths
     holder.release()
-
-
-def _data_with_backup(paths: DataPaths, *companies: str) -> backups.BackupInfo:
-    opened = open_store(paths)
-    for company in companies or ("Lumen", "Café Núñez"):
-        Application.create(company=company, role="Engineer")
-    info = backups.make_backup(opened.db, paths.backups, reason="manual")
-    opened.close()
-    database.close()
-    return info
-
-
-def _listing(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())
-            if p.is_file() and not p.name.endswith(("-wal", "-shm"))}
-
-
-def _run_main(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data_dir), *args],
-        capture_output=True, text=True, timeout=120, env=subprocess_env(), cwd=ROOT)
 
 
 # -- another program holds the database ---------------------------------------------------------
 
 
 def test_a_database_held_by_another_program_is_busy_not_damaged(held_data):
-    before = _listing(held_data.root)
+    before = listing(held_data.root)
     with pytest.raises(StoreProblem) as caught:
         open_store(held_data)
     problem = caught.value
@@ -100,7 +77,7 @@ def test_a_database_held_by_another_program_is_busy_not_damaged(held_data):
     assert "damaged" not in problem.message
     assert problem.message.startswith("Another program is using your Next Steps data")
     assert "try again" in problem.message and "nothing was changed" in problem.message
-    assert _listing(held_data.root) == before
+    assert listing(held_data.root) == before
 
 
 def test_the_background_check_of_a_held_file_is_busy_not_damage(held_data):
@@ -112,27 +89,27 @@ def test_the_background_check_of_a_held_file_is_busy_not_damage(held_data):
 
 def test_a_held_file_is_never_set_aside_even_when_asked(held_data):
     good = backups.latest_good_backup(held_data.backups)
-    before = _listing(held_data.root)
+    before = listing(held_data.root)
     with pytest.raises(StoreProblem) as caught:
         keep_aside_and_restore(held_data, good)
     assert caught.value.kind == "busy"
-    assert _listing(held_data.root) == before
+    assert listing(held_data.root) == before
 
 
 def test_a_sound_file_is_never_set_aside(data_paths):
-    good = _data_with_backup(data_paths)
-    before = _listing(data_paths.root)
+    good = data_with_backup(data_paths)
+    before = listing(data_paths.root)
     with pytest.raises(StoreProblem) as caught:
         keep_aside_and_restore(data_paths, good)
     assert caught.value.kind == "sound"
-    assert _listing(data_paths.root) == before
+    assert listing(data_paths.root) == before
 
 
 def test_busy_at_start_offers_try_again_and_opens_once_it_is_free(data_paths, monkeypatch):
     from ui.shell import app as app_module
     from ui.shell.startup_dialogs import StoreProblemDialog
 
-    _data_with_backup(data_paths)
+    data_with_backup(data_paths)
     holder = LockHolder(data_paths.database)
     asked = []
 
@@ -157,85 +134,20 @@ def test_busy_at_start_offers_try_again_and_opens_once_it_is_free(data_paths, mo
 
 
 def test_the_command_line_says_busy_not_damaged(held_data, tmp_path):
-    export = _run_main("export", "-o", str(tmp_path / "out.json"), data_dir=held_data.root)
+    export = run_main("export", "-o", str(tmp_path / "out.json"), data_dir=held_data.root)
     assert export.returncode == 1
     assert export.stderr.startswith("FAIL Another program is using your Next Steps data")
     csv = tmp_path / "one.csv"
     csv.write_text("company,role\nLumen,Engineer\n", encoding="utf-8")
-    imported = _run_main("import", str(csv), data_dir=held_data.root)
+    imported = run_main("import", str(csv), data_dir=held_data.root)
     assert imported.returncode == 1
     assert "FAIL Another program is using your Next Steps data" in imported.stderr
-    selftest = _run_main("--self-test", data_dir=held_data.root)
+    selftest = run_main("--self-test", data_dir=held_data.root)
     assert selftest.returncode == 1
     assert selftest.stdout.startswith("FAIL database: Another program is using your Next Steps "
                                       "data")
     for output in (export.stderr, imported.stderr, selftest.stdout):
         assert "damaged" not in output
-
-
-# -- a full disk --------------------------------------------------------------------------------
-
-
-def test_a_full_disk_opens_the_data_read_only_and_moves_nothing(small_disk):
-    paths = DataPaths(small_disk.mount / "data")
-    _data_with_backup(paths, "Lumen", "Harbor & Pine")
-    before = _listing(paths.root)
-    small_disk.fill(leave=16 * 1024)
-    opened = open_store(paths)
-    try:
-        assert opened.read_only and opened.read_only_cause == "full"
-        assert opened.read_only_message.startswith(
-            f"The disk that holds your data folder {paths.root} is full, so Next Steps opened "
-            "your data for reading only")
-        assert "Free some space" in opened.read_only_message
-        assert [a.company for a in Application.select().order_by(Application.id)] == [
-            "Lumen", "Harbor & Pine"]
-    finally:
-        opened.close()
-    assert _listing(paths.root) == before
-
-
-def test_a_full_disk_without_data_yet_says_the_disk_is_full(small_disk):
-    paths = DataPaths(small_disk.mount / "data")
-    paths.ensure()
-    small_disk.fill(leave=16 * 1024)
-    with pytest.raises(StoreProblem) as caught:
-        open_store(paths)
-    assert caught.value.kind == "full"
-    assert "is full" in caught.value.message and "damaged" not in caught.value.message
-
-
-def test_a_disk_that_fills_while_creating_the_data_says_full(small_disk):
-    """Past the free-space check (the disk filled a moment later), SQLite's own error while
-    creating the database is read as a full disk, not as damage."""
-    from services.core import store as store_module
-
-    paths = DataPaths(small_disk.mount / "data")
-    paths.ensure()
-    small_disk.fill(leave=16 * 1024)
-    with pytest.raises(StoreProblem) as caught:
-        store_module._open_writable(paths, existed=False, check_integrity=True)
-    assert caught.value.kind == "full", caught.value.detail
-
-
-def test_the_command_line_on_a_full_disk(small_disk, tmp_path):
-    paths = DataPaths(small_disk.mount / "data")
-    _data_with_backup(paths)
-    small_disk.fill(leave=16 * 1024)
-    selftest = _run_main("--self-test", data_dir=paths.root)
-    lines = selftest.stdout.splitlines()
-    assert lines[0].startswith("FAIL data folder: disk full: The disk that holds your data "
-                               "folder")
-    assert any(line.startswith("ok   views: built 5 views") for line in lines), lines
-    assert "damaged" not in selftest.stdout
-    export = _run_main("export", "-o", str(tmp_path / "out.json"), data_dir=paths.root)
-    assert export.returncode == 0, export.stderr
-    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
-    csv = tmp_path / "one.csv"
-    csv.write_text("company,role\nLumen,Engineer\n", encoding="utf-8")
-    imported = _run_main("import", str(csv), data_dir=paths.root)
-    assert imported.returncode == 1
-    assert imported.stderr.startswith("FAIL The disk that holds your data folder")
 
 
 # -- permissions and disk errors ----------------------------------------------------------------
@@ -265,7 +177,7 @@ def test_data_the_user_may_not_read_is_a_permission_problem(folder_mode):
     try:
         os.chmod(base, 0o755)
         paths = DataPaths(base / "data")
-        _data_with_backup(paths)
+        data_with_backup(paths)
         os.chmod(paths.root, folder_mode)
         child = subprocess.run(
             [sys.executable, "-c", _UNPRIVILEGED_OPEN, str(ROOT), str(paths.root)],
@@ -358,7 +270,7 @@ def _buttons_offered(problem, monkeypatch) -> list[str]:
 def test_only_damage_offers_to_set_the_file_aside(qtbot, data_paths, monkeypatch):
     from services.core.store_problems import corrupt_problem, problem_for
 
-    good = _data_with_backup(data_paths)
+    good = data_with_backup(data_paths)
     corrupt = corrupt_problem(data_paths, "page 3: malformed")
     assert _buttons_offered(corrupt, monkeypatch) == sorted([
         f"Restore the backup of {good.made_at:%Y-%m-%d %H:%M}",

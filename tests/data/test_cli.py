@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sqlite3
 import subprocess
@@ -126,16 +125,6 @@ def test_each_file_is_its_own_transaction_and_any_failure_fails_the_command(tmp_
     assert len(dump(folder)["application"]) == 5
 
 
-@pytest.mark.skipif(importlib.util.find_spec("services.calendar.ics_import") is not None,
-                    reason="this build has .ics import")
-def test_ics_import_without_calendar_support_says_so(tmp_path):
-    invitation = tmp_path / "invite.ics"
-    invitation.write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", encoding="utf-8")
-    result = run("--data-dir", str(tmp_path / "d"), "import", str(invitation))
-    assert result.returncode == 1
-    assert ".ics import is not available in this build" in result.stderr
-
-
 INVITATION = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REQUEST\r\n"
     "BEGIN:VEVENT\r\nUID:abc-123@example.com\r\nDTSTAMP:20261101T090000Z\r\n"
@@ -146,8 +135,6 @@ INVITATION = (
 )
 
 
-@pytest.mark.skipif(importlib.util.find_spec("services.calendar.ics_import") is None,
-                    reason="this build has no .ics import")
 def test_ics_import_through_the_calendar_module(tmp_path):
     good = tmp_path / "invite.ics"
     good.write_text(INVITATION, encoding="utf-8")
@@ -163,18 +150,6 @@ def test_ics_import_through_the_calendar_module(tmp_path):
     assert len(dump(folder)["interview_round"]) == 1
 
 
-@pytest.mark.skipif(importlib.util.find_spec("services.calendar.ics_export") is not None,
-                    reason="this build has .ics export")
-def test_ics_export_without_calendar_support_says_so(demo_dir, tmp_path):
-    result = run("--data-dir", str(demo_dir), "export", "--format", "ics", "-o",
-                 str(tmp_path / "cal.ics"))
-    assert result.returncode == 2
-    assert ".ics export is not available in this build" in result.stderr
-    assert not (tmp_path / "cal.ics").exists()
-
-
-@pytest.mark.skipif(importlib.util.find_spec("services.calendar.ics_export") is None,
-                    reason="this build has no .ics export")
 def test_ics_export_through_the_calendar_module(demo_dir, tmp_path):
     target = tmp_path / "cal.ics"
     result = run("--data-dir", str(demo_dir), "export", "-o", str(target))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from models.application import Application, StageChange
-from services.applications import editing as applications
-from services.data import csv_import
+from services.applications import loading, saving
+from services.data import csv_import, csv_report
 from services.data.csv_stream import apply_csv_plan, plan_csv
 from services.data.json_import import ImportProblem
 
@@ -71,7 +71,7 @@ def test_a_report_lists_a_thousand_rows_of_a_kind_and_counts_the_rest(store, tmp
         csv_import.import_applications_csv(path)
     problem = caught.value
     assert "1500 of 1501 rows in bad.csv cannot be imported" in problem.message
-    assert sum(r.status == "rejected" for r in problem.rows) == csv_import.LISTED_ROWS
+    assert sum(r.status == "rejected" for r in problem.rows) == csv_report.LISTED_ROWS
     assert problem.unlisted == 500
     store.close()
     assert command_line.main(["--data-dir", str(store.paths.root), "import", str(path)]) == 1
@@ -99,9 +99,9 @@ def test_new_rows_are_written_as_the_editor_saves_them(store, tmp_path):
                  "Brightpath,Hannah Okafor,hannah@brightpath.example, note ,  80k \n")
     apply_csv_plan(plan_csv(path))
     (imported,) = Application.select()
-    copy = applications.load(imported.id)
+    copy = loading.load(imported.id)
     copy.id = None  # the same data saved by the editor, as a new application
-    saved_id = applications.save(copy)
+    saved_id = saving.save(copy)
     saved = Application.get_by_id(saved_id)
     fields = ("company", "role", "posting_url", "channel", "agency_name", "recruiter_name",
               "recruiter_email", "contact_name", "contact_email", "stage", "salary_notes",

@@ -11,9 +11,9 @@ import pytest
 
 from models.application import Application, StageChange
 from models.values import Stage
-from services.applications import editing as applications
+from services.applications import editor_data, saving
+from services.data import csv_cells, csv_export, csv_import, csv_report, csv_rows
 from services.data import csv_files as csv_io
-from services.data import csv_import
 from services.data.json_import import ImportProblem
 from tests.conftest import FIXTURES
 
@@ -61,12 +61,12 @@ def test_ordinary_cells_are_left_alone(cell):
 
 def test_export_has_a_header_and_every_application(demo_store, tmp_path):
     target = tmp_path / "out" / "applications.csv"
-    count = csv_import.export_applications_csv(target)
+    count = csv_export.export_applications_csv(target)
 
     assert count == 12
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets read UTF-8
     rows = _read_csv(target)
-    assert rows[0] == [header for header, _ in csv_import.EXPORT_COLUMNS]
+    assert rows[0] == [header for header, _ in csv_export.EXPORT_COLUMNS]
     assert len(rows) == 13
     by_company = {row[0]: row for row in rows[1:]}
     assert by_company["Lumen Analytics"][2] == "Awaiting response"
@@ -74,11 +74,11 @@ def test_export_has_a_header_and_every_application(demo_store, tmp_path):
 
 
 def test_export_neutralises_formulas(store, tmp_path):
-    applications.save(applications.ApplicationData(
+    saving.save(editor_data.ApplicationData(
         company="=HYPERLINK(\"http://evil.example\",\"click\")", role="@admin",
         notes="-1 is not a formula", salary_notes="+10%"))
     target = tmp_path / "apps.csv"
-    csv_import.export_applications_csv(target)
+    csv_export.export_applications_csv(target)
     row = _read_csv(target)[1]
     for cell in row:
         assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
@@ -87,26 +87,26 @@ def test_export_neutralises_formulas(store, tmp_path):
 
 
 def test_csv_round_trip_gives_the_same_applications(demo_store, tmp_path, data_paths):
-    applications.save(applications.ApplicationData(
+    saving.save(editor_data.ApplicationData(
         company="Tricky, \"Quotes\" & Co", role="=Engineer", notes="line 1\nline 2\r\n-line 3",
         salary_notes="@home", stage=Stage.NO_RESPONSE.value, applied_on=date(2026, 2, 28)))
     before = [_fields(app) for app in _apps()]
     target = tmp_path / "apps.csv"
-    csv_import.export_applications_csv(target)
+    csv_export.export_applications_csv(target)
     # Empty the data, then import the file back.
     Application.delete().execute()
 
     result = csv_import.import_applications_csv(target)
 
-    assert result.count(csv_import.IMPORTED) == len(before)
-    assert result.count(csv_import.REJECTED) == 0
+    assert result.count(csv_report.IMPORTED) == len(before)
+    assert result.count(csv_report.REJECTED) == 0
     after = [_fields(app) for app in _apps()]
     assert sorted(after) == sorted(before)
 
 
 def test_reimporting_an_export_updates_instead_of_doubling(demo_store, tmp_path):
     target = tmp_path / "apps.csv"
-    csv_import.export_applications_csv(target)
+    csv_export.export_applications_csv(target)
     lumen = Application.get(Application.company == "Lumen Analytics")
     rounds_before = lumen.rounds.count()
     rows = _read_csv(target)
@@ -120,8 +120,8 @@ def test_reimporting_an_export_updates_instead_of_doubling(demo_store, tmp_path)
 
     result = csv_import.import_applications_csv(target, paths=demo_store.paths)
 
-    assert result.count(csv_import.UPDATED) == 12
-    assert result.count(csv_import.IMPORTED) == 0
+    assert result.count(csv_report.UPDATED) == 12
+    assert result.count(csv_report.IMPORTED) == 0
     assert Application.select().count() == 12
     lumen = Application.get_by_id(lumen.id)
     assert lumen.stage == Stage.OFFER.value
@@ -219,13 +219,13 @@ def test_utf_16_with_a_bom(store, tmp_path):
     ("Recruiter", "person"), ("date_applied", "applied_on"), ("Job-Title", "role"),
 ])
 def test_header_mapping_ignores_case_spaces_and_punctuation(header, field):
-    mapping, unused = csv_import.map_headers([header])
+    mapping, unused = csv_rows.map_headers([header])
     assert mapping == {0: field}
     assert unused == []
 
 
 def test_unknown_headers_are_reported_and_duplicates_ignored():
-    mapping, unused = csv_import.map_headers(["Company", "Title", "Position", "Shoe size"])
+    mapping, unused = csv_rows.map_headers(["Company", "Title", "Position", "Shoe size"])
     assert mapping == {0: "company", 1: "role"}
     assert unused == ["Position", "Shoe size"]
 
@@ -243,7 +243,7 @@ def test_unknown_headers_are_reported_and_duplicates_ignored():
     ("awaiting_response", Stage.AWAITING_RESPONSE),
 ])
 def test_free_text_stages(text, stage):
-    assert csv_import.stage_from_text(text) == (stage, None)
+    assert csv_cells.stage_from_text(text) == (stage, None)
 
 
 def test_unknown_stage_becomes_applied_and_is_reported(store, tmp_path):
@@ -262,13 +262,13 @@ def test_unknown_stage_becomes_applied_and_is_reported(store, tmp_path):
     ("2026/03/14", date(2026, 3, 14)), ("46095", date(2026, 3, 14)),
 ])
 def test_dates_spreadsheets_write(text, expected):
-    assert csv_import.parse_day(text) == expected
+    assert csv_cells.parse_day(text) == expected
 
 
 @pytest.mark.parametrize("text", ["soon", "31.02.2026", "2026-13-01", "14 Foo 2026", "1"])
 def test_unreadable_dates_raise_a_sentence(text):
     with pytest.raises(ValueError, match="not a date"):
-        csv_import.parse_day(text)
+        csv_cells.parse_day(text)
 
 
 # -- reports, all or nothing ---------------------------------------------------------------------
@@ -294,8 +294,8 @@ def test_valid_rows_only_imports_the_good_rows(store):
     result = csv_import.import_applications_csv(FIXTURES / "with_bad_rows.csv",
                                                 valid_rows_only=True)
     assert [app.company for app in _apps()] == ["Good One", "Good Two"]
-    assert result.count(csv_import.REJECTED) == 3
-    assert result.count(csv_import.IMPORTED) == 2
+    assert result.count(csv_report.REJECTED) == 3
+    assert result.count(csv_report.IMPORTED) == 2
     assert "3 rows rejected" in result.summary()
 
 

@@ -14,10 +14,10 @@ from models.application import Application
 from models.base import database_proxy
 from models.interview import InterviewRound
 from models.version import CURRENT_VERSION
-from services.applications import editing as applications
+from services.applications import editor_data, loading, saving
 from services.core.paths import DATABASE_NAME, DataPaths
 from services.core.store import open_store
-from services.data import backups, demo
+from services.data import backup_writer, backups, demo
 from services.data import json_export as data_export
 from services.data import json_import as data_import
 from services.data.backup_format import FORMAT, FORMAT_VERSION, TABLES
@@ -117,10 +117,10 @@ def test_import_through_the_service_api_is_usable_by_the_editor(exported, tmp_pa
     reopen(DataPaths(tmp_path / "other"))
     data_import.import_backup(path, "replace")
     lumen = Application.get(Application.company == "Lumen Analytics")
-    data = applications.load(lumen.id)
+    data = loading.load(lumen.id)
     assert data.rounds and data.rounds[0].interviewers
     data.notes = "edited after the import"
-    applications.save(data)
+    saving.save(data)
 
 
 def test_export_of_an_upgraded_v1_database_round_trips(tmp_path):
@@ -149,7 +149,7 @@ def test_replace_replaces_everything_after_a_backup(exported, tmp_path):
     path, rows = exported
     other = DataPaths(tmp_path / "other")
     reopen(other)
-    applications.save(applications.ApplicationData(company="Only here", role="Dev"))
+    saving.save(editor_data.ApplicationData(company="Only here", role="Dev"))
 
     result = data_import.import_backup(path, "replace", paths=other)
 
@@ -174,7 +174,7 @@ def test_merge_adds_new_rows_updates_matched_ones_and_deletes_nothing(exported, 
     # Local changes: one application edited, one added.
     lumen = Application.get(Application.company == "Lumen Analytics")
     Application.update(notes="local note").where(Application.id == lumen.id).execute()
-    local_id = applications.save(applications.ApplicationData(company="Local only", role="Dev"))
+    local_id = saving.save(editor_data.ApplicationData(company="Local only", role="Dev"))
     # The file changes another application and gains a new one with a round.
     document = json.loads(path.read_text(encoding="utf-8"))
     document["tables"]["application"][1]["role"] = "Changed in the file"
@@ -325,9 +325,9 @@ def test_a_missing_file_is_a_sentence(store, tmp_path):
 def test_a_failure_midway_rolls_everything_back(exported, tmp_path, monkeypatch):
     path, _rows = exported
     reopen(DataPaths(tmp_path / "other"))
-    applications.save(applications.ApplicationData(company="Kept", role="Dev"))
+    saving.save(editor_data.ApplicationData(company="Kept", role="Dev"))
     before = dump()
-    real_insert = data_import._insert
+    real_insert = backup_writer._insert
     calls = []
 
     def failing_insert(table, values):
@@ -338,7 +338,7 @@ def test_a_failure_midway_rolls_everything_back(exported, tmp_path, monkeypatch)
             raise sqlite3.OperationalError("disk I/O error")
         return real_insert(table, values)
 
-    monkeypatch.setattr(data_import, "_insert", failing_insert)
+    monkeypatch.setattr(backup_writer, "_insert", failing_insert)
     with pytest.raises(data_import.ImportProblem) as caught:
         data_import.import_backup(path, "replace")
     assert "the disk reported an error" in caught.value.message
@@ -352,7 +352,7 @@ def test_a_full_disk_during_an_import_changes_nothing(exported, tmp_path):
     document["tables"]["application"][-1]["notes"] = "long notes " * 5000
     write_doc(path, document)
     reopen(DataPaths(tmp_path / "other"))
-    applications.save(applications.ApplicationData(company="Kept", role="Dev"))
+    saving.save(editor_data.ApplicationData(company="Kept", role="Dev"))
     before = dump()
     pages = database_proxy.execute_sql("PRAGMA page_count").fetchone()[0]
     database_proxy.execute_sql(f"PRAGMA max_page_count = {pages}")

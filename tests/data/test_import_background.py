@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidget
 
 from tests.conftest import FIXTURES
-from ui.calendar.view import CalendarMessages, ChooseApplication
+from ui.calendar.dialogs import CalendarMessages, ChooseApplication
 from ui.data import file_actions, import_job
 from ui.data.file_actions import FileDialogs
 

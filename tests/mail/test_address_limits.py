@@ -97,11 +97,11 @@ def test_sending_an_address_ending_in_a_dot_fails_with_the_sentence(mail_server)
 ])
 def test_the_composer_says_why_before_asking_to_send(qtbot, demo_store, mail_server,
                                                      monkeypatch, field, value, start):
-    from services.applications.editing import round_choices
+    from services.applications.loading import round_choices
     from services.core.snapshot import read_snapshot
     from services.mail.account import save_account
     from tests.support.smtp_server import PASSWORD
-    from ui.mail.composer import ComposerDialogs
+    from ui.mail.composer_dialogs import ComposerDialogs
     from ui.shell.main_window import MainWindow
 
     asked: list = []

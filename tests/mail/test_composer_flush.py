@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from models.email import Email
 from services.core.snapshot import read_snapshot
 from tests.support.smtp_server import PASSWORD, account_for, mail_server_fixture  # noqa: F401
-from ui.mail.composer import ComposerDialogs
+from ui.mail.composer_dialogs import ComposerDialogs
 from ui.shell.main_window import MainWindow
 
 TYPED = " I keep thinking about your question on data contracts."
@@ -29,7 +29,7 @@ def window(qtbot, demo_store):
 
 
 def open_lumen(window):
-    from services.applications.editing import round_choices
+    from services.applications.loading import round_choices
 
     choice = next(c for c in round_choices()
                   if c.company == "Lumen Analytics" and c.round_title == "Technical interview")

@@ -20,7 +20,7 @@ def window(qtbot, demo_store):
 
 
 def _round(company: str, title: str):
-    from services.applications.editing import round_choices
+    from services.applications.loading import round_choices
 
     return next(c for c in round_choices() if c.company == company and c.round_title == title)
 
@@ -104,10 +104,10 @@ def test_agency_banner_and_override(window):
 def test_without_an_account_mail_app_paths_work(qtbot, window, monkeypatch, tmp_path):
     from email import message_from_bytes, policy
 
-    from ui.mail.composer import ComposerDialogs
+    from ui.mail.composer_dialogs import ComposerDialogs
 
     opened = []
-    monkeypatch.setattr("ui.mail.composer.QDesktopServices.openUrl",
+    monkeypatch.setattr("ui.mail.composer_exports.QDesktopServices.openUrl",
                         lambda url: opened.append(url.toString()) or True)
     composer = open_round(window, "Orbit Health", "Final interview")
     assert not composer.send_button.isEnabled()
@@ -158,7 +158,7 @@ def test_send_all_through_a_real_smtp_server(qtbot, window, mail_server, monkeyp
     """Personal notes to two interviewers leave through the account and arrive once each."""
     from services.mail.account import save_account
     from tests.support.smtp_server import PASSWORD, account_for
-    from ui.mail.composer import ComposerDialogs
+    from ui.mail.composer_dialogs import ComposerDialogs
 
     save_account(account_for(mail_server), PASSWORD)
     monkeypatch.setattr(ComposerDialogs, "confirm_send", classmethod(lambda cls, p, r: True))

@@ -134,8 +134,8 @@ def test_test_connection_waits_for_the_prompt_instead_of_asking_again(
 @pytest.fixture
 def composer(qtbot, prompting, mail_server, demo_store, monkeypatch):
     """The composer on a demo round with two notes to send; confirmations answered yes."""
-    from services.applications.editing import round_choices
-    from ui.mail.composer import ComposerDialogs
+    from services.applications.loading import round_choices
+    from ui.mail.composer_dialogs import ComposerDialogs
 
     monkeypatch.setattr(ComposerDialogs, "confirm_send", classmethod(lambda cls, p, r: True))
     monkeypatch.setattr(ComposerDialogs, "confirm_send_similar",

@@ -18,7 +18,8 @@ from models.settings import Setting
 from services.core.logs import setup_logging
 from services.mail import account as smtp_account
 from services.mail import sender as mail_sender
-from services.mail.account import ConnectionProblem
+from services.mail import smtp
+from services.mail.smtp_problems import ConnectionProblem
 from tests.support.smtp_server import MailServer, account_for, make_emails
 
 CANARY = "canary-Pw-9d1e7b2c"
@@ -43,7 +44,7 @@ def test_canary_password_never_reaches_disk_logs_or_errors(store, data_paths, de
         smtp_account.save_account(account, CANARY)
         password = smtp_account.get_password(account)
         assert password == CANARY
-        smtp_account.test_connection(account, password, 5, tls_context=server.client_context())
+        smtp.test_connection(account, password, 5, tls_context=server.client_context())
 
         ids = make_emails([("José Álvarez", "jose@example.org"), ("Åsa Lind", "asa@example.net")])
         mail_sender.queue(ids)
@@ -54,8 +55,8 @@ def test_canary_password_never_reaches_disk_logs_or_errors(store, data_paths, de
 
         server.password = "the-server-changed-it"  # the next login fails with the canary
         with pytest.raises(ConnectionProblem) as caught:
-            smtp_account.test_connection(account, password, 5,
-                                         tls_context=server.client_context())
+            smtp.test_connection(account, password, 5,
+                                 tls_context=server.client_context())
         texts += [caught.value.message, str(caught.value), repr(caught.value),
                   *traceback.format_exception(caught.value)]
         failed = mail_sender.send_one(ids[1], account, password,

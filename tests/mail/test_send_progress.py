@@ -138,9 +138,9 @@ def test_a_failing_progress_listener_changes_nothing(mail_server):
 
 @pytest.fixture
 def composer(qtbot, demo_store, monkeypatch):
-    from services.applications.editing import round_choices
+    from services.applications.loading import round_choices
     from services.core.snapshot import read_snapshot
-    from ui.mail.composer import ComposerDialogs
+    from ui.mail.composer_dialogs import ComposerDialogs
     from ui.shell.main_window import MainWindow
 
     win = MainWindow(demo_store.paths, read_snapshot(demo_store.paths), "test", demo_store)

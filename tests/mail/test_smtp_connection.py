@@ -7,7 +7,8 @@ import time
 import pytest
 
 from services.mail import account as smtp_account
-from services.mail.account import ConnectionProblem
+from services.mail import smtp
+from services.mail.smtp_problems import ConnectionProblem
 from tests.support.smtp_server import (  # noqa: F401  (pytest fixtures, found by name)
     PASSWORD,
     account_for,
@@ -21,8 +22,8 @@ from tests.support.smtp_server import (  # noqa: F401  (pytest fixtures, found b
 def check(server, account=None, password=PASSWORD, timeout=5.0):
     """Run test_connection; return the problem (or None on success)."""
     try:
-        smtp_account.test_connection(account or account_for(server), password, timeout,
-                                     tls_context=server.client_context())
+        smtp.test_connection(account or account_for(server), password, timeout,
+                             tls_context=server.client_context())
     except ConnectionProblem as problem:
         return problem
     return None
@@ -51,7 +52,7 @@ def test_plain_security_to_localhost(make_mail_server):
 def test_default_context_verifies_certificates(mail_server):
     """Without the test CA (the app's default context) the test server is not trusted."""
     with pytest.raises(ConnectionProblem) as caught:
-        smtp_account.test_connection(account_for(mail_server), PASSWORD, 5)
+        smtp.test_connection(account_for(mail_server), PASSWORD, 5)
     assert caught.value.kind == "certificate"
     assert mail_server.auth_attempts == []
 
@@ -159,4 +160,4 @@ def test_implicit_tls_to_a_starttls_port(mail_server):
 
 
 def test_test_connection_is_not_collected_as_a_test():
-    assert smtp_account.test_connection.__test__ is False
+    assert smtp.test_connection.__test__ is False

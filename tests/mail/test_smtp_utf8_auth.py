@@ -8,7 +8,8 @@ import pytest
 from models.values import EmailState
 from services.mail import account as smtp_account
 from services.mail import sender as mail_sender
-from services.mail.account import ConnectionProblem
+from services.mail import smtp
+from services.mail.smtp_problems import ConnectionProblem
 from tests.support.smtp_server import (  # noqa: F401  (pytest fixtures, found by name)
     USER,
     account_for,
@@ -22,8 +23,8 @@ UMLAUT_PASSWORD = "Grüße-Straße-ß7"
 def check(server, password=UMLAUT_PASSWORD, **changes):
     """test_connection against ``server``; the problem, or None when it logged in."""
     try:
-        smtp_account.test_connection(account_for(server, **changes), password, 5,
-                                     tls_context=server.client_context())
+        smtp.test_connection(account_for(server, **changes), password, 5,
+                             tls_context=server.client_context())
     except ConnectionProblem as problem:
         return problem
     return None

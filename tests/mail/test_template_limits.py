@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from services.mail import template_sandbox, templates
+from services.mail import placeholders, template_rendering, template_sandbox, templates
 
-CONTEXT = templates.sample_context()
+CONTEXT = placeholders.sample_context()
 
 
-def problem(body: str) -> templates.TemplateProblem:
-    with pytest.raises(templates.TemplateProblem) as caught:
-        templates.render("Subject", body, CONTEXT)
+def problem(body: str) -> template_rendering.TemplateProblem:
+    with pytest.raises(template_rendering.TemplateProblem) as caught:
+        template_rendering.render("Subject", body, CONTEXT)
     return caught.value
 
 
@@ -57,8 +57,8 @@ def test_no_text_grows_past_the_limit(body, words):
 def test_a_slow_template_is_stopped_after_the_time_limit(monkeypatch):
     # A budget of no time at all: the first check after any work stops the rendering.
     monkeypatch.setattr(template_sandbox, "MAX_SECONDS", 0)
-    with pytest.raises(templates.TemplateProblem) as caught:
-        templates.render("", "{% for i in range(900) %}{{ i }}{% endfor %}", CONTEXT)
+    with pytest.raises(template_rendering.TemplateProblem) as caught:
+        template_rendering.render("", "{% for i in range(900) %}{{ i }}{% endfor %}", CONTEXT)
     assert caught.value.message == (
         "Line 1: filling in the template took longer than 0 seconds, so it was stopped. "
         "Check its {% for %} loops and repetitions.")
@@ -68,23 +68,23 @@ def test_ordinary_templates_with_loops_filters_and_formats_still_work():
     body = ("Dear {{ first_name }},{% for i in range(3) %} {{ loop.index }}{% endfor %}\n"
             "{{ company ~ '!' }} {{ company|upper }} {{ '%s at %s' % (role, company) }} "
             "{{ '{} team'.format(company) }} {{ range(4)|join(', ') }} {{ role|center(30) }}")
-    rendered = templates.render("Thanks, {{ first_name }}", body, CONTEXT)
+    rendered = template_rendering.render("Thanks, {{ first_name }}", body, CONTEXT)
     assert rendered.subject == "Thanks, Priya"
     assert rendered.body.startswith("Dear Priya, 1 2 3Lumen Analytics! LUMEN ANALYTICS "
                                     "Senior Data Engineer at Lumen Analytics Lumen Analytics "
                                     "team 0, 1, 2, 3 ")
     for key in templates.BUILTIN_KEYS:
         builtin = templates.builtin_template(key)
-        assert templates.check_template(builtin.subject, builtin.body) is None
+        assert template_rendering.check_template(builtin.subject, builtin.body) is None
 
 
 def test_the_budget_is_per_rendering():
     body = "{% for i in range(900) %}.{% endfor %}"
     for _ in range(20):  # 18,000 steps over twenty renderings: each has its own budget
-        assert templates.render("s", body, CONTEXT).body == "." * 900
+        assert template_rendering.render("s", body, CONTEXT).body == "." * 900
 
 
 def test_large_numbers_that_are_not_sizes_are_fine():
     body = ("{{ '{:,}'.format(120000) }} {{ '%d' % 2500000 }} {{ 1500000|filesizeformat }} "
             "{{ [1000000, 2]|max }}")
-    assert templates.render("s", body, CONTEXT).body == "120,000 2500000 1.5 MB 1000000"
+    assert template_rendering.render("s", body, CONTEXT).body == "120,000 2500000 1.5 MB 1000000"

@@ -10,17 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from models import clock
-from services.mail import templates
-from services.mail.templates import (
-    BUILTIN_KEYS,
-    PLACEHOLDERS,
-    TemplateProblem,
-    context_for,
-    ensure_builtin_templates,
-    format_day,
-    get_template,
-    render,
-)
+from services.mail import placeholders, template_rendering, templates
+from services.mail.placeholders import PLACEHOLDERS, context_for, format_day
+from services.mail.template_rendering import TemplateProblem, render
+from services.mail.templates import BUILTIN_KEYS, ensure_builtin_templates, get_template
 
 EVERY_PLACEHOLDER = "\n".join(f"{name}=[{{{{ {name} }}}}]" for name in PLACEHOLDERS)
 
@@ -51,7 +44,7 @@ def test_builtin_files_have_a_subject_and_a_body():
         assert text.key == key and text.builtin
         assert text.subject and "\n" not in text.subject
         assert text.body.strip() and not text.body.startswith("\n")
-        assert templates.check_template(text.subject, text.body) is None, key
+        assert template_rendering.check_template(text.subject, text.body) is None, key
 
 
 def test_builtins_use_the_placeholders_they_promise():
@@ -68,7 +61,7 @@ def test_builtins_use_the_placeholders_they_promise():
 def test_builtins_read_well_without_optional_values(key):
     """Empty discussed, dates and names leave no dangling words or blank-line gaps."""
     text = templates.builtin_template(key)
-    context = dict(templates.sample_context(), first_name="", discussed="", round_date="",
+    context = dict(placeholders.sample_context(), first_name="", discussed="", round_date="",
                    offer_deadline="", expected_date="", agency_name="")
     body = render(text.subject, text.body, context).body
     assert "\n\n\n" not in body
@@ -79,7 +72,7 @@ def test_builtins_read_well_without_optional_values(key):
 
 def test_thank_you_uses_what_was_discussed_with_that_person():
     text = templates.builtin_template("thank_you")
-    context = templates.sample_context()
+    context = placeholders.sample_context()
     body = render(text.subject, text.body, context).body
     assert "Dear Priya,\n\n" in body
     assert "our conversation about data contracts and how I test pipelines." in body
@@ -157,7 +150,7 @@ def test_builtins_are_listed_before_seeding(store):
 def test_a_broken_template_is_still_saved(store):
     saved = templates.save_template("thank_you", "Thanks", "Hi", "Dear {{ frist_name }},\n")
     assert saved.body == "Dear {{ frist_name }},\n"
-    problem = templates.check_template(saved.subject, saved.body)
+    problem = template_rendering.check_template(saved.subject, saved.body)
     assert problem is not None and "did you mean “first_name”" in problem.message
 
 
@@ -167,7 +160,7 @@ def test_a_broken_template_is_still_saved(store):
 def test_unknown_placeholder_names_the_line_and_suggests():
     body = "Dear {{ first_name }},\n\nI enjoyed {{ compnay }} a lot.\n"
     with pytest.raises(TemplateProblem) as caught:
-        render("Hi", body, templates.sample_context())
+        render("Hi", body, placeholders.sample_context())
     problem = caught.value
     assert problem.message.startswith(
         "Line 3: “{{ compnay }}” is not a placeholder; did you mean “company”? "
@@ -178,7 +171,7 @@ def test_unknown_placeholder_names_the_line_and_suggests():
 
 def test_unknown_placeholder_in_the_subject():
     with pytest.raises(TemplateProblem) as caught:
-        render("Thanks – {{ rol }}", "Body", templates.sample_context())
+        render("Thanks – {{ rol }}", "Body", placeholders.sample_context())
     problem = caught.value
     assert problem.message.startswith("In the subject: “{{ rol }}” is not a placeholder; "
                                       "did you mean “role”?")
@@ -187,31 +180,31 @@ def test_unknown_placeholder_in_the_subject():
 
 def test_unknown_placeholder_without_a_close_match():
     with pytest.raises(TemplateProblem) as caught:
-        render("s", "{{ zebra }}", templates.sample_context())
+        render("s", "{{ zebra }}", placeholders.sample_context())
     assert caught.value.message.startswith("Line 1: “{{ zebra }}” is not a placeholder. Known")
 
 
 def test_syntax_errors_name_the_line():
     with pytest.raises(TemplateProblem) as caught:
-        render("s", "Dear {{ first_name }},\nThanks {{ company }\n", templates.sample_context())
+        render("s", "Dear {{ first_name }},\nThanks {{ company }\n", placeholders.sample_context())
     assert caught.value.message.startswith(
         "Line 2: the template has a syntax error: unexpected '}'")
     assert caught.value.line == 2
     with pytest.raises(TemplateProblem) as caught:
-        render("s", "a\n{% if discussed %}\nb\n", templates.sample_context())
+        render("s", "a\n{% if discussed %}\nb\n", placeholders.sample_context())
     assert caught.value.message == (
         "Line 3: the template has a syntax error: the template ends but a “{% if … %}” "
         "block is still open; close it with “{% endif %}”.")
     with pytest.raises(TemplateProblem) as caught:
-        render("{{ company", "b", templates.sample_context())
+        render("{{ company", "b", placeholders.sample_context())
     assert caught.value.message.startswith("In the subject: the template has a syntax error")
     with pytest.raises(TemplateProblem, match=r"Line 2: .*no filter named 'shout'"):
-        render("s", "a\n{{ company | shout }}", templates.sample_context())
+        render("s", "a\n{{ company | shout }}", placeholders.sample_context())
 
 
 def test_attribute_of_a_placeholder_is_explained():
     with pytest.raises(TemplateProblem) as caught:
-        render("s", "a\n{{ company.name }}", templates.sample_context())
+        render("s", "a\n{{ company.name }}", placeholders.sample_context())
     assert caught.value.message.startswith("Line 2: placeholders are plain text and have no "
                                            "“name”")
 
@@ -229,7 +222,7 @@ def test_attribute_of_a_placeholder_is_explained():
 ])
 def test_the_sandbox_keeps_templates_away_from_python(source):
     with pytest.raises(TemplateProblem) as caught:
-        render("s", "Hello\n" + source, templates.sample_context())
+        render("s", "Hello\n" + source, placeholders.sample_context())
     message = caught.value.message
     assert message.startswith("Line 2: ") and message.endswith(".")
     assert "Traceback" not in message
@@ -237,11 +230,11 @@ def test_the_sandbox_keeps_templates_away_from_python(source):
 
 def test_format_string_tricks_are_refused():
     with pytest.raises(TemplateProblem):
-        render("s", "{{ '{0.__class__}'.format(company) }}", templates.sample_context())
+        render("s", "{{ '{0.__class__}'.format(company) }}", placeholders.sample_context())
 
 
 def test_the_subject_is_one_line_whatever_the_values():
-    context = dict(templates.sample_context(), role="Data\r\nBcc: evil@example.com")
+    context = dict(placeholders.sample_context(), role="Data\r\nBcc: evil@example.com")
     rendered = render("Thanks –\n{{ role }}", "b", context)
     assert rendered.subject == "Thanks – Data Bcc: evil@example.com"
 
@@ -326,14 +319,14 @@ def test_round_dates_are_in_the_rounds_own_zone(store):
 
 
 def test_context_for_refuses_rows_of_another_application(demo_store):
-    from services.applications.editing import ApplicationNotFoundError
+    from services.applications.loading import ApplicationNotFoundError
 
     _app_row, rnd, people = _lumen()
     orbit = _app("Orbit Health")
-    with pytest.raises(templates.ContextProblem):
+    with pytest.raises(placeholders.ContextProblem):
         context_for(orbit.id, rnd.id, None, "thank_you")
     other_round = orbit.rounds.get()
-    with pytest.raises(templates.ContextProblem):
+    with pytest.raises(placeholders.ContextProblem):
         context_for(orbit.id, other_round.id, people["Priya Raman"].id, "thank_you")
     with pytest.raises(ApplicationNotFoundError):
         context_for(99999, None, None, "thank_you")
@@ -360,11 +353,11 @@ def test_format_day():
 
 
 def test_first_names_and_discussed_topics():
-    assert templates.first_name_of("Dr. Helen Park") == "Helen"
-    assert templates.first_name_of("Ms Ngozi Okoye") == "Ngozi"
-    assert templates.first_name_of("Prof.") == "Prof."
-    assert templates.first_name_of("") == ""
-    clean = templates._clean_discussed
+    assert placeholders.first_name_of("Dr. Helen Park") == "Helen"
+    assert placeholders.first_name_of("Ms Ngozi Okoye") == "Ngozi"
+    assert placeholders.first_name_of("Prof.") == "Prof."
+    assert placeholders.first_name_of("") == ""
+    clean = placeholders._clean_discussed
     assert clean("The churn dashboard.") == "the churn dashboard"
     assert clean("HIPAA audits") == "HIPAA audits"
     assert clean("Google Cloud costs") == "Google Cloud costs"
@@ -382,7 +375,8 @@ def test_jinja_and_rapidfuzz_are_not_loaded_at_start_up():
         "import sys\n"
         "import main, ui.shell.app, ui.shell.main_window, ui.shell.views\n"
         "print('jinja2' in sys.modules, 'rapidfuzz' in sys.modules)\n"
-        "import services.mail.drafts\n"
+        "import services.mail.drafts, services.mail.agency, services.mail.thanked\n"
+        "import services.mail.mail_program, services.mail.placeholders\n"
         "print('jinja2' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

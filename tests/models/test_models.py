@@ -15,7 +15,6 @@ from models.email import Email
 from models.interview import Interviewer, InterviewRound, RoundSignal
 from models.reminder import Reminder
 from models.settings import Setting, Template
-from services.core import settings
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -256,39 +255,3 @@ def test_connection_pragmas(store):
     assert pragma("journal_mode") == "wal"
     assert pragma("foreign_keys") == 1
     assert pragma("busy_timeout") == 5000
-
-
-# -- services.core.settings --------------------------------------------------------------------
-
-
-def test_setting_default_when_unset(store):
-    assert settings.get("ui.theme") == settings.DEFAULTS["ui.theme"] == "system"
-    assert settings.get("reminders.stall_days") == 7
-    assert settings.get("no.such.key") is None
-    assert Setting.select().count() == 0
-
-
-@pytest.mark.parametrize(
-    "value",
-    ["Sam Rivera – ünïcode ✓", 42, 0, True, False, {"w": 800, "h": 600, "tags": ["a", "b"]}],
-    ids=["str", "int", "zero", "true", "false", "dict"],
-)
-def test_setting_put_get_round_trip(store, value):
-    settings.put("test.value", value)
-    got = settings.get("test.value")
-    assert got == value
-    assert type(got) is type(value)
-
-
-def test_setting_put_overwrites(store):
-    settings.put("ui.theme", "dark")
-    settings.put("ui.theme", "light")
-    assert settings.get("ui.theme") == "light"
-    assert Setting.select().where(Setting.key == "ui.theme").count() == 1
-
-
-@pytest.mark.parametrize("key", ["smtp.password", "smtp.password.work", "imap.secret", "secret"])
-def test_setting_put_refuses_secrets(store, key):
-    with pytest.raises(ValueError, match="keyring"):
-        settings.put(key, "hunter2")
-    assert Setting.select().count() == 0

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from models.reminder import Reminder
 from services.core.snapshot import read_snapshot
-from services.reminders import sync as reminders
+from services.reminders import custom
 from services.reminders.rules import ReminderKind
 from tests.support.dbus_services import CAPABILITIES, DesktopServices
 from ui.shell.main_window import MainWindow
@@ -60,7 +60,7 @@ def pump():
 
 
 def _due_now(system, text: str) -> int:
-    rid = reminders.add_custom(text, system.scheduler.now() - timedelta(seconds=1))
+    rid = custom.add_custom(text, system.scheduler.now() - timedelta(seconds=1))
     system.data_changed()
     return rid
 
@@ -132,7 +132,7 @@ def test_open_from_the_notification_shows_what_it_is_about(qtbot, running, deskt
 def test_a_grouped_notification_snoozes_them_all(qtbot, running, desktop):
     _window, system, new = running
     now = system.scheduler.now() - timedelta(seconds=1)
-    ids = [reminders.add_custom(text, now) for text in ("Call Ana", "Update the CV")]
+    ids = [custom.add_custom(text, now) for text in ("Call Ana", "Update the CV")]
     system.data_changed()
     note = _one_new(desktop, new)
     assert note.summary == "2 reminders"

@@ -5,7 +5,7 @@ is about (offscreen; the Xvfb tests cover the D-Bus service and Qt's XEmbed ball
 from __future__ import annotations
 
 from services.core.snapshot import read_snapshot
-from services.reminders import sync as reminders
+from services.reminders import queries
 from services.reminders.rules import ReminderKind
 from ui.reminders.notifications import ReminderNotifier
 from ui.reminders.scheduler import ReminderScheduler
@@ -41,6 +41,6 @@ def test_a_click_on_the_message_opens_the_reminder(qtbot, demo_store, monkeypatc
         opened.clear()
         tray.icon.messageClicked.emit()
         assert opened == ["front"]
-        assert {reminders.get(i.id).state for i in others} == {"shown"}
+        assert {queries.get(i.id).state for i in others} == {"shown"}
     finally:
         scheduler.stop()

@@ -11,10 +11,12 @@ from PySide6.QtWidgets import QApplication, QPushButton, QSystemTrayIcon, QToolB
 
 from models.reminder import Reminder
 from services.core.snapshot import read_snapshot
-from services.reminders import sync as reminders
+from services.reminders import custom, queries
 from services.reminders.rules import ReminderKind
 from ui.reminders import panel as reminder_panel
-from ui.reminders.panel import CUSTOM_SNOOZE, MissedRemindersDialog, ReminderPanel
+from ui.reminders.panel import MissedRemindersDialog, ReminderPanel
+from ui.reminders.reminder_list import CUSTOM_SNOOZE
+from ui.reminders.snooze_dialog import SnoozeDialog
 from ui.shell.main_window import MainWindow
 from ui.shell.tray import ReminderSystem, notification_text, start_reminders
 
@@ -47,7 +49,7 @@ def test_offscreen_has_no_tray_so_the_panel_shows_the_reminders(started):
     assert isinstance(panel, ReminderPanel)
     assert win.banners.indexOf(panel) >= 0
     assert panel.isVisible()
-    outstanding = reminders.outstanding(system.scheduler.now())
+    outstanding = queries.outstanding(system.scheduler.now())
     assert outstanding and [i.id for i in panel.items()] == [i.id for i in outstanding]
     assert panel.heading.text() == f"{len(outstanding)} reminders"
     kinds = {item.kind for item in panel.items()}
@@ -113,14 +115,14 @@ def test_snooze_presets_and_a_chosen_time(started, monkeypatch):
         asked.append((default, zone))
         return chosen
 
-    monkeypatch.setattr(reminder_panel.SnoozeDialog, "ask", staticmethod(ask))
+    monkeypatch.setattr(SnoozeDialog, "ask", staticmethod(ask))
     panel.list.select_rows([0])
     assert panel.list.selected_ids() == [second.id]
     panel.list.snooze_action(CUSTOM_SNOOZE).trigger()
     assert Reminder.get_by_id(second.id).snoozed_until == chosen
     assert asked and asked[0][0] == system.scheduler.snooze_presets()["Tomorrow morning"]
     # Cancelling the dialog changes nothing.
-    monkeypatch.setattr(reminder_panel.SnoozeDialog, "ask", staticmethod(lambda *a: None))
+    monkeypatch.setattr(SnoozeDialog, "ask", staticmethod(lambda *a: None))
     third = panel.items()[0]
     panel.list.select_rows([0])
     panel.list.snooze_action(CUSTOM_SNOOZE).trigger()
@@ -178,12 +180,12 @@ def test_open_without_a_composer_opens_the_application():
         def open_editor(self, application_id):
             calls.append(("editor", application_id))
 
-    item = reminders.ReminderItem(1, "thanks:round:r:round", ReminderKind.THANK_YOU, "t",
-                                  datetime(2024, 5, 14, tzinfo=UTC), "shown", 4, 9, False)
+    item = queries.ReminderItem(1, "thanks:round:r:round", ReminderKind.THANK_YOU, "t",
+                                datetime(2024, 5, 14, tzinfo=UTC), "shown", 4, 9, False)
     reminder_panel.open_reminder(Window(), item)
     assert calls == ["front", ("editor", 4)]
-    stall = reminders.ReminderItem(2, "stall:2024-05-01", ReminderKind.SEARCH_STALLED, "t",
-                                   datetime(2024, 5, 14, tzinfo=UTC), "shown", None, None, False)
+    stall = queries.ReminderItem(2, "stall:2024-05-01", ReminderKind.SEARCH_STALLED, "t",
+                                 datetime(2024, 5, 14, tzinfo=UTC), "shown", None, None, False)
     reminder_panel.open_reminder(Window(), stall)
     assert calls[-1] == ("editor", None)
 
@@ -224,7 +226,7 @@ def test_the_panel_hides_when_nothing_is_due(qtbot, store):
         assert isinstance(system, ReminderSystem)
         assert system.panel.items() == [] and not system.panel.isVisible()
         assert system.missed_dialog is None
-        rid = reminders.add_custom("Call Ana", system.scheduler.now() - timedelta(minutes=1))
+        rid = custom.add_custom("Call Ana", system.scheduler.now() - timedelta(minutes=1))
         with qtbot.waitSignal(system.scheduler.fired, timeout=3000):
             system.data_changed()
         assert [i.id for i in system.panel.items()] == [rid]
@@ -235,8 +237,8 @@ def test_the_panel_hides_when_nothing_is_due(qtbot, store):
 
 def test_grouped_notification_text():
     def item(n, kind=ReminderKind.THANK_YOU):
-        return reminders.ReminderItem(n, f"k{n}", kind, f"Thank person {n}",
-                                      datetime(2024, 5, 14, tzinfo=UTC), "shown", 1, None, False)
+        return queries.ReminderItem(n, f"k{n}", kind, f"Thank person {n}",
+                                    datetime(2024, 5, 14, tzinfo=UTC), "shown", 1, None, False)
 
     assert notification_text([item(1)]) == ("Send a thank-you note", "Thank person 1")
     title, text = notification_text([item(n) for n in range(1, 7)])

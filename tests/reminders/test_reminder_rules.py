@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services.calendar.entries import CalendarEntry, EntryKind
+from services.calendar.entry_types import CalendarEntry, EntryKind
 from services.reminders.rules import (
     KIND_LABELS,
     ReminderKind,
@@ -24,7 +24,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 def entry(kind: EntryKind, start, *, all_day: bool = False, alarm: int | None = None,
           tz: str = "Europe/Berlin", **extra) -> CalendarEntry:
-    """A calendar entry as :mod:`services.calendar.entries` makes them."""
+    """A calendar entry as :mod:`services.calendar.entries` gives them."""
     values = {
         "uid": f"{kind.value}-x@nextsteps", "kind": kind, "application_id": 7,
         "title": "t", "description": "d", "start": start,

@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 
 from models import clock as app_clock
 from models.reminder import Reminder
-from services.reminders import sync as reminders
+from services.reminders import custom, queries
+from services.reminders import sync as reminder_sync
 from ui.reminders import scheduler as reminder_scheduler
 from ui.reminders.scheduler import MAX_WAIT_MS, ReminderScheduler
 
@@ -58,8 +59,8 @@ def scheduler(qtbot, store, clock):
 
 
 def test_start_lists_what_came_due_while_closed_and_marks_it_shown(scheduler, clock):
-    early = reminders.add_custom("Call Ana", START - timedelta(hours=2), now=START)
-    later = reminders.add_custom("Update CV", START + timedelta(minutes=30), now=START)
+    early = custom.add_custom("Call Ana", START - timedelta(hours=2), now=START)
+    later = custom.add_custom("Update CV", START + timedelta(minutes=30), now=START)
     missed = scheduler.start()
     assert [item.id for item in missed] == [early]
     assert Reminder.get_by_id(early).state == "shown"
@@ -74,7 +75,7 @@ def test_the_timer_waits_at_most_an_hour(scheduler):
     scheduler.start()
     assert scheduler.next_due is None
     assert scheduler.timer_interval_ms() == MAX_WAIT_MS
-    reminders.add_custom("Far away", START + timedelta(days=3), now=START)
+    custom.add_custom("Far away", START + timedelta(days=3), now=START)
     scheduler.check()
     assert scheduler.next_due == START + timedelta(days=3)
     assert scheduler.timer_interval_ms() == MAX_WAIT_MS
@@ -86,7 +87,7 @@ def test_the_timer_fires_when_a_reminder_comes_due(qtbot, store):
     # A clock that runs: the scheduler's real QTimer has to fire.
     app_clock.pin(lambda: base + timedelta(seconds=time.monotonic() - t0))
     sched = ReminderScheduler(zone=BERLIN)
-    rid = reminders.add_custom("Send the portfolio", base + timedelta(seconds=1), now=base)
+    rid = custom.add_custom("Send the portfolio", base + timedelta(seconds=1), now=base)
     try:
         assert sched.start() == []
         assert 0 < sched.timer_interval_ms() <= 1000
@@ -100,7 +101,7 @@ def test_the_timer_fires_when_a_reminder_comes_due(qtbot, store):
 
 def test_a_jump_forward_delivers_what_became_due_and_a_jump_back_nothing(qtbot, scheduler,
                                                                            clock):
-    rid = reminders.add_custom("Follow up with Orbit", START + timedelta(hours=2), now=START)
+    rid = custom.add_custom("Follow up with Orbit", START + timedelta(hours=2), now=START)
     scheduler.start()
     clock.advance(60)
     assert scheduler.watch_clock() is False  # a normal minute: nothing to do
@@ -126,15 +127,16 @@ def test_the_watch_reads_no_database_when_nothing_happened(scheduler, clock, mon
     def refuse(*_args, **_kwargs):
         raise AssertionError("the idle watch touched the database")
 
-    for name in ("sync", "due", "next_due_instant", "outstanding"):
-        monkeypatch.setattr(reminders, name, refuse)
+    for module, name in ((reminder_sync, "sync"), (queries, "due"),
+                         (queries, "next_due_instant"), (queries, "outstanding")):
+        monkeypatch.setattr(module, name, refuse)
     for _ in range(5):
         clock.advance(60)
         assert scheduler.watch_clock() is False
 
 
 def test_the_watch_checks_when_the_due_instant_passed(qtbot, scheduler, clock):
-    rid = reminders.add_custom("Call Ana", START + timedelta(seconds=90), now=START)
+    rid = custom.add_custom("Call Ana", START + timedelta(seconds=90), now=START)
     scheduler.start()
     clock.advance(120)  # the timer did not fire (a coarse timer, a busy loop…)
     with qtbot.waitSignal(scheduler.fired, timeout=1000) as fired:
@@ -171,8 +173,8 @@ def test_becoming_active_runs_the_watch(scheduler, clock):
 def test_data_changes_are_folded_into_one_check(qtbot, scheduler, monkeypatch):
     scheduler.start()
     calls = []
-    real_sync = reminders.sync
-    monkeypatch.setattr(reminders, "sync", lambda *a: calls.append(1) or real_sync(*a))
+    real_sync = reminder_sync.sync
+    monkeypatch.setattr(reminder_sync, "sync", lambda *a: calls.append(1) or real_sync(*a))
     for _ in range(3):
         scheduler.data_changed()
     qtbot.waitUntil(lambda: calls == [1], timeout=2000)
@@ -191,9 +193,9 @@ def test_nothing_happens_before_start_or_after_stop(scheduler, clock):
 
 
 def test_done_and_snooze_commit_at_once_and_rearm(qtbot, scheduler, clock):
-    a = reminders.add_custom("Call Ana", START - timedelta(minutes=5), now=START)
-    b = reminders.add_custom("Update CV", START - timedelta(minutes=4), now=START)
-    c = reminders.add_custom("Read about Orbit", START - timedelta(minutes=3), now=START)
+    a = custom.add_custom("Call Ana", START - timedelta(minutes=5), now=START)
+    b = custom.add_custom("Update CV", START - timedelta(minutes=4), now=START)
+    c = custom.add_custom("Read about Orbit", START - timedelta(minutes=3), now=START)
     scheduler.start()
     with qtbot.waitSignal(scheduler.changed, timeout=1000):
         assert scheduler.done([a]) == 1
@@ -239,7 +241,7 @@ def test_a_write_lock_held_by_another_program_delays_reminders_without_losing_th
     from tests.conftest import subprocess_env
 
     app_clock.pin(clock.now)
-    rid = reminders.add_custom("Call Ana", START - timedelta(hours=2), now=START)
+    rid = custom.add_custom("Call Ana", START - timedelta(hours=2), now=START)
     database_proxy.execute_sql("PRAGMA busy_timeout = 100")  # the lock is refused quickly
     holder = subprocess.Popen([sys.executable, "-c", _LOCK_HOLDER, str(store.paths.database)],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,

@@ -13,7 +13,8 @@ from models import clock
 from models.application import Application, Offer
 from models.interview import InterviewRound
 from services.core.snapshot import read_snapshot
-from services.reminders import sync as reminders
+from services.reminders import custom, queries
+from services.reminders import sync as reminder_sync
 from services.reminders.rules import ReminderKind, interview_title
 from ui.reminders.notifications import notification_text
 from ui.reminders.scheduler import ReminderScheduler
@@ -38,9 +39,9 @@ def test_a_grouped_notification_keeps_the_offers_deadline(store):
     _app("Lumen Analytics", "awaiting_response")
     Offer.create(application=app, deadline_at=local(2024, 5, 17, 17), deadline_tz="Europe/Berlin")
     now = local(2024, 5, 16, 18)
-    reminders.sync(now, BERLIN)
-    reminders.add_custom("Call Ana about the referral", now - timedelta(minutes=5), now=now)
-    items = reminders.due(now)
+    reminder_sync.sync(now, BERLIN)
+    custom.add_custom("Call Ana about the referral", now - timedelta(minutes=5), now=now)
+    items = queries.due(now)
     offer = next(i for i in items if i.kind == ReminderKind.OFFER_DEADLINE)
     assert len(offer.text) > 150
     title, body = notification_text(items)
@@ -53,9 +54,9 @@ def test_a_grouped_notification_keeps_the_offers_deadline(store):
 def test_the_users_own_long_reminder_is_shortened_at_a_word(store):
     now = local(2024, 5, 16, 18)
     text = "Prepare the portfolio walkthrough " * 14
-    reminders.add_custom(text, now - timedelta(minutes=1), now=now)
-    reminders.add_custom("Update the CV", now - timedelta(minutes=1), now=now)
-    _title, body = notification_text(reminders.due(now))
+    custom.add_custom(text, now - timedelta(minutes=1), now=now)
+    custom.add_custom("Update the CV", now - timedelta(minutes=1), now=now)
+    _title, body = notification_text(queries.due(now))
     first = body.splitlines()[0]
     assert first.endswith("…") and len(first) < 200
     assert first[:-1].split()[-1] in ("Prepare", "the", "portfolio", "walkthrough")
@@ -70,8 +71,8 @@ def test_an_interview_later_today_is_not_tomorrow(store, pinned_clock, added_at,
     InterviewRound.create(application=app, title="Technical interview", tz_name="Europe/Berlin",
                           starts_at=local(2024, 5, 16, 15), duration_minutes=60)
     pinned_clock.pin(added_at, BERLIN)
-    reminders.sync(added_at, BERLIN)
-    (item,) = [i for i in reminders.due(added_at) if i.kind == ReminderKind.INTERVIEW_TOMORROW]
+    reminder_sync.sync(added_at, BERLIN)
+    (item,) = [i for i in queries.due(added_at) if i.kind == ReminderKind.INTERVIEW_TOMORROW]
     assert item.title == title
     assert notification_text([item])[0] == title
     assert "Thu 16 May 2024 at 15:00" in item.text
@@ -93,7 +94,7 @@ def test_menu_text_escapes_the_shortcut_marks():
 
 def test_the_tray_menu_keeps_the_ampersand(qtbot, store):
     now = clock.now()
-    rid = reminders.add_custom("Send Harbor & Pine the references", now - timedelta(minutes=1))
+    rid = custom.add_custom("Send Harbor & Pine the references", now - timedelta(minutes=1))
     window = MainWindow(store.paths, read_snapshot(store.paths), "test", store)
     qtbot.addWidget(window)
     scheduler = ReminderScheduler()

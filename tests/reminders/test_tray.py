@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from models.reminder import Reminder
 from services.core import settings
 from services.core.snapshot import read_snapshot
-from services.reminders import sync as reminders
+from services.reminders import custom
 from services.reminders.rules import ReminderKind
 from tests.support.dbus_services import DesktopServices
 from ui.shell.main_window import MainWindow
@@ -82,8 +82,8 @@ def test_the_tray_icon_registers_with_the_watcher(app_with_tray, desktop):
 def test_a_due_reminder_arrives_as_a_notification(qtbot, app_with_tray, desktop):
     _window, system, seen = app_with_tray
     now = system.scheduler.now()
-    rid = reminders.add_custom("Push the tooling demo before the pairing session",
-                               now - timedelta(seconds=1))
+    rid = custom.add_custom("Push the tooling demo before the pairing session",
+                            now - timedelta(seconds=1))
     with qtbot.waitSignal(system.scheduler.fired, timeout=3000):
         system.data_changed()
     desktop.wait_for(lambda: new_notifications(desktop, seen), pump=pump)
@@ -93,7 +93,7 @@ def test_a_due_reminder_arrives_as_a_notification(qtbot, app_with_tray, desktop)
     assert Reminder.get_by_id(rid).state == "shown"
     # Several at once: one grouped notification.
     for text in ("Call Ana about the referral", "Update the CV"):
-        reminders.add_custom(text, now - timedelta(seconds=1))
+        custom.add_custom(text, now - timedelta(seconds=1))
     system.data_changed()
     desktop.wait_for(lambda: len(new_notifications(desktop, seen)) == 2, pump=pump)
     grouped = new_notifications(desktop, seen)[1]

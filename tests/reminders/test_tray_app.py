@@ -46,12 +46,12 @@ def prepare(data: Path, due: dict[str, datetime]) -> dict[str, int]:
     from services.core.paths import DataPaths
     from services.core.store import open_store
     from services.data import demo
-    from services.reminders import sync as reminders
+    from services.reminders import custom
 
     store = open_store(DataPaths(data))
     try:
         demo.fill_demo()
-        return {text: reminders.add_custom(text, when) for text, when in due.items()}
+        return {text: custom.add_custom(text, when) for text, when in due.items()}
     finally:
         store.close()
         database.close()
@@ -135,6 +135,62 @@ def bodies(desktop: DesktopServices, text: str) -> list:
     return [n for n in desktop.notifications if n.body == text]
 
 
+def _second_launch_hands_over(data: Path) -> None:
+    """A second launch hands over to the first and exits; it shows nothing."""
+    second = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data)],
+        env=subprocess_env(QT_QPA_PLATFORM="xcb"), cwd=ROOT,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert second.returncode == 0, second.stderr
+    assert "already running" in second.stdout
+
+
+def _done_then_quit_from_the_menu(item: str, data: Path, ids: dict[str, int]) -> None:
+    """The tray menu, as a panel shows it: Done on the first reminder, then Quit."""
+    menu = TrayMenu(item)
+    try:
+        entries = menu.open()
+        labels = [label for _id, label, _children in entries]
+        assert labels[0] == "Open Next Steps" and labels[-1] == "Quit"
+        assert any(label.endswith("reminders due") for label in labels)
+        (reminder_a,) = [e for e in entries if e[1] == f"Reminder: {TEXT_A}"]
+        done = next(child for child in reminder_a[2] if child[1] == "Done")
+        menu.click(done[0])
+        wait(lambda: states(data)[ids[TEXT_A]][0] == "done", what="Done from the menu")
+        entries = menu.open()
+        assert not [e for e in entries if e[1] == f"Reminder: {TEXT_A}"]
+        quit_entry = next(e for e in entries if e[1] == "Quit")
+        menu.click(quit_entry[0])
+    finally:
+        menu.close()
+
+
+def _restart_notifies_nothing_again(desktop: DesktopServices, data: Path, ids: dict[str, int],
+                                    shown_b: tuple[str, str | None],
+                                    procs: list[subprocess.Popen]) -> None:
+    """A restart notifies neither again: one was done, the other shown already."""
+    seen = len(desktop.notifications)
+    third = launch(data)
+    procs.append(third)
+    third_item = item_of(desktop, third)
+    log = (data / "logs" / "nextsteps.log")
+    wait(lambda: log.read_text(encoding="utf-8").count("reminders ready") >= 2,
+         what="the restarted app's reminders")
+    time.sleep(2.0)
+    assert [n for n in desktop.notifications[seen:] if n.body in (TEXT_A, TEXT_B)] == []
+    assert states(data)[ids[TEXT_B]] == shown_b
+    menu = TrayMenu(third_item)
+    try:
+        entries = menu.open()
+        assert [e for e in entries if e[1] == f"Reminder: {TEXT_B}"]  # still listed
+        menu.click(next(e for e in entries if e[1] == "Quit")[0])
+    finally:
+        menu.close()
+    _out, err = third.communicate(timeout=20)
+    assert third.returncode == 0, err
+
+
 def test_reminders_are_notified_once_across_launches_and_the_tray_menu_works(desktop,
                                                                              tmp_path):
     data = tmp_path / "data"
@@ -154,14 +210,7 @@ def test_reminders_are_notified_once_across_launches_and_the_tray_menu_works(des
         assert desktop.pid_of(note_a.sender) == first.pid
         assert states(data)[ids[TEXT_A]][0] == "shown"
 
-        # A second launch hands over to the first and exits; it shows nothing.
-        second = subprocess.run(
-            [sys.executable, str(ROOT / "main.py"), "--data-dir", str(data)],
-            env=subprocess_env(QT_QPA_PLATFORM="xcb"), cwd=ROOT,
-            capture_output=True, text=True, timeout=60,
-        )
-        assert second.returncode == 0, second.stderr
-        assert "already running" in second.stdout
+        _second_launch_hands_over(data)
 
         wait(lambda: bodies(desktop, TEXT_B), what="the second reminder's notification")
         time.sleep(1.0)
@@ -170,49 +219,14 @@ def test_reminders_are_notified_once_across_launches_and_the_tray_menu_works(des
         assert {desktop.pid_of(n.sender) for n in desktop.notifications[seen_before:]} == {
             first.pid}
 
-        # The tray menu, as a panel shows it: Done on the first reminder, then Quit.
-        menu = TrayMenu(item)
-        try:
-            entries = menu.open()
-            labels = [label for _id, label, _children in entries]
-            assert labels[0] == "Open Next Steps" and labels[-1] == "Quit"
-            assert any(label.endswith("reminders due") for label in labels)
-            (reminder_a,) = [e for e in entries if e[1] == f"Reminder: {TEXT_A}"]
-            done = next(child for child in reminder_a[2] if child[1] == "Done")
-            menu.click(done[0])
-            wait(lambda: states(data)[ids[TEXT_A]][0] == "done", what="Done from the menu")
-            entries = menu.open()
-            assert not [e for e in entries if e[1] == f"Reminder: {TEXT_A}"]
-            quit_entry = next(e for e in entries if e[1] == "Quit")
-            menu.click(quit_entry[0])
-        finally:
-            menu.close()
+        _done_then_quit_from_the_menu(item, data, ids)
         _out, err = first.communicate(timeout=20)
         assert first.returncode == 0, err
         assert "QSystemTrayIcon" not in err and "QDBus" not in err, err
         shown_b = states(data)[ids[TEXT_B]]
         assert shown_b[0] == "shown" and shown_b[1] is not None
 
-        # A restart notifies neither again: one was done, the other shown already.
-        seen = len(desktop.notifications)
-        third = launch(data)
-        procs.append(third)
-        third_item = item_of(desktop, third)
-        log = (data / "logs" / "nextsteps.log")
-        wait(lambda: log.read_text(encoding="utf-8").count("reminders ready") >= 2,
-             what="the restarted app's reminders")
-        time.sleep(2.0)
-        assert [n for n in desktop.notifications[seen:] if n.body in (TEXT_A, TEXT_B)] == []
-        assert states(data)[ids[TEXT_B]] == shown_b
-        menu = TrayMenu(third_item)
-        try:
-            entries = menu.open()
-            assert [e for e in entries if e[1] == f"Reminder: {TEXT_B}"]  # still listed
-            menu.click(next(e for e in entries if e[1] == "Quit")[0])
-        finally:
-            menu.close()
-        _out, err = third.communicate(timeout=20)
-        assert third.returncode == 0, err
+        _restart_notifies_nothing_again(desktop, data, ids, shown_b, procs)
     finally:
         for proc in procs:
             if proc.poll() is None:

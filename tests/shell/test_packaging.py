@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "packaging" / "nextsteps.spec"
 DESKTOP = ROOT / "packaging" / "linux" / "next-steps.desktop"
 PACKAGE_TOOL = ROOT / "tools" / "package.py"
+DESKTOP_TOOL = ROOT / "tools" / "desktop_install.py"
 MAKE_ICONS = ROOT / "packaging" / "make_icons.py"
 HICOLOR = ROOT / "resources" / "icons" / "hicolor"
 
@@ -140,7 +141,7 @@ def test_install_desktop_refuses_a_missing_program(tmp_path):
 
 
 def test_exec_quoting_follows_the_desktop_entry_specification():
-    spec = importlib.util.spec_from_file_location("package_tool", PACKAGE_TOOL)
+    spec = importlib.util.spec_from_file_location("desktop_install", DESKTOP_TOOL)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     assert tool.exec_quote("/opt/NextSteps/NextSteps") == "/opt/NextSteps/NextSteps"
@@ -215,33 +216,21 @@ def test_spec_reads_the_version_the_app_reports():
 # --- the build -----------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-@pytest.mark.timeout(300)
-def test_frozen_app_builds_and_passes_its_self_test_with_a_real_keyring(tmp_path):
-    if importlib.util.find_spec("PyInstaller") is None:
-        pytest.fail("PyInstaller is not installed: make test installs it (the test extra)")
-    _require_tool("dbus-run-session", "dbus-daemon")
-    _require_tool("gnome-keyring-daemon", "gnome-keyring")
-    dist = tmp_path / "dist"
-    result = _run_tool(
-        "build", "--distpath", str(dist), "--workpath", str(tmp_path / "build"),
-        "--config-dir", str(tmp_path / "pyinstaller-config"), "--runs", "0", "--no-tarball",
-        timeout=280,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-6000:]
-
-    report = json.loads((dist / "package-report.json").read_text(encoding="utf-8"))
+def _assert_the_self_test_passed(report: dict) -> list[str]:
+    """The frozen app's self-test passed, with the Secret Service; its lines."""
     assert report["selftest_rc"] == 0
     lines = report["selftest"]
     assert lines and all(line.startswith("ok   ") for line in lines), lines
     keyring_line = next(line for line in lines if line.startswith("ok   keyring:"))
     assert "keyring.backends.SecretService" in keyring_line, keyring_line
     assert any(line.startswith("ok   views:") for line in lines), lines
+    return lines
 
-    folder = dist / "NextSteps"
+
+def _assert_the_folder_holds_what_it_needs_and_no_more(folder: Path, lines: list[str]) -> None:
+    """Every resource, the desktop entry, keyring's entry points, the zone data; and what the
+    spec leaves out stays out (``lines``: the self-test's, for what Qt reads of ICU's data)."""
     internal = folder / "_internal"
-    # Every resource, the desktop entry, keyring's entry points, the zone data.
     for resource in (ROOT / "resources").rglob("*"):
         if resource.is_file() and "__pycache__" not in resource.parts:
             assert (internal / resource.relative_to(ROOT)).is_file(), resource
@@ -257,8 +246,14 @@ def test_frozen_app_builds_and_passes_its_self_test_with_a_real_keyring(tmp_path
     assert icu_data.stat().st_size < 20 * 2**20, "the spec trims ICU's data (30 MB whole)"
     assert any(line.startswith("ok   text:") for line in lines), lines  # what Qt reads of it
     assert not [p for p in folder.rglob("*") if p.is_symlink() and not p.exists()]
+    # rapidfuzz's compiled modules are left out: its Python implementation scores the same
+    # (tests/mail/test_similarity.py), and the fuzz_py module it falls back to is bundled.
+    assert not list(internal.rglob("rapidfuzz/*_cpp*"))
 
-    # Every module of the app (many are imported lazily) and the runtime dependencies.
+
+def _assert_every_module_is_bundled(folder: Path) -> None:
+    """Every module of the app (many are imported lazily) and the runtime dependencies."""
+    # PyInstaller: imported once the test has said clearly when it is not installed.
     from PyInstaller.archive.readers import CArchiveReader
 
     bundled = set(CArchiveReader(str(folder / "NextSteps")).open_embedded_archive("PYZ.pyz").toc)
@@ -276,10 +271,30 @@ def test_frozen_app_builds_and_passes_its_self_test_with_a_real_keyring(tmp_path
     }
     missing = sorted((app_modules - {"main"} | dependencies) - bundled)
     assert not missing, f"not bundled: {missing}"
-    # rapidfuzz's compiled modules are left out: its Python implementation scores the same
-    # (tests/mail/test_similarity.py), and the fuzz_py module it falls back to is bundled.
-    assert not list(internal.rglob("rapidfuzz/*_cpp*"))
     assert "rapidfuzz.fuzz_py" in bundled
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_frozen_app_builds_and_passes_its_self_test_with_a_real_keyring(tmp_path):
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.fail("PyInstaller is not installed: make test installs it (the test extra)")
+    _require_tool("dbus-run-session", "dbus-daemon")
+    _require_tool("gnome-keyring-daemon", "gnome-keyring")
+    dist = tmp_path / "dist"
+    result = _run_tool(
+        "build", "--distpath", str(dist), "--workpath", str(tmp_path / "build"),
+        "--config-dir", str(tmp_path / "pyinstaller-config"), "--runs", "0", "--no-tarball",
+        timeout=280,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-6000:]
+
+    report = json.loads((dist / "package-report.json").read_text(encoding="utf-8"))
+    lines = _assert_the_self_test_passed(report)
+    folder = dist / "NextSteps"
+    _assert_the_folder_holds_what_it_needs_and_no_more(folder, lines)
+    _assert_every_module_is_bundled(folder)
 
     from services.core.version import __version__
 

@@ -15,7 +15,7 @@ sys.path.insert(0, root)
 
 from models import clock  # noqa: E402
 from models.application import Application  # noqa: E402
-from services.applications import editing as applications  # noqa: E402
+from services.applications import editor_data, saving  # noqa: E402
 from services.core.paths import DataPaths  # noqa: E402
 from services.core.store import open_store  # noqa: E402
 
@@ -24,19 +24,19 @@ print("ready", flush=True)
 number = 0
 while True:
     number += 1
-    data = applications.ApplicationData(
+    data = editor_data.ApplicationData(
         company=f"Durable {tag}-{number}",
         role="Engineer",
         notes="n" * (number % 7 * 300),
         rounds=[
-            applications.RoundData(
+            editor_data.RoundData(
                 title="Technical interview",
                 starts_at=clock.now(),
-                interviewers=[applications.InterviewerData(name="Pat Example")],
+                interviewers=[editor_data.InterviewerData(name="Pat Example")],
             )
         ],
     )
-    application_id = applications.save(data)
+    application_id = saving.save(data)
     uid = Application.get_by_id(application_id).uid
     sys.stdout.write(f"ack {uid}\n")
     sys.stdout.flush()

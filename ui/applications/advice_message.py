@@ -62,6 +62,17 @@ class AdviceMessage(QFrame):
         outer = QHBoxLayout(self)
         outer.setContentsMargins(14, 10, 8, 10)
         outer.setSpacing(12)
+        outer.addLayout(self._build_texts(), 1)
+        outer.addLayout(self._build_choices())
+        outer.addWidget(self._build_close_button(), 0, Qt.AlignmentFlag.AlignTop)
+
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape.activated.connect(self._on_dismiss)
+        self.hide()
+
+    def _build_texts(self) -> QVBoxLayout:
+        """The bold title over the advice's sentences."""
         texts = QVBoxLayout()
         texts.setSpacing(4)
         self.title = QLabel(self)
@@ -79,8 +90,10 @@ class AdviceMessage(QFrame):
         texts.addWidget(self.title)
         texts.addWidget(self.message)
         texts.addStretch(1)
-        outer.addLayout(texts, 1)
+        return texts
 
+    def _build_choices(self) -> QVBoxLayout:
+        """The better way above "go on"."""
         buttons = QVBoxLayout()
         buttons.setSpacing(6)
         self.better_button = QPushButton("Better way", self)
@@ -94,8 +107,10 @@ class AdviceMessage(QFrame):
         buttons.addWidget(self.better_button)
         buttons.addWidget(self.go_on_button)
         buttons.addStretch(1)
-        outer.addLayout(buttons)
+        return buttons
 
+    def _build_close_button(self) -> QToolButton:
+        """The × that dismisses the advice without choosing."""
         self.close_button = QToolButton(self)
         self.close_button.setObjectName("AdviceClose")
         self.close_button.setText("×")
@@ -103,12 +118,7 @@ class AdviceMessage(QFrame):
         self.close_button.setAccessibleName("Dismiss advice")
         self.close_button.setToolTip("Dismiss (Esc); nothing is changed")
         self.close_button.clicked.connect(self._on_dismiss)
-        outer.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
-
-        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        escape.activated.connect(self._on_dismiss)
-        self.hide()
+        return self.close_button
 
     def show_advice(self, advice: Advice) -> None:
         """Show ``advice`` (replacing any shown) and put the keyboard focus on its better way."""

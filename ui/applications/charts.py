@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
@@ -214,6 +215,27 @@ class StageBars(_Chart):
         return ""
 
 
+class _WeekPlan(NamedTuple):
+    """Where the weekly chart's parts go, and with which colours and font, for one paint."""
+
+    text: QColor
+    bar: QColor
+    bold: QFont
+    line_h: int
+    goal_w: int
+    top: float
+    bottom: float
+    left: float
+    right: float
+    height: float
+    biggest: int
+    slot: float
+    bar_w: float
+    this_w: int
+    label_gap: float
+    every: int
+
+
 class WeeklyBars(_Chart):
     """Vertical bars of applications per week, the goal as a dashed line, this week outlined."""
 
@@ -278,9 +300,23 @@ class WeeklyBars(_Chart):
         """Draw the bars, their counts and weeks, the goal line and this week's mark."""
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._rects = []
+        if not self._weeks:
+            painter.end()
+            return
+        plan = self._plan()
+        painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Mid), 1))
+        painter.drawLine(QPointF(plan.left, plan.bottom + 0.5),
+                         QPointF(plan.right, plan.bottom + 0.5))
+        for number, (start, value) in enumerate(self._weeks):
+            self._draw_week(painter, plan, number, start, value)
+        if self._goal:
+            self._draw_goal(painter, plan)
+        painter.end()
+
+    def _plan(self) -> _WeekPlan:
+        """Where everything goes at the current size, font and palette (weeks to show)."""
         palette = self.palette()
-        text = palette.color(QPalette.ColorRole.Text)
-        bar = _bar_colour(palette)
         metrics, bold_metrics = self._metrics()
         line_h = metrics.height()
         goal_w = bold_metrics.horizontalAdvance(self._goal_text()) + 10 if self._goal else 0
@@ -288,74 +324,75 @@ class WeeklyBars(_Chart):
         bottom = self.height() - self.MARGIN - line_h - 6
         left = float(self.MARGIN)
         right = self.width() - self.MARGIN - goal_w
-        height = max(bottom - top, 10)
         count = len(self._weeks)
-        self._rects = []
-        if count == 0:
-            painter.end()
-            return
-        biggest = max(max(c for _s, c in self._weeks), self._goal, 1)
         slot = (right - left) / count
-        bar_w = max(min(slot * 0.62, 46.0), 4.0)
         # Week labels count back from "This week", every week when they fit, else fewer.
         short_w = max(metrics.horizontalAdvance(_short_day(s)) for s, _c in self._weeks) + 8
-        this_w = bold_metrics.horizontalAdvance("This week") + 8
         every = 1
         while slot * every < short_w and every < count:
             every += 1
-        base = QPen(palette.color(QPalette.ColorRole.Mid), 1)
-        painter.setPen(base)
-        painter.drawLine(QPointF(left, bottom + 0.5), QPointF(right, bottom + 0.5))
+        this_w = bold_metrics.horizontalAdvance("This week") + 8
         bold = QFont(self.font())
         bold.setBold(True)
-        for number, (start, value) in enumerate(self._weeks):
-            current = number == count - 1
-            x = left + slot * number + (slot - bar_w) / 2
-            bar_h = height * value / biggest
-            if value > 0:
-                bar_h = max(bar_h, 2.0)
-            shape = QRectF(x, bottom - bar_h, bar_w, bar_h)
-            if current:
-                # This week is still going on: outlined and lightly filled, and labelled.
-                fill = QColor(bar)
-                fill.setAlphaF(0.35)
-                painter.setBrush(fill)
-                painter.setPen(QPen(bar, 2))
-                painter.drawRect(shape.adjusted(1, 1, -1, 0) if bar_h > 2 else shape)
-            elif value > 0:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(bar)
-                painter.drawRect(shape)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(text)
-            painter.setFont(bold if current else self.font())
-            painter.drawText(QRectF(x - slot / 2, bottom - bar_h - line_h - 2, bar_w + slot,
-                                    line_h),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                             f"{value:,}")
-            back = count - 1 - number
-            if current or (back % every == 0 and back * slot >= (this_w + short_w) / 2):
-                label_w = max(slot * every, this_w)
-                painter.drawText(QRectF(x + bar_w / 2 - label_w / 2, bottom + 4, label_w, line_h),
-                                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                                 "This week" if current else _short_day(start))
-            painter.setFont(self.font())
-            week = "this week" if current else f"week of {_short_day(start)}"
-            self._rects.append((QRectF(left + slot * number, top - line_h, slot,
-                                       bottom - top + 2 * line_h),
-                                f"{_plural(value, 'application', 'applications')} {week}"))
-        if self._goal:
-            y = bottom - height * self._goal / biggest
-            pen = QPen(text, 1.5, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.drawLine(QPointF(left, y), QPointF(right, y))
-            painter.setFont(bold)
-            painter.setPen(text)
-            painter.drawText(QRectF(right + 6, y - line_h / 2, goal_w, line_h),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             self._goal_text())
-            painter.setFont(self.font())
-        painter.end()
+        return _WeekPlan(
+            text=palette.color(QPalette.ColorRole.Text), bar=_bar_colour(palette), bold=bold,
+            line_h=line_h, goal_w=goal_w, top=top, bottom=bottom, left=left, right=right,
+            height=max(bottom - top, 10),
+            biggest=max(max(c for _s, c in self._weeks), self._goal, 1),
+            slot=slot, bar_w=max(min(slot * 0.62, 46.0), 4.0), this_w=this_w,
+            label_gap=(this_w + short_w) / 2, every=every)
+
+    def _draw_week(self, painter: QPainter, plan: _WeekPlan, number: int, start: date,
+                   value: int) -> None:
+        """One week's bar, its count above and its label below; remember its tooltip."""
+        current = number == len(self._weeks) - 1
+        x = plan.left + plan.slot * number + (plan.slot - plan.bar_w) / 2
+        bar_h = plan.height * value / plan.biggest
+        if value > 0:
+            bar_h = max(bar_h, 2.0)
+        shape = QRectF(x, plan.bottom - bar_h, plan.bar_w, bar_h)
+        if current:
+            # This week is still going on: outlined and lightly filled, and labelled.
+            fill = QColor(plan.bar)
+            fill.setAlphaF(0.35)
+            painter.setBrush(fill)
+            painter.setPen(QPen(plan.bar, 2))
+            painter.drawRect(shape.adjusted(1, 1, -1, 0) if bar_h > 2 else shape)
+        elif value > 0:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(plan.bar)
+            painter.drawRect(shape)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(plan.text)
+        painter.setFont(plan.bold if current else self.font())
+        painter.drawText(QRectF(x - plan.slot / 2, plan.bottom - bar_h - plan.line_h - 2,
+                                plan.bar_w + plan.slot, plan.line_h),
+                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                         f"{value:,}")
+        back = len(self._weeks) - 1 - number
+        if current or (back % plan.every == 0 and back * plan.slot >= plan.label_gap):
+            label_w = max(plan.slot * plan.every, plan.this_w)
+            painter.drawText(QRectF(x + plan.bar_w / 2 - label_w / 2, plan.bottom + 4, label_w,
+                                    plan.line_h),
+                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                             "This week" if current else _short_day(start))
+        painter.setFont(self.font())
+        week = "this week" if current else f"week of {_short_day(start)}"
+        self._rects.append((QRectF(plan.left + plan.slot * number, plan.top - plan.line_h,
+                                   plan.slot, plan.bottom - plan.top + 2 * plan.line_h),
+                            f"{_plural(value, 'application', 'applications')} {week}"))
+
+    def _draw_goal(self, painter: QPainter, plan: _WeekPlan) -> None:
+        """The goal as a dashed line across the bars, with its number beside it."""
+        y = plan.bottom - plan.height * self._goal / plan.biggest
+        painter.setPen(QPen(plan.text, 1.5, Qt.PenStyle.DashLine))
+        painter.drawLine(QPointF(plan.left, y), QPointF(plan.right, y))
+        painter.setFont(plan.bold)
+        painter.setPen(plan.text)
+        painter.drawText(QRectF(plan.right + 6, y - plan.line_h / 2, plan.goal_w, plan.line_h),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         self._goal_text())
+        painter.setFont(self.font())
 
     def _tooltip_at(self, point: QPointF) -> str:
         for rect, text in self._rects:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,7 +44,7 @@ class ConfirmDelete:
     @classmethod
     def ask(cls, parent: QWidget, description: str) -> bool:
         """True when the user confirms deleting ``description``."""
-        from PySide6.QtWidgets import QMessageBox
+        from PySide6.QtWidgets import QMessageBox  # not needed before the first paint
 
         answer = QMessageBox.question(
             parent,
@@ -55,34 +55,6 @@ class ConfirmDelete:
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Yes
-
-
-class _KeyFilter(QObject):
-    """Enter opens, Delete deletes, Down from the search box moves into the list."""
-
-    def __init__(self, view: ApplicationsView) -> None:
-        super().__init__(view)
-        self.view = view
-
-    def eventFilter(self, watched, event) -> bool:
-        if event.type() != QEvent.Type.KeyPress:
-            return False
-        from PySide6.QtCore import Qt
-
-        key = event.key()
-        if watched is self.view.table:
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self.view.open_current()
-                return True
-            if key == Qt.Key.Key_Delete:
-                self.view.delete_current()
-                return True
-        elif watched is self.view.search and key in (Qt.Key.Key_Down, Qt.Key.Key_Return):
-            self.view.table.setFocus()
-            if self.view.model.rowCount() and not self.view.table.currentIndex().isValid():
-                self.view.table.selectRow(0)
-            return True
-        return False
 
 
 class ApplicationsView(QWidget):
@@ -101,7 +73,29 @@ class ApplicationsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 10)
         layout.setSpacing(10)
+        layout.addLayout(self._build_top_row())
+        layout.addLayout(self._build_filter_bar())
+        self.model = ApplicationTableModel(self._first_index(), self.zone, self)
+        layout.addWidget(self._build_table(), 1)
 
+        self.nothing = QLabel(self)
+        set_alignment(self.nothing, ALIGN_CENTER)
+        self.nothing.setWordWrap(True)
+        self.nothing.hide()
+        layout.addWidget(self.nothing)
+        layout.addWidget(self._build_undo_bar())
+
+        self._loading = False
+        self._update_count()
+        # Everything else is loaded when first needed (see FIRST_SCREENFUL).
+        self.search.textEdited.connect(self.ensure_complete)
+        self.stage_filter.activated.connect(self.ensure_complete)
+        self.table.horizontalHeader().sectionPressed.connect(self.ensure_complete)
+        self._started = False
+
+    # -- building (before the first paint: no Qt namespace, see ui/shell/prepaint.py) -----
+    def _build_top_row(self) -> QHBoxLayout:
+        """The title, the number of applications shown and "New application"."""
         top = QHBoxLayout()
         title = section_title("Applications", self)
         top.addWidget(title)
@@ -114,8 +108,10 @@ class ApplicationsView(QWidget):
         self.new_button.setAccessibleName("New application")
         self.new_button.clicked.connect(lambda: self.editor_requested.emit(None))
         top.addWidget(self.new_button)
-        layout.addLayout(top)
+        return top
 
+    def _build_filter_bar(self) -> QHBoxLayout:
+        """The search box, the stage filter and "Sort by…"."""
         bar = QHBoxLayout()
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("Search company, role, people or notes   (Ctrl+F)")
@@ -134,9 +130,10 @@ class ApplicationsView(QWidget):
         bar.addWidget(self.stage_filter)
         self.sort_button = SortButton(self)
         bar.addWidget(self.sort_button)
-        layout.addLayout(bar)
+        return bar
 
-        self.model = ApplicationTableModel(self._first_index(), self.zone, self)
+    def _build_table(self) -> QTableView:
+        """The table over :attr:`model`, one application per row."""
         self.table = QTableView(self)
         self.table.setAccessibleName("Application list")
         header = self.table.horizontalHeader()
@@ -163,14 +160,10 @@ class ApplicationsView(QWidget):
         for column, width in enumerate((170, 210, 130, 172, 172, 140, 130, 150)):
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(lambda index: self.open_row(index.row()))
-        layout.addWidget(self.table, 1)
+        return self.table
 
-        self.nothing = QLabel(self)
-        set_alignment(self.nothing, ALIGN_CENTER)
-        self.nothing.setWordWrap(True)
-        self.nothing.hide()
-        layout.addWidget(self.nothing)
-
+    def _build_undo_bar(self) -> QFrame:
+        """The hidden bar that offers to undo a delete for a few seconds."""
         self.undo_bar = QFrame(self)
         self.undo_bar.setFrameShape(QFrame.Shape.StyledPanel)
         undo_layout = QHBoxLayout(self.undo_bar)
@@ -182,18 +175,10 @@ class ApplicationsView(QWidget):
         self.undo_button.clicked.connect(self.undo_delete)
         undo_layout.addWidget(self.undo_button)
         self.undo_bar.hide()
-        layout.addWidget(self.undo_bar)
         self._undo_timer = QTimer(self)
         self._undo_timer.setSingleShot(True)
         self._undo_timer.timeout.connect(self._expire_undo)
-
-        self._loading = False
-        self._update_count()
-        # Everything else is loaded when first needed (see FIRST_SCREENFUL).
-        self.search.textEdited.connect(self.ensure_complete)
-        self.stage_filter.activated.connect(self.ensure_complete)
-        self.table.horizontalHeader().sectionPressed.connect(self.ensure_complete)
-        self._started = False
+        return self.undo_bar
 
     def after_first_paint(self) -> None:
         """Switch on what waits for the window to be on screen; safe to call again.
@@ -209,21 +194,23 @@ class ApplicationsView(QWidget):
         if self._started:
             return
         self._started = True
-        from PySide6.QtCore import Qt
+        from PySide6.QtCore import Qt  # the Qt namespace: not before the first paint
 
         index = self.model.index_data
         order = Qt.SortOrder.DescendingOrder if index.descending else Qt.SortOrder.AscendingOrder
         column = COL[index.sort_column]
         self.table.horizontalHeader().setSortIndicator(column, order)
         self.table.setSortingEnabled(True)
-        keys = _KeyFilter(self)
+        from ui.applications.list_keys import ListKeys  # names Qt: not before the first paint
+
+        keys = ListKeys(self)
         self.table.installEventFilter(keys)
         self.search.installEventFilter(keys)
         bar = self.table.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._load_rest_if_it_would_show)
         self._load_rest_if_it_would_show()
-        from PySide6.QtGui import QKeySequence, QShortcut
+        from PySide6.QtGui import QKeySequence, QShortcut  # not needed before the first paint
 
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.focus_search)
         # Ctrl+N is File → New Application's (a second Ctrl+N here made both ambiguous).
@@ -356,7 +343,7 @@ class ApplicationsView(QWidget):
 
     def delete_current(self) -> None:
         """Ask, delete the current application, and offer an undo for a few seconds."""
-        from services.applications import editing as applications
+        from services.applications import deletion  # peewee: not before the first paint
 
         application_id = self.current_id()
         if application_id is None:
@@ -367,7 +354,7 @@ class ApplicationsView(QWidget):
             return
         self.window_.ensure_store()
         position = self.table.currentIndex().row()
-        self._undo_snapshot = applications.delete(application_id)
+        self._undo_snapshot = deletion.delete(application_id)
         self.model.index_data.remove(application_id)
         self.model.refresh_rows()
         self._update_count()
@@ -380,14 +367,14 @@ class ApplicationsView(QWidget):
 
     def undo_delete(self) -> None:
         """Bring back the application deleted last."""
-        from services.applications import editing as applications
+        from services.applications import deletion  # peewee: not before the first paint
 
         snapshot, self._undo_snapshot = self._undo_snapshot, None
         self._undo_timer.stop()
         self.undo_bar.hide()
         if snapshot is None:
             return
-        applications.undo_delete(snapshot)
+        deletion.undo_delete(snapshot)
         self.reload_one(snapshot.application_id)
         self.window_.refresh_status()
 

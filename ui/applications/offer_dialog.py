@@ -14,7 +14,8 @@ pending offer it also offers the three decisions:
 
 Input problems are listed above the form as sentences; nothing typed is
 changed or lost. :meth:`OfferDialog.ask` opens the dialog modally and
-returns the offer id (None when cancelled); tests replace it.
+returns the offer id (None when cancelled); tests replace it. The form's
+fields are built in :mod:`ui.applications.offer_form`.
 """
 
 from __future__ import annotations
@@ -26,19 +27,12 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTime, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -47,9 +41,11 @@ from models import clock
 from models.values import OfferStatus
 from services.applications import advice as advice_rules
 from services.applications import offers
-from services.applications.editing import ApplicationNotFoundError, zone_problem
+from services.applications.field_problems import zone_problem
+from services.applications.loading import ApplicationNotFoundError
 from ui.applications.advice_message import AdviceMessage
-from ui.shell.accessible import make_steppable, message_label
+from ui.applications.offer_form import build_offer_form
+from ui.shell.accessible import message_label
 
 __all__ = ["ConfirmDiscard", "OfferDialog"]
 
@@ -66,12 +62,6 @@ def _qdate(day: date) -> QDate:
 
 def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-def _zone_names() -> list[str]:
-    from ui.applications.round_editor import zone_names
-
-    return zone_names()
 
 
 def _default_currency() -> str:
@@ -123,6 +113,25 @@ class OfferDialog(QDialog):
         self.setMinimumWidth(560)
 
         layout = QVBoxLayout(self)
+        self._build_banners(layout)
+        self._build_heading(layout, f"{role} at {company}")
+        layout.addLayout(build_offer_form(self))
+        self.has_deadline.toggled.connect(self._update_deadline_fields)
+        layout.addLayout(self._build_decisions(record is not None
+                                               and self.status == OfferStatus.PENDING.value))
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons.accepted.connect(self._save_and_close)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self._populate(record)
+        self._saved_state = self._state()
+        self.amount.setFocus()
+
+    # -- building ---------------------------------------------------------------------
+    def _build_banners(self, layout: QVBoxLayout) -> None:
+        """The advice banner and the list of problems, both hidden until needed."""
         self.advice = AdviceMessage(self)
         self.advice.go_on.connect(self._decline_now)
         self.advice.better.connect(self._on_better)
@@ -137,7 +146,9 @@ class OfferDialog(QDialog):
         self.problems.hide()
         layout.addWidget(self.problems)
 
-        heading = QLabel(f"{role} at {company}", self)
+    def _build_heading(self, layout: QVBoxLayout, heading_text: str) -> None:
+        """The role and company in bold, and whether the offer was accepted or declined."""
+        heading = QLabel(heading_text, self)
         font = heading.font()
         font.setBold(True)
         heading.setFont(font)
@@ -147,61 +158,8 @@ class OfferDialog(QDialog):
         self.status_label.setVisible(self.status in _STATUS_TEXT)
         layout.addWidget(self.status_label)
 
-        form = QFormLayout()
-        self.received = QDateEdit(self)
-        self.received.setCalendarPopup(True)
-        self.received.setDisplayFormat("ddd d MMM yyyy")
-        make_steppable(self.received).setAccessibleName("Received on")
-        form.addRow(self._label("&Received on", self.received), self.received)
-
-        self.has_deadline = QCheckBox("They want an answer &by", self)
-        self.has_deadline.setAccessibleName("There is a deadline")
-        self.deadline_day = QDateEdit(self)
-        self.deadline_day.setCalendarPopup(True)
-        self.deadline_day.setDisplayFormat("ddd d MMM yyyy")
-        make_steppable(self.deadline_day).setAccessibleName("Deadline date")
-        self.deadline_time = QTimeEdit(self)
-        self.deadline_time.setDisplayFormat("HH:mm")
-        make_steppable(self.deadline_time).setAccessibleName("Deadline time")
-        self.zone = QComboBox(self)
-        self.zone.setEditable(True)
-        self.zone.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.zone.addItems(_zone_names())
-        self.zone.setMinimumContentsLength(14)
-        self.zone.setAccessibleName("Deadline time zone")
-        deadline_row = QHBoxLayout()
-        deadline_row.addWidget(self.deadline_day)
-        deadline_row.addWidget(self.deadline_time)
-        deadline_row.addWidget(self._label("time &zone", self.zone))
-        deadline_row.addWidget(self.zone, 1)
-        form.addRow(self.has_deadline, deadline_row)
-        self.has_deadline.toggled.connect(self._update_deadline_fields)
-
-        self.amount = QLineEdit(self)
-        self.amount.setPlaceholderText("e.g. 74,000 (yearly, before tax)")
-        self.amount.setAccessibleName("Amount")
-        self.currency = QComboBox(self)
-        self.currency.setEditable(True)
-        self.currency.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.currency.addItem("")
-        self.currency.addItems(list(offers.COMMON_CURRENCIES))
-        self.currency.setAccessibleName("Currency")
-        self.currency.setMinimumContentsLength(5)
-        self.currency.lineEdit().setPlaceholderText("EUR")
-        self.currency.lineEdit().setMaxLength(12)
-        amount_row = QHBoxLayout()
-        amount_row.addWidget(self.amount, 1)
-        amount_row.addWidget(self._label("C&urrency", self.currency))
-        amount_row.addWidget(self.currency)
-        form.addRow(self._label("&Amount", self.amount), amount_row)
-
-        self.notes = QPlainTextEdit(self)
-        self.notes.setAccessibleName("Notes")
-        self.notes.setPlaceholderText("Bonus, equity, start date, what is still open…")
-        self.notes.setMinimumHeight(80)
-        form.addRow(self._label("&Notes", self.notes), self.notes)
-        layout.addLayout(form)
-
+    def _build_decisions(self, shown: bool) -> QHBoxLayout:
+        """Ask for more time, accept, decline: ``shown`` on a pending offer only."""
         decisions = QHBoxLayout()
         self.more_time_button = QPushButton("Ask for &more time", self)
         self.more_time_button.setAccessibleName("Ask for more time")
@@ -216,25 +174,9 @@ class OfferDialog(QDialog):
         for button in (self.more_time_button, self.accept_button, self.decline_button):
             button.setAutoDefault(False)
             decisions.addWidget(button)
-            button.setVisible(record is not None and self.status == OfferStatus.PENDING.value)
+            button.setVisible(shown)
         decisions.addStretch(1)
-        layout.addLayout(decisions)
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.accepted.connect(self._save_and_close)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-
-        self._populate(record)
-        self._saved_state = self._state()
-        self.amount.setFocus()
-
-    # -- building ---------------------------------------------------------------------
-    def _label(self, text: str, buddy: QWidget) -> QLabel:
-        label = QLabel(text, self)
-        label.setBuddy(buddy)
-        return label
+        return decisions
 
     def _populate(self, record: offers.OfferRecord | None) -> None:
         today = clock.now().astimezone(ZoneInfo(self.zone_name)).date()

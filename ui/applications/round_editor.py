@@ -1,4 +1,10 @@
-"""One interview round: when and where, who was there, how it ended, and what it means."""
+"""One interview round: when and where, who was there, how it ended, and what it means.
+
+The application editor shows a :class:`RoundEditor` and starts rounds with
+:func:`new_round`; :func:`zone_names` also fills the offer dialog's zone list. The "How it
+ended" box is built in :mod:`ui.applications.round_signals`, the "What it means" panel in
+:mod:`ui.applications.round_meaning`.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +18,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
-    QFrame,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTimeEdit,
@@ -29,10 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from models import clock
-from models.values import TIMEFRAME_UNIT_LABELS, TimeframeUnit
-from services.applications import prospects as outlook
-from services.applications.editing import InterviewerData, RoundData
-from ui.shell.accessible import buddy_label, make_steppable, message_label
+from services.applications.editor_data import InterviewerData, RoundData
+from ui.applications.round_meaning import build_meaning_panel, meaning_of
+from ui.applications.round_signals import build_ending_box
+from ui.shell.accessible import make_steppable, message_label
 
 INTERVIEWER_COLUMNS = ("Name", "Title", "Email", "What we talked about")
 
@@ -62,7 +65,20 @@ class RoundEditor(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._build_when_box())
+        outer.addWidget(self._build_people_box())
+        bottom = QHBoxLayout()
+        # These two set their fields on self (closing_phrase, signal_boxes, …, verdict, plan).
+        bottom.addWidget(build_ending_box(self), 3)
+        bottom.addWidget(build_meaning_panel(self), 2)
+        outer.addLayout(bottom)
+        outer.addStretch(1)
+        self._watch_edits()
+        self.setEnabled(False)
 
+    # -- building -------------------------------------------------------------------
+    def _build_when_box(self) -> QGroupBox:
+        """The title, the day and times with their zone, the place, and "cancelled"."""
         when = QGroupBox("When and where", self)
         form = QFormLayout(when)
         self.title = QLineEdit(when)
@@ -95,6 +111,13 @@ class RoundEditor(QWidget):
         row.addWidget(self._label("time &zone", self.zone))
         row.addWidget(self.zone, 1)
         form.addRow(self._label("&Date", self.day), row)
+        self._add_place_row(form, when)
+        self.cancelled = QCheckBox("This interview was cancelled", when)
+        form.addRow("", self.cancelled)
+        return when
+
+    def _add_place_row(self, form: QFormLayout, when: QGroupBox) -> None:
+        """The office address or phone, beside the video link."""
         place_row = QHBoxLayout()
         self.location = QLineEdit(when)
         self.location.setPlaceholderText("Office address, or phone")
@@ -104,26 +127,12 @@ class RoundEditor(QWidget):
         place_row.addWidget(self.location, 1)
         place_row.addWidget(self.video_link, 1)
         form.addRow(self._label("&Place", self.location), place_row)
-        self.cancelled = QCheckBox("This interview was cancelled", when)
-        form.addRow("", self.cancelled)
-        outer.addWidget(when)
 
+    def _build_people_box(self) -> QGroupBox:
+        """The interviewers' table, its buttons, and who has been thanked."""
         people = QGroupBox("Interviewers", self)
         people_layout = QVBoxLayout(people)
-        self.interviewers = QTableWidget(0, len(INTERVIEWER_COLUMNS), people)
-        self.interviewers.setAccessibleName("Interviewers")
-        self.interviewers.setHorizontalHeaderLabels(list(INTERVIEWER_COLUMNS))
-        self.interviewers.verticalHeader().setVisible(False)
-        self.interviewers.horizontalHeader().setStretchLastSection(True)
-        self.interviewers.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((150, 150, 190)):
-            self.interviewers.setColumnWidth(column, width)
-        self.interviewers.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.interviewers.setMinimumHeight(110)
-        self.interviewers.setMaximumHeight(170)
-        self.interviewers.setWordWrap(False)
-        people_layout.addWidget(self.interviewers)
+        people_layout.addWidget(self._build_interviewer_table(people))
         buttons = QHBoxLayout()
         self.add_person = QPushButton("Add interviewer", people)
         self.add_person.clicked.connect(self.add_interviewer)
@@ -141,76 +150,32 @@ class RoundEditor(QWidget):
         message_label(self.thanked, "Thank-you notes")
         self.thanked.setWordWrap(True)
         people_layout.addWidget(self.thanked)
-        outer.addWidget(people)
+        return people
 
-        ending = QGroupBox("How it ended", self)
-        ending_layout = QVBoxLayout(ending)
-        phrase_form = QFormLayout()
-        self.closing_phrase = QComboBox(ending)
-        self.closing_phrase.setEditable(True)
-        self.closing_phrase.setAccessibleName("Closing phrase")
-        self.closing_phrase.addItem("")
-        self.closing_phrase.addItems(list(outlook.CLOSING_PHRASE_PRESETS))
-        self.closing_phrase.lineEdit().setPlaceholderText("What did they say at the end?")
-        phrase_form.addRow(self._label("They &said", self.closing_phrase), self.closing_phrase)
-        ending_layout.addLayout(phrase_form)
-        grid = QGridLayout()
-        grid.addWidget(QLabel("<b>Hopeful signs</b>", ending), 0, 0)
-        grid.addWidget(QLabel("<b>Worrying signs</b>", ending), 0, 1)
-        self.signal_boxes: dict[str, QCheckBox] = {}
-        rows = {True: 1, False: 1}
-        for signal in outlook.SIGNALS:
-            box = QCheckBox(signal.label, ending)
-            positive = signal.weight > 0
-            grid.addWidget(box, rows[positive], 0 if positive else 1)
-            rows[positive] += 1
-            self.signal_boxes[signal.key] = box
-        ending_layout.addLayout(grid)
-        timeframe = QHBoxLayout()
-        self.asked_timeframe = QCheckBox("I asked how long it takes; they said", ending)
-        self.timeframe_value = QSpinBox(ending)
-        self.timeframe_value.setRange(0, 9999)
-        self.timeframe_value.setSpecialValueText("—")
-        self.timeframe_value.setAccessibleName("Time frame")
-        self.timeframe_unit = QComboBox(ending)
-        self.timeframe_unit.setAccessibleName("Time frame unit")
-        for unit in TimeframeUnit:
-            self.timeframe_unit.addItem(TIMEFRAME_UNIT_LABELS[unit], unit.value)
-        timeframe.addWidget(self.asked_timeframe)
-        timeframe.addWidget(self.timeframe_value)
-        timeframe.addWidget(buddy_label("&unit", self.timeframe_unit, ending))
-        timeframe.addWidget(self.timeframe_unit)
-        timeframe.addStretch(1)
-        ending_layout.addLayout(timeframe)
-        ending_layout.addStretch(1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(ending, 3)
+    def _build_interviewer_table(self, people: QGroupBox) -> QTableWidget:
+        """One row per interviewer: name, title, email, what you talked about."""
+        self.interviewers = QTableWidget(0, len(INTERVIEWER_COLUMNS), people)
+        self.interviewers.setAccessibleName("Interviewers")
+        self.interviewers.setHorizontalHeaderLabels(list(INTERVIEWER_COLUMNS))
+        self.interviewers.verticalHeader().setVisible(False)
+        self.interviewers.horizontalHeader().setStretchLastSection(True)
+        self.interviewers.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate((150, 150, 190)):
+            self.interviewers.setColumnWidth(column, width)
+        self.interviewers.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.interviewers.setMinimumHeight(110)
+        self.interviewers.setMaximumHeight(170)
+        self.interviewers.setWordWrap(False)
+        return self.interviewers
 
-        self.meaning = QFrame(self)
-        self.meaning.setObjectName("OutlookPanel")
-        self.meaning.setFrameShape(QFrame.Shape.StyledPanel)
-        meaning_layout = QVBoxLayout(self.meaning)
-        heading = QLabel("<b>What it means</b>", self.meaning)
-        meaning_layout.addWidget(heading)
-        # Each sentence is the label's accessible name; its role is the description.
-        self.verdict, self.reasons, self.expected, self.plan = (
-            message_label(QLabel(self.meaning), role)
-            for role in ("Outlook", "Reasons", "Expected response", "Plan"))
-        for label in (self.verdict, self.reasons, self.expected, self.plan):
-            label.setWordWrap(True)
-            meaning_layout.addWidget(label)
-        self.plan.setTextFormat(Qt.TextFormat.PlainText)
-        meaning_layout.addStretch(1)
-        bottom.addWidget(self.meaning, 2)
-        outer.addLayout(bottom)
-        outer.addStretch(1)
-
+    def _watch_edits(self) -> None:
+        """Every edit goes straight into the round (see :meth:`_store`)."""
         for widget in (self.title, self.location, self.video_link):
             widget.textChanged.connect(self._store)
         self.closing_phrase.currentTextChanged.connect(self._store)
         self.zone.currentTextChanged.connect(self._store)
-        for widget in (self.day,):
-            widget.dateChanged.connect(self._store)
+        self.day.dateChanged.connect(self._store)
         for widget in (self.start, self.end):
             widget.timeChanged.connect(self._store)
         self.cancelled.toggled.connect(self._store)
@@ -220,7 +185,6 @@ class RoundEditor(QWidget):
         for box in self.signal_boxes.values():
             box.toggled.connect(self._store)
         self.interviewers.itemChanged.connect(self._store)
-        self.setEnabled(False)
 
     @staticmethod
     def _label(text: str, buddy: QWidget) -> QLabel:
@@ -358,40 +322,16 @@ class RoundEditor(QWidget):
         self.changed.emit()
 
     def _update_meaning(self) -> None:
-        data = self.round
-        if data is None:
+        if self.round is None:
             return
-        reading = outlook.assess(data.signals)
-        self.verdict.setText(f"{reading.verdict.label}. {reading.summary()}" if not reading.reasons
-                             else
-                             f"{reading.verdict.label} (score {reading.score:+d}), "
-                             "but nobody can tell yet.")
+        meaning = meaning_of(self.round, self.default_business_days)
+        self.verdict.setText(meaning.verdict)
         font = self.verdict.font()
         font.setBold(True)
         self.verdict.setFont(font)
-        if reading.reasons:
-            self.reasons.setText("\n".join(reading.reasons))
-        else:
-            self.reasons.setText("Tick the signs you noticed; the reasons appear here.")
-        day = self._interview_day()
-        if day is None:
-            self.expected.setText("")
-        else:
-            expected = outlook.expected_response(day, data.timeframe_value, data.timeframe_unit,
-                                                 self.default_business_days)
-            problem = outlook.timeframe_problem(data.timeframe_value, data.timeframe_unit)
-            note = f" ({problem})" if problem else ""
-            self.expected.setText(
-                f"Expect an answer by {expected.date:%A %d %B %Y}. {expected.basis}{note}")
-        self.plan.setText("Whatever it says:\n" + "\n".join(f"•  {step}" for step in reading.plan))
-
-    def _interview_day(self) -> date | None:
-        if self.round is None or self.round.starts_at is None:
-            return None
-        try:
-            return self.round.starts_at.astimezone(ZoneInfo(self.round.tz_name)).date()
-        except (ValueError, KeyError):
-            return self.round.starts_at.date()
+        self.reasons.setText(meaning.reasons)
+        self.expected.setText(meaning.expected)
+        self.plan.setText(meaning.plan)
 
 
 def new_round(zone_name: str, today: date | None = None) -> RoundData:

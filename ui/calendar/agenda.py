@@ -1,6 +1,6 @@
 """The agenda beside the month: the entries of the selected day or week, as a list model.
 
-Each row is one :class:`~services.calendar.entries.CalendarEntry`. What a row
+Each row is one :class:`~services.calendar.entry_types.CalendarEntry`. What a row
 shows is plain text a screen reader reads as is: the day (in week mode), the
 time in the user's zone (or "All day"), the kind in words and the title, e.g.
 ``09:30–11:30 · Interview · Interview: Kestrel Robotics — Pairing session``.
@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from services.calendar.entries import CalendarEntry, EntryKind
+from services.calendar.entry_types import CalendarEntry, EntryKind
 from ui.calendar.markers import is_dark, marker_icon, paint_marker
 from ui.calendar.month import SHORT_DAYS
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QApplication
 
-from services.calendar.entries import EntryKind
+from services.calendar.entry_types import EntryKind
 
 
 class Marker(NamedTuple):

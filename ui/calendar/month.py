@@ -3,7 +3,9 @@
 Painted with ``QPainter`` (42 cells, a few shapes each), so a month switch
 costs one query for the counts of the visible six weeks and one repaint. The
 counts come from a provider function the calendar view sets (it caches them
-per month); the grid itself knows nothing of the database.
+per month); the grid itself knows nothing of the database. The drawing is in
+:mod:`ui.calendar.month_paint`. The calendar uses :class:`MonthGrid` and the date texts
+(:func:`long_day`, :func:`month_title`, :func:`add_months`).
 
 Keyboard: arrows move the selected day (left/right a day, up/down a week),
 Page Up/Page Down a month, Home goes to today, Enter activates the day.
@@ -16,27 +18,17 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from PySide6.QtCore import QEvent, QLocale, QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetrics,
-    QKeyEvent,
-    QPainter,
-    QPalette,
-    QPen,
-    QPixmap,
-)
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from models import clock
-from services.calendar.entries import KIND_ORDER, EntryKind
-from ui.calendar.markers import is_dark, marker_pixmap
+from services.calendar.entry_types import KIND_ORDER, EntryKind
+from ui.calendar.month_paint import WEEKS, MonthPainting
 
 Counts = dict[date, dict[EntryKind, int]]
 #: ``provider(first, last)`` → counts of the days ``first``..``last``.
 CountsProvider = Callable[[date, date], Counts]
 
-WEEKS = 6
 SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LONG_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LONG_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -51,14 +43,6 @@ def long_day(day: date) -> str:
 def month_title(month: date) -> str:
     """``November 2024``."""
     return f"{LONG_MONTHS[month.month - 1]} {month.year}"
-
-
-def _blend(colour: QColor, background: QColor, amount: float) -> QColor:
-    """``colour`` laid over ``background`` at ``amount`` (0–1) opacity, as an opaque colour."""
-    keep = 1.0 - amount
-    return QColor(round(colour.red() * amount + background.red() * keep),
-                  round(colour.green() * amount + background.green() * keep),
-                  round(colour.blue() * amount + background.blue() * keep))
 
 
 def add_months(day: date, months: int) -> date:
@@ -88,7 +72,7 @@ def describe_counts(counts: dict[EntryKind, int]) -> str:
     return ", ".join(parts)
 
 
-class MonthGrid(QWidget):
+class MonthGrid(MonthPainting, QWidget):
     """Six weeks around a month, with the selected day, today and the markers."""
 
     #: The selected day changed (by click or key).
@@ -243,147 +227,6 @@ class MonthGrid(QWidget):
         """The centre of ``day``'s cell (for tests and tool tips)."""
         index = (day - self.first_visible()).days
         return self._cell_rect(index).center()
-
-    # -- painting ---------------------------------------------------------------------------
-    def _palette_colours(self) -> dict[str, QColor]:
-        """The colours of one paint, all opaque: QPainter blends lines and rectangles of a
-        translucent colour about 30 times slower than opaque ones, so the blends are done
-        here once."""
-        palette = self.palette()
-        dark = is_dark(palette)
-        base = palette.color(QPalette.ColorRole.Base)
-        text = palette.color(QPalette.ColorRole.Text)
-        highlight = palette.color(QPalette.ColorRole.Highlight)
-        return {
-            "base": base,
-            "text": text,
-            "muted": _blend(text, base, 0.45),
-            "grid": _blend(palette.color(QPalette.ColorRole.Mid), base, 0.45),
-            "highlight": highlight,
-            "highlighted_text": palette.color(QPalette.ColorRole.HighlightedText),
-            "selected": _blend(highlight, base, 0.24 if dark else 0.15),
-            "week": _blend(highlight, base, 0.11 if dark else 0.07),
-            "weekend": palette.color(QPalette.ColorRole.AlternateBase),
-        }
-
-    def paintEvent(self, event) -> None:
-        """Draw the weekday header, the 42 cells, today, the selection and the markers."""
-        painter = QPainter(self)
-        colours = self._palette_colours()
-        dark = is_dark(self.palette())
-        painter.fillRect(self.rect(), colours["base"])
-
-        header = self._header_height()
-        font = QFont(self.font())
-        small = QFont(font)
-        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.86))
-        bold = QFont(font)
-        bold.setBold(True)
-        metrics, small_metrics = QFontMetrics(font), QFontMetrics(small)
-        bold_metrics = QFontMetrics(bold)
-        painter.setFont(small)
-        painter.setPen(colours["muted"])
-        width = self.width() / 7
-        baseline = (header + small_metrics.ascent() - small_metrics.descent()) / 2
-        for column, name in enumerate(self._day_names):
-            x = column * width + (width - small_metrics.horizontalAdvance(name)) / 2
-            painter.drawText(QPointF(x, baseline), name)
-
-        first = self.first_visible()
-        cell_height = self._cell_rect(0).height()
-        marker = round(max(10.0, min(18.0, cell_height * 0.17, metrics.height() * 1.0)))
-        ratio = self.devicePixelRatioF() or 1.0
-        focused = self.hasFocus()
-        week_first = self._selected - timedelta(days=(self._selected.weekday()
-                                                      - self._week_start) % 7)
-        # Backgrounds first, then the lines, then the days' content.
-        for index in range(WEEKS * 7):
-            day = first + timedelta(days=index)
-            if day == self._selected:
-                fill = colours["selected"]
-            elif self._highlight_week and 0 <= (day - week_first).days < 7:
-                fill = colours["week"]
-            elif day.weekday() >= 5 and day.month == self._month.month:
-                fill = colours["weekend"]
-            else:
-                continue
-            painter.fillRect(self._cell_rect(index), fill)
-        painter.setPen(colours["grid"])
-        for row in range(1, WEEKS + 1):
-            y = round(self._cell_rect(row * 7 - 1).bottom())
-            painter.drawLine(0, y, self.width(), y)
-        for column in range(1, 7):
-            x = round(self._cell_rect(column).left())
-            painter.drawLine(x, header, x, self.height())
-        index = (self._selected - first).days
-        if 0 <= index < WEEKS * 7:
-            pen = QPen(colours["highlight"])
-            pen.setWidthF(2.0 if focused else 1.0)
-            painter.setPen(pen)
-            painter.drawRect(self._cell_rect(index).adjusted(1, 1, -2, -2))
-
-        number_box = metrics.height() + 8
-        for index in range(WEEKS * 7):
-            day = first + timedelta(days=index)
-            rect = self._cell_rect(index)
-            in_month = day.month == self._month.month
-            label = str(day.day)
-            left, top = rect.left() + 4, rect.top() + 3
-            if day == self._today:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(colours["highlight"])
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-                painter.drawEllipse(QRectF(left, top, number_box, metrics.height() + 4))
-                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setPen(colours["highlighted_text"])
-                painter.setFont(bold)
-                used = bold_metrics
-            else:
-                painter.setPen(colours["text"] if in_month else colours["muted"])
-                painter.setFont(font)
-                used = metrics
-            painter.drawText(QPointF(left + (number_box - used.horizontalAdvance(label)) / 2,
-                                     top + 2 + used.ascent()), label)
-            counts = self._counts.get(day)
-            if counts:
-                self._paint_markers(painter, rect, counts, marker, dark, ratio,
-                                    colours["text"] if in_month else colours["muted"], small,
-                                    small_metrics)
-        painter.end()
-
-    def _paint_markers(self, painter: QPainter, rect: QRectF, counts: dict[EntryKind, int],
-                       size: int, dark: bool, ratio: float, pen: QColor, font: QFont,
-                       metrics: QFontMetrics) -> None:
-        """The kinds of a day as shape + count, flowing left to right, row by row."""
-        top = rect.top() + QFontMetrics(self.font()).height() + 10
-        x, y = rect.left() + 6, top
-        right = rect.right() - 4
-        painter.setFont(font)
-        painter.setPen(pen)
-        for kind in KIND_ORDER:
-            number = counts.get(kind)
-            if not number:
-                continue
-            label = str(number) if number > 1 else ""
-            width = size + (metrics.horizontalAdvance(label) + 2 if label else 0) + 5
-            if x + width > right and x > rect.left() + 6:
-                x = rect.left() + 6
-                y += size + 4
-            if y + size > rect.bottom() - 2:
-                break
-            painter.drawPixmap(QPointF(x, y), self._marker(kind, size, dark, ratio))
-            if label:
-                painter.drawText(QPointF(x + size + 2, y + (size + metrics.ascent()
-                                                             - metrics.descent()) / 2), label)
-            x += width
-
-    def _marker(self, kind: EntryKind, size: int, dark: bool, ratio: float) -> QPixmap:
-        key = (kind, size, dark, ratio)
-        pixmap = self._markers.get(key)
-        if pixmap is None:
-            pixmap = self._markers[key] = marker_pixmap(kind, size, dark, ratio)
-        return pixmap
 
     # -- input ------------------------------------------------------------------------------
     def keyPressEvent(self, event: QKeyEvent) -> None:

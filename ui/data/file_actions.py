@@ -239,7 +239,7 @@ def export(window, fmt: str) -> str | None:
 
             text = export_json(path).summary()
         elif fmt == "csv":
-            from services.data.csv_import import export_applications_csv
+            from services.data.csv_export import export_applications_csv
 
             text = f"{export_applications_csv(path)} applications written to {path}."
         else:

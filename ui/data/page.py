@@ -2,7 +2,8 @@
 
 Restoring closes the database, puts the chosen backup in place of the current
 file (which is kept aside under a new name, never deleted), tells the user
-and calls ``restart`` so the app comes back on the restored data.
+and calls ``restart`` so the app comes back on the restored data. :class:`DataPage` is the
+tab :mod:`ui.shell.settings_view` shows; :class:`ConfirmRestore` is its question.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from models import clock
 from services.core.paths import DataPaths
+from services.core.store import StoreProblem, write_problem
 from services.data import backups
 
 log = logging.getLogger(__name__)
@@ -94,17 +96,32 @@ class DataPage(QWidget):
         self.setAccessibleName("Data and backups")
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self._build_intro())
+        layout.addWidget(self._build_table(), 1)
+        self.empty_label = QLabel("There are no backups yet.", self)
+        layout.addWidget(self.empty_label)
+        layout.addLayout(self._build_buttons())
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.status)
+        self.refresh()
+
+    def _build_intro(self) -> QLabel:
+        """When backups are made, how long they are kept, and where they are."""
         intro = QLabel(
             "Next Steps backs your data up at the first start of each day and keeps the last "
             f"{backups.KEEP_DAILY} daily backups, and always the newest one that holds data. "
             "Backups made before an upgrade or an import, and those you make yourself, are kept "
-            f"until you delete them. They are in {paths.backups}.",
+            f"until you delete them. They are in {self.paths.backups}.",
             self,
         )
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(intro)
+        return intro
 
+    def _build_table(self) -> QTreeWidget:
+        """The backups, newest first: when, why and how big; Enter restores."""
         self.table = QTreeWidget(self)
         self.table.setColumnCount(len(self.COLUMNS))
         self.table.setHeaderLabels(list(self.COLUMNS))
@@ -119,11 +136,10 @@ class DataPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemActivated.connect(lambda _item, _column: self.restore_selected())
-        layout.addWidget(self.table, 1)
+        return self.table
 
-        self.empty_label = QLabel("There are no backups yet.", self)
-        layout.addWidget(self.empty_label)
-
+    def _build_buttons(self) -> QHBoxLayout:
+        """Back up now, Restore… and Open folder."""
         buttons = QHBoxLayout()
         self.backup_button = QPushButton("&Back up now", self)
         self.backup_button.setAccessibleName("Back up now")
@@ -137,14 +153,7 @@ class DataPage(QWidget):
         for button in (self.backup_button, self.restore_button, self.open_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        layout.addLayout(buttons)
-
-        self.status = QLabel("", self)
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.status)
-
-        self.refresh()
+        return buttons
 
     # -- the list -------------------------------------------------------------------------------
     def refresh(self, select: Path | None = None) -> None:
@@ -191,8 +200,6 @@ class DataPage(QWidget):
 
     def back_up_now(self) -> backups.BackupInfo | None:
         """Make a backup now; say where, or say why it could not be made."""
-        from services.core.store import StoreProblem, write_problem
-
         try:
             store = self._ensure_store()
             info = backups.make_backup(store.db, self.paths.backups, backups.MANUAL)
@@ -221,6 +228,7 @@ class DataPage(QWidget):
             return False
         if not ConfirmRestore.ask(self, info):
             return False
+        # models: the ORM's connection itself (no service closes and reopens it yet).
         from models import database
 
         database.close()
@@ -244,6 +252,7 @@ class DataPage(QWidget):
 
     def _reconnect(self) -> None:
         """Open the database again after a restore that failed before the swap."""
+        # models: the ORM's connection itself (no service closes and reopens it yet).
         from models.base import database_proxy
 
         db = database_proxy.obj

@@ -27,7 +27,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.mail.account import (
+    DEFAULT_PORTS,
+    Account,
+    AccountProblem,
+    KeyringProblem,
+    load_account,
+    password_state,
+    save_settings,
+    update_password,
+    validate_account,
+)
+from services.mail.smtp import test_connection as try_account
+from services.mail.smtp_problems import ConnectionProblem
+from ui.mail.keyring_calls import call_keyring, is_pending, read_password
 from ui.shell.accessible import message_label
+from ui.shell.tasks import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -66,15 +81,30 @@ class AccountPage(QWidget):
         self.problem_labels: dict[str, QLabel] = {}
 
         layout = QVBoxLayout(self)
+        layout.addWidget(self._build_intro())
+        layout.addWidget(self._build_form())
+        layout.addLayout(self._build_buttons())
+        self._build_messages(layout)
+        layout.addStretch(1)
+
+        self._previous_security = "starttls"
+        self.security.currentIndexChanged.connect(self._security_changed)
+        for edit in (self.sender_name, self.sender_address, self.host, self.username,
+                     self.password):
+            edit.returnPressed.connect(self.save)
+        self.load()
+
+    def _build_intro(self) -> QLabel:
+        """What the account is for, and where the password is kept."""
         intro = QLabel(
             "Send thank-you notes from your own email account. The password is kept only in "
             "your system's keyring; without an account, notes can still go through your mail "
             "app.", self)
         intro.setWordWrap(True)
-        layout.addWidget(intro)
+        return intro
 
-        box = QGroupBox("Email account (SMTP)", self)
-        form = QFormLayout(box)
+    def _build_fields(self, box: QGroupBox) -> None:
+        """The account's fields, and the note on the stored password."""
         self.sender_name = QLineEdit(box)
         self.sender_name.setPlaceholderText("Zoé Durand")
         self.sender_address = QLineEdit(box)
@@ -95,6 +125,11 @@ class AccountPage(QWidget):
         self.password_note.setWordWrap(True)
         message_label(self.password_note, "Password status")
 
+    def _build_form(self) -> QGroupBox:
+        """The fields in a form, each with its label and the place for its problem."""
+        box = QGroupBox("Email account (SMTP)", self)
+        form = QFormLayout(box)
+        self._build_fields(box)
         rows = (
             ("sender_name", "Sender &name", self.sender_name, "Sender name"),
             ("sender_address", "Sender &address", self.sender_address, "Sender address"),
@@ -120,8 +155,10 @@ class AccountPage(QWidget):
                 cell.addWidget(self.password_note)
             self.problem_labels[key] = problem
             form.addRow(label, cell)
-        layout.addWidget(box)
+        return box
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """Save and Test connection."""
         buttons = QHBoxLayout()
         self.save_button = QPushButton("&Save", self)
         self.save_button.setAccessibleName("Save email account")
@@ -132,8 +169,10 @@ class AccountPage(QWidget):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.test_button)
         buttons.addStretch(1)
-        layout.addLayout(buttons)
+        return buttons
 
+    def _build_messages(self, layout: QVBoxLayout) -> None:
+        """What saving did, what the connection test found, and what the keyring said."""
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         message_label(self.status, "Account status")
@@ -146,20 +185,10 @@ class AccountPage(QWidget):
         self.keyring_line.setWordWrap(True)
         message_label(self.keyring_line, "Keyring status")
         layout.addWidget(self.keyring_line)
-        layout.addStretch(1)
-
-        self._previous_security = "starttls"
-        self.security.currentIndexChanged.connect(self._security_changed)
-        for edit in (self.sender_name, self.sender_address, self.host, self.username,
-                     self.password):
-            edit.returnPressed.connect(self.save)
-        self.load()
 
     # -- reading and writing ----------------------------------------------------------------
     def load(self) -> None:
         """Fill the form from the saved account (if any); the keyring's state follows."""
-        from services.mail.account import load_account
-
         account = load_account()
         if account is not None:
             self.sender_name.setText(account.sender_name)
@@ -175,8 +204,6 @@ class AccountPage(QWidget):
 
     def account(self):
         """The :class:`services.mail.account.Account` the form describes now."""
-        from services.mail.account import Account
-
         return Account(
             sender_name=self.sender_name.text().strip(),
             sender_address=self.sender_address.text().strip(),
@@ -193,14 +220,6 @@ class AccountPage(QWidget):
         Returns False when nothing was saved (a field to correct, or the previous save
         still waiting for the keyring).
         """
-        from services.mail.account import (
-            AccountProblem,
-            password_state,
-            save_settings,
-            update_password,
-        )
-        from ui.mail.keyring_calls import call_keyring, is_pending
-
         if is_pending(self._call_name("save")):
             self.status.setText("The keyring has not answered yet; the password is still "
                                 "being saved. Save again once it has.")
@@ -237,8 +256,6 @@ class AccountPage(QWidget):
         self.saved.emit(stored)
 
     def _not_saved(self, stored, exc: BaseException) -> None:
-        from services.mail.account import KeyringProblem
-
         self.save_button.setEnabled(True)
         if isinstance(exc, KeyringProblem):
             reason = exc.message
@@ -252,8 +269,6 @@ class AccountPage(QWidget):
     # -- test connection -------------------------------------------------------------------
     def test_connection(self) -> None:
         """Try the form's account (typed or stored password) on a worker thread."""
-        from ui.mail.keyring_calls import read_password
-
         if self.testing:
             return
         account = self.account()
@@ -272,9 +287,6 @@ class AccountPage(QWidget):
                       owner=self)
 
     def _start_test(self, account, password: str) -> None:
-        from services.mail.account import test_connection as try_account
-        from ui.shell.tasks import run_in_background
-
         self.result.setText(f"Testing the connection to {account.host}…")
         timeout, context = self._timeout, self._tls_context
 
@@ -286,8 +298,6 @@ class AccountPage(QWidget):
             self._finish_test(f"Connected to {account.host}{login}. Nothing was sent.")
 
         def failed(exc: BaseException) -> None:
-            from services.mail.account import ConnectionProblem
-
             if isinstance(exc, ConnectionProblem):
                 self._finish_test(exc.message)
             else:
@@ -308,8 +318,6 @@ class AccountPage(QWidget):
 
     # -- helpers -----------------------------------------------------------------------------
     def _show_problems(self, account, problems: dict[str, str] | None = None) -> bool:
-        from services.mail.account import validate_account
-
         problems = validate_account(account) if problems is None else problems
         for key, label in self.problem_labels.items():
             text = problems.get(key, "")
@@ -322,9 +330,6 @@ class AccountPage(QWidget):
 
     def _read_password_state(self, account) -> None:
         """Ask the keyring, on a worker thread, what to say about it and the password."""
-        from services.mail.account import password_state
-        from ui.mail.keyring_calls import call_keyring
-
         if call_keyring(self._call_name("state"), lambda: password_state(account),
                         self._show_password_state, self._state_unreadable, owner=self):
             self.keyring_line.setText("Checking the system keyring…")
@@ -346,8 +351,6 @@ class AccountPage(QWidget):
                                   "; see the log for details.")
 
     def _security_changed(self, _index: int) -> None:
-        from services.mail.account import DEFAULT_PORTS
-
         security = self.security.currentData()
         if self.port.value() == DEFAULT_PORTS.get(self._previous_security):
             self.port.setValue(DEFAULT_PORTS[security])

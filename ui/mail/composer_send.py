@@ -1,10 +1,16 @@
-"""Sending from the composer: the check before the confirmation, and each note's progress.
+"""Sending from the composer: the confirmations, the check before them, and each note's
+progress.
 
-Each note is sent on a worker thread (:func:`ui.shell.tasks.run_in_background`); the
-steps :func:`services.mail.sender.send_one` reports (connecting, securing the
-connection, logging in, sending, trying again) travel back to the UI thread
-by Qt signal and show in the list of recipients and under the note, so a slow
-or silent server never looks like a note "waiting to send".
+:class:`ComposerSending` is mixed into :class:`ui.mail.composer.ComposerView`: Send, Send
+all and "It arrived" call :meth:`~ComposerSending.send_current`,
+:meth:`~ComposerSending.send_all` and :meth:`~ComposerSending.mark_current_arrived`. The
+notes are checked as stored before the user confirms (:func:`checked_for_sending`), the
+password is read off the UI thread (:mod:`ui.mail.keyring_calls`), and each note is sent on
+a worker thread (:func:`send_in_background`); the steps
+:func:`services.mail.sender.send_one` reports (connecting, securing the connection, logging
+in, sending, trying again) travel back to the UI thread by Qt signal (:class:`SendProgress`)
+and show in the list of recipients and under the note, so a slow or silent server never
+looks like a note "waiting to send".
 """
 
 from __future__ import annotations
@@ -12,6 +18,13 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Signal
+
+from services.mail import sender as mail_sender
+from services.mail.send_checks import ready_to_send
+from ui.mail.composer_dialogs import ComposerDialogs
+from ui.mail.composer_drafts import EDITABLE_STATES
+from ui.mail.keyring_calls import is_pending, read_password
+from ui.shell.tasks import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +70,6 @@ class SendProgress(QObject):
 def checked_for_sending(view, drafts: list) -> list | None:
     """The notes as stored, when each can be sent as it stands; otherwise None, after
     showing the first that cannot, with the reason under it."""
-    from services.mail.send_checks import ready_to_send
-
     account = view._account()
     if account is None:
         return None
@@ -77,9 +88,6 @@ def checked_for_sending(view, drafts: list) -> list | None:
 def send_in_background(view, email_id: int, account, password: str | None,
                        resend: bool) -> None:
     """Send (or, after confirmation, resend) one note off the UI thread, showing its steps."""
-    from services.mail import sender as mail_sender
-    from ui.shell.tasks import run_in_background
-
     context, timeout = view.tls_context, view.send_timeout
 
     def work(report):
@@ -102,3 +110,85 @@ def send_in_background(view, email_id: int, account, password: str | None,
 
     run_in_background(work, done, failed,
                       on_progress=lambda step: view.sending.report(email_id, step))
+
+
+class ComposerSending:
+    """Send, Send all, and "It arrived" (mixed into the composer: uses its notes, its
+    account, the similarity warning and its state line)."""
+
+    def send_current(self) -> None:
+        """Send the draft on screen (after confirmation)."""
+        row = self.current_row()
+        if not 0 <= row < len(self.drafts):
+            return
+        draft = self.drafts[row]
+        if draft.state == "uncertain":
+            if not ComposerDialogs.confirm_resend(self, draft.to_name or draft.to_address):
+                return
+            self._send([draft], resend=True)
+            return
+        self._send([draft])
+
+    def send_all(self) -> None:
+        """Send every unsent draft, after confirming (and warning when some read alike)."""
+        pending = [d for d in self.drafts if d.state in EDITABLE_STATES]
+        self._send(pending)
+
+    def _send(self, drafts: list, resend: bool = False) -> None:
+        if not drafts or is_pending("composer-send"):  # the password is on its way
+            return
+        self.flush()
+        drafts = checked_for_sending(self, drafts)  # as stored: what is confirmed goes out
+        if not drafts or not self._confirmed(drafts, resend):
+            return
+        account = self._account()
+        if account is None:
+            return
+        # Off the UI thread, once: a keyring may prompt to unlock.
+        read_password("composer-send", account,
+                      lambda password: self._send_with(drafts, account, password, resend),
+                      self.state_label.setText, owner=self)
+
+    def _confirmed(self, drafts: list, resend: bool) -> bool:
+        """The user agrees to send although some notes read alike, and to the recipients
+        (a resend was confirmed before: neither question is asked again)."""
+        if self.pairs and not resend and not ComposerDialogs.confirm_send_similar(
+                self, self.similar_pairs_text()):
+            return False
+        names = [f"{d.to_name} <{d.to_address}>" for d in drafts]
+        return resend or ComposerDialogs.confirm_send(self, names)
+
+    def _send_with(self, drafts: list, account, password: str, resend: bool) -> None:
+        """The keyring answered: send the confirmed notes, unless one changed meanwhile."""
+        ids = [d.email_id for d in drafts]
+        self.flush()
+        now = checked_for_sending(self, drafts)
+        if now is None:
+            return
+        if now != drafts:  # edited while the keyring was asked: not what was confirmed
+            self.state_label.setText("A note changed while the keyring was asked for the "
+                                     "password, so nothing was sent. Press Send again.")
+            return
+        if not resend:
+            mail_sender.queue(ids)
+        self._refresh_states()
+        for email_id in ids:
+            self._send_in_background(email_id, account, password, resend)
+
+    def _send_in_background(self, email_id: int, account, password: str, resend: bool) -> None:
+        send_in_background(self, email_id, account, password, resend)
+
+    def _show_progress(self, _email_id: int, _step) -> None:
+        """A note being sent reached another step: say so in the list and under the note."""
+        for number, draft in enumerate(self.drafts):
+            item = self.recipients.item(number)
+            if item is not None:
+                item.setText(self._recipient_text(draft))
+        self._update_state_label()
+
+    def mark_current_arrived(self) -> None:
+        """An uncertain message did arrive: record it as sent, never resend it."""
+        draft = self._current()
+        if draft is not None and draft.state == "uncertain":
+            mail_sender.mark_arrived(draft.email_id)
+            self._refresh_states()

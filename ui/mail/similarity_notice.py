@@ -1,4 +1,9 @@
-"""The composer's similarity warning, short enough to keep the editor in view.
+"""The composer's similarity guard: the check, and a warning short enough to keep the
+editor in view.
+
+:class:`SimilarityCheck` is mixed into :class:`ui.mail.composer.ComposerView`: it compares
+the notes of the company (:meth:`~SimilarityCheck.check_similarity`, a moment after each
+change) and feeds :class:`SimilarityNotice`, the banner the composer shows.
 
 Pairs that read alike are grouped by draft ("José's note reads like Priya's
 (91 %) and Lukas's (88 %)"): each line takes the draft with the most look-alikes
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.mail.composer_drafts import EDITABLE_STATES
 from ui.shell.labels import banner_label
 
 #: Lines of look-alikes shown before "and N more pairs".
@@ -185,3 +191,31 @@ def highlight_shared(body: QPlainTextEdit, pairs: Sequence, key: Hashable | None
             selection.format = fmt
             selections.append(selection)
     body.setExtraSelections(selections)
+
+
+class SimilarityCheck:
+    """The similarity guard of the composer (mixed into it: uses its notes, the chosen
+    interview's company, its ``similar`` notice and its ``body``)."""
+
+    def check_similarity(self) -> None:
+        """Compare the drafts of this company and show which read alike."""
+        # rapidfuzz: loaded when notes are first compared, not when the composer opens.
+        from services.mail.similarity import DraftText, compare
+
+        self._similar_timer.stop()
+        choice = self._choice()
+        company = choice.company if choice else ""
+        texts = [DraftText(str(d.email_id), d.to_name or d.to_address, company, d.body)
+                 for d in self.drafts if d.state in EDITABLE_STATES | {"queued"}]
+        self.pairs = compare(texts) if len(texts) > 1 else []
+        self.similar.set_pairs(self.pairs, [str(d.email_id) for d in self.drafts])
+        self._highlight_shared()
+
+    def similar_pairs_text(self) -> str:
+        """The warning as plain text, capped like on screen (for the question before sending)."""
+        return self.similar.plain_text()
+
+    def _highlight_shared(self) -> None:
+        row = self.current_row()
+        key = str(self.drafts[row].email_id) if 0 <= row < len(self.drafts) else None
+        highlight_shared(self.body, self.pairs, key)

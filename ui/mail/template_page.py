@@ -1,6 +1,12 @@
-"""Settings → Templates: edit the email templates, with a live preview on real data."""
+"""Settings → Templates: edit the email templates, with a live preview on real data.
+
+:class:`TemplatePage` is the tab :mod:`ui.shell.settings_view` shows; :func:`preview_context`
+chooses the values the preview fills in.
+"""
 
 from __future__ import annotations
+
+import html
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
@@ -18,16 +24,23 @@ from PySide6.QtWidgets import (
 )
 
 from models import clock
+from services.applications.loading import round_choices
+from services.mail.placeholders import PLACEHOLDER_HELP, context_for, sample_context
+from services.mail.template_rendering import TemplateProblem, render
+from services.mail.templates import (
+    ensure_builtin_templates,
+    list_templates,
+    reset_template,
+    save_template,
+)
 from ui.shell.accessible import message_label, selecting_makes_current
 from ui.shell.labels import banner_label
 
 
 def preview_context() -> tuple[dict, str]:
     """Placeholder values from the latest past interview (its first interviewer), or examples."""
-
+    # models: no service names a round's first interviewer without the whole application.
     from models.interview import Interviewer
-    from services.applications.editing import round_choices
-    from services.mail.templates import sample_context
 
     now = clock.now()
     choices = round_choices()  # newest first; past interviews are what notes are about
@@ -37,8 +50,6 @@ def preview_context() -> tuple[dict, str]:
                   .order_by(Interviewer.position).first())
         if person is None:
             continue
-        from services.mail.templates import context_for
-
         context = context_for(choice.application_id, choice.round_id, person.id, "thank_you")
         return context, f"Preview with {person.name}, {choice.label()}"
     return sample_context(), "Preview with example values (no interview with interviewers yet)"
@@ -49,8 +60,6 @@ class TemplatePage(QWidget):
 
     def __init__(self, window) -> None:
         super().__init__()
-        from services.mail.templates import PLACEHOLDER_HELP, ensure_builtin_templates
-
         window.ensure_store()
         ensure_builtin_templates()
         self.context, preview_note = preview_context()
@@ -58,6 +67,24 @@ class TemplatePage(QWidget):
         splitter = QSplitter(self)
         self.templates = QListWidget(splitter)
         self.templates.setAccessibleName("Templates")
+        self._build_editor(splitter, preview_note)
+        splitter.setSizes([220, 800])
+        layout.addWidget(splitter)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self.update_preview)
+        self.subject.textChanged.connect(self._timer.start)
+        self.body.textChanged.connect(self._timer.start)
+        self.templates.currentRowChanged.connect(self._show)
+        selecting_makes_current(self.templates)
+        self._keys: list[str] = []
+        self.reload()
+
+    def _build_editor(self, splitter: QSplitter, preview_note: str) -> None:
+        """Name, subject and text; the problem, the preview and the placeholders; the
+        buttons."""
         editor = QWidget(splitter)
         editor_layout = QVBoxLayout(editor)
         editor_layout.setContentsMargins(0, 0, 0, 0)
@@ -83,6 +110,10 @@ class TemplatePage(QWidget):
         placeholders = QLabel(f"Placeholders: {help_text}", editor)
         placeholders.setWordWrap(True)
         editor_layout.addWidget(placeholders)
+        editor_layout.addLayout(self._build_buttons(editor))
+
+    def _build_buttons(self, editor: QWidget) -> QHBoxLayout:
+        """What saving did, Back to the original, and Save template."""
         row = QHBoxLayout()
         self.status = QLabel(editor)
         message_label(self.status, "Template status")
@@ -93,25 +124,10 @@ class TemplatePage(QWidget):
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.reset_button)
         row.addWidget(self.save_button)
-        editor_layout.addLayout(row)
-        splitter.setSizes([220, 800])
-        layout.addWidget(splitter)
-
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(200)
-        self._timer.timeout.connect(self.update_preview)
-        self.subject.textChanged.connect(self._timer.start)
-        self.body.textChanged.connect(self._timer.start)
-        self.templates.currentRowChanged.connect(self._show)
-        selecting_makes_current(self.templates)
-        self._keys: list[str] = []
-        self.reload()
+        return row
 
     def reload(self, key: str | None = None) -> None:
         """Refill the list and show ``key`` (or the first template)."""
-        from services.mail.templates import list_templates
-
         self._items = list_templates()
         self._keys = [item.key for item in self._items]
         self.templates.blockSignals(True)
@@ -140,10 +156,6 @@ class TemplatePage(QWidget):
 
     def update_preview(self) -> bool:
         """Render the template being edited; show the problem as a sentence if it does not."""
-        import html
-
-        from services.mail.templates import TemplateProblem, render
-
         self._timer.stop()
         try:
             rendered = render(self.subject.text(), self.body.toPlainText(), self.context)
@@ -160,8 +172,6 @@ class TemplatePage(QWidget):
 
     def save(self) -> None:
         """Store the template (a template that does not render is stored too, with a warning)."""
-        from services.mail.templates import save_template
-
         key = self.current_key()
         if key is None:
             return
@@ -174,8 +184,6 @@ class TemplatePage(QWidget):
 
     def reset(self) -> None:
         """Bring a built-in template back to its original text."""
-        from services.mail.templates import reset_template
-
         key = self.current_key()
         if key is not None:
             reset_template(key)

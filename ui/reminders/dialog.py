@@ -22,7 +22,7 @@ from ui.shell.accessible import make_steppable, message_label
 
 
 class CustomReminderDialog(QDialog):
-    """Asks for the reminder; :meth:`save` stores it through services.reminders.sync."""
+    """Asks for the reminder; :meth:`save` stores it through services.reminders.custom."""
 
     def __init__(self, window, zone_name: str, application_id: int | None = None) -> None:
         super().__init__(window)
@@ -75,7 +75,7 @@ class CustomReminderDialog(QDialog):
 
     def save(self) -> bool:
         """Store the reminder; on a problem, say so and keep what was typed."""
-        from services.reminders.sync import add_custom
+        from services.reminders.custom import add_custom
 
         if not self.text.text().strip():
             self.problem.setText("Write what the reminder is about.")

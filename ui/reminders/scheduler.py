@@ -1,7 +1,7 @@
 """The Qt side of reminders: one timer for the next due instant, and a watch on the clock.
 
-:class:`ReminderScheduler` never counts down to a reminder; it asks the
-engine (:mod:`services.reminders.sync`) for the next due instant on the wall
+:class:`ReminderScheduler` never counts down to a reminder; it asks the engine
+(:func:`services.reminders.queries.next_due_instant`) for the next due instant on the wall
 clock and arms ONE single-shot timer for it, capped at :data:`MAX_WAIT_MS`
 (an hour) so the derived reminders are recomputed at least that often. It
 is re-armed after every change (:meth:`ReminderScheduler.data_changed`, which
@@ -127,7 +127,9 @@ class ReminderScheduler(QObject):
         Returns those missed reminders (already marked shown): the caller shows
         them once, as a list.
         """
-        from services.reminders import sync as reminders
+        from services.reminders.queries import missed_since_last_run
+        from services.reminders.states import mark_shown
+        from services.reminders.sync import sync
 
         now = self.now()
         zone = self.zone()
@@ -139,10 +141,10 @@ class ReminderScheduler(QObject):
             app.applicationStateChanged.connect(self._on_application_state)
             self._state_connected = True
         try:
-            result = reminders.sync(now, zone)
-            missed = reminders.missed_since_last_run(now)
+            result = sync(now, zone)
+            missed = missed_since_last_run(now)
             if missed:
-                reminders.mark_shown([item.id for item in missed], now)
+                mark_shown([item.id for item in missed], now)
         except Exception as exc:
             if not self._wait_when_refused(exc):
                 raise
@@ -178,16 +180,18 @@ class ReminderScheduler(QObject):
         """Recompute, deliver what is due now, re-arm; return what was delivered."""
         if not self._running:
             return []
-        from services.reminders import sync as reminders
+        from services.reminders.queries import due
+        from services.reminders.states import mark_shown
+        from services.reminders.sync import sync
 
         self._soon.stop()
         now = self.now()
         zone = self.zone()
         try:
-            result = reminders.sync(now, zone)
-            items = reminders.due(now)
+            result = sync(now, zone)
+            items = due(now)
             if items:
-                reminders.mark_shown([item.id for item in items], now)
+                mark_shown([item.id for item in items], now)
         except Exception as exc:
             if not self._wait_when_refused(exc):
                 raise
@@ -253,9 +257,9 @@ class ReminderScheduler(QObject):
         self._zone_key = zone.key
 
     def _arm(self, now: datetime) -> None:
-        from services.reminders import sync as reminders
+        from services.reminders.queries import next_due_instant
 
-        self._next_due = reminders.next_due_instant(now)
+        self._next_due = next_due_instant(now)
         if self._next_due is None:
             wait_ms = MAX_WAIT_MS
         else:
@@ -266,29 +270,29 @@ class ReminderScheduler(QObject):
     # -- what the user does ---------------------------------------------------------------------
     def outstanding(self) -> list:
         """The reminders to list (due, or shown and not yet done or snoozed)."""
-        from services.reminders import sync as reminders
+        from services.reminders import queries
 
-        return reminders.outstanding(self.now())
+        return queries.outstanding(self.now())
 
     def snooze_presets(self) -> dict[str, datetime]:
         """The snooze choices for now ("1 hour", "Tomorrow morning", …)."""
-        from services.reminders import sync as reminders
+        from services.reminders import states
 
-        return reminders.snooze_presets(self.now(), self.zone())
+        return states.snooze_presets(self.now(), self.zone())
 
     def done(self, ids: Iterable[int]) -> int:
         """Mark reminders done; committed at once."""
-        from services.reminders import sync as reminders
+        from services.reminders import states
 
-        changed = reminders.done(list(ids), self.now())
+        changed = states.done(list(ids), self.now())
         self._after_action()
         return changed
 
     def snooze(self, ids: Iterable[int], until: datetime) -> int:
         """Snooze reminders until ``until``; committed at once."""
-        from services.reminders import sync as reminders
+        from services.reminders import states
 
-        changed = reminders.snooze(list(ids), until)
+        changed = states.snooze(list(ids), until)
         self._after_action()
         return changed
 

@@ -1,4 +1,11 @@
-"""The main window: section navigation, menus, status bar and remembered geometry."""
+"""The main window: section navigation, menus, status bar and remembered geometry.
+
+:class:`MainWindow` is built by the start-up (:mod:`ui.shell.app`) and painted from a
+snapshot before the database is opened. Its menus are filled after the first paint
+(:mod:`ui.shell.window_menus`); what sections, menus and the tray ask of it (open the
+editor or the composer, import and export, refresh after changes) is
+:class:`ui.shell.window_commands.WindowCommands`, mixed into it.
+"""
 
 from __future__ import annotations
 
@@ -20,53 +27,25 @@ from PySide6.QtWidgets import (
 )
 
 from models import clock
-from services.core.paths import DataPaths, resources_dir
-from services.core.snapshot import Snapshot
+from services.core.paths import DataPaths
+from services.core.snapshot import Snapshot, save_ui_state
 from ui.shell.accessible import message_label, selecting_makes_current
 from ui.shell.views import VIEWS, ViewSpec
+from ui.shell.window_commands import WindowCommands
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction, QCloseEvent, QIcon
+    from PySide6.QtGui import QAction, QCloseEvent
 
     from services.core.store import Store
 
 log = logging.getLogger(__name__)
 
 
-ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
-
-
-def _open_locally(path) -> None:
-    """Show a file or folder in the system's viewer."""
-    from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QDesktopServices
-
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def _delete_on_close():
-    # Imported here: naming Qt's ``Qt`` namespace before the first paint costs about 16 ms.
-    from PySide6.QtCore import Qt
-
-    return Qt.WidgetAttribute.WA_DeleteOnClose
-
-
-def app_icon() -> QIcon:
-    """The Next Steps icon, from PNGs rendered from its SVG source (tools/render_icons.py)."""
-    from PySide6.QtGui import QIcon
-
-    icon = QIcon()
-    hicolor = resources_dir() / "icons" / "hicolor"
-    for size in ICON_SIZES:
-        icon.addFile(str(hicolor / f"{size}x{size}" / "apps" / "next-steps.png"))
-    return icon
-
-
-class MainWindow(QMainWindow):
+class MainWindow(WindowCommands, QMainWindow):
     """The window every section lives in. Sections are built the first time they are shown.
 
     It is painted from a :class:`Snapshot` before the database is opened
-    through the ORM; :meth:`attach_store` hands it the opened store.
+    through the ORM; :meth:`ensure_store` opens it on first need.
     """
 
     first_painted = Signal()
@@ -94,7 +73,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Next Steps")
         self.setAcceptDrops(True)
         self.setObjectName("MainWindow")
+        self._build_central()
+        self._build_menus()
+        self._build_status_bar()
+        self.show_status(snapshot.application_count)
+        self._restore_geometry()
+        self._note_read_only(store)
+        start = snapshot.setting("ui.current_view")
+        self.show_view(start if start in self._specs else VIEWS[0].key)
 
+    def _build_central(self) -> None:
+        """The list of sections on the left; the banners above the current section."""
         central = QWidget(self)
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -132,16 +121,11 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._on_nav_row)
         selecting_makes_current(self.nav)
 
-        self._build_menus()
+    def _build_status_bar(self) -> None:
+        """The status bar's message: the count of applications and the data folder."""
         self.status_label = QLabel(self)
         message_label(self.status_label, "Status")
         self.statusBar().addWidget(self.status_label, 1)
-        self.show_status(snapshot.application_count)
-
-        self._restore_geometry()
-        self._note_read_only(store)
-        start = snapshot.setting("ui.current_view")
-        self.show_view(start if start in self._specs else VIEWS[0].key)
 
     # -- sections ---------------------------------------------------------------
     def view_keys(self) -> list[str]:
@@ -207,54 +191,10 @@ class MainWindow(QMainWindow):
         if self._menus_filled:
             return
         self._menus_filled = True
-        from PySide6.QtGui import QAction, QKeySequence
+        # QAction and its shortcuts: not before the first paint (see _build_menus).
+        from ui.shell.window_menus import fill_menus
 
-        file_menu = self._menus["file"]
-        new_action = QAction("&New Application", self)
-        new_action.setShortcut(QKeySequence.StandardKey.New)
-        new_action.triggered.connect(lambda: self.open_editor(None))
-        file_menu.addAction(new_action)
-        reminder_action = QAction("New &Reminder…", self)
-        reminder_action.setShortcut(QKeySequence("Ctrl+R"))
-        reminder_action.triggered.connect(lambda: self.new_reminder())
-        file_menu.addAction(reminder_action)
-        file_menu.addSeparator()
-        import_action = QAction("&Import…", self)
-        import_action.setShortcut(QKeySequence("Ctrl+I"))
-        import_action.triggered.connect(self.import_files)
-        file_menu.addAction(import_action)
-        export_menu = file_menu.addMenu("&Export")
-        for fmt, label in (("json", "Full &Backup (.json)…"),
-                           ("csv", "Applications as &Spreadsheet (.csv)…"),
-                           ("ics", "&Calendar (.ics)…")):
-            action = QAction(label, self)
-            action.triggered.connect(lambda _checked=False, f=fmt: self.export(f))
-            export_menu.addAction(action)
-        file_menu.addSeparator()
-        open_folder = QAction("Open &Data Folder", self)
-        open_folder.triggered.connect(self.open_data_folder)
-        file_menu.addAction(open_folder)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.quit_app)
-        file_menu.addAction(quit_action)
-        self._quit_action = quit_action
-
-        for spec in VIEWS:
-            action = QAction(spec.label, self)
-            action.setShortcut(QKeySequence(spec.shortcut))
-            action.triggered.connect(lambda _checked=False, key=spec.key: self.show_view(key))
-            self._menus["view"].addAction(action)
-            self._view_actions[spec.key] = action
-
-        help_menu = self._menus["help"]
-        log_action = QAction("Open &Log File", self)
-        log_action.triggered.connect(self.open_log)
-        help_menu.addAction(log_action)
-        about = QAction("&About Next Steps", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+        self._quit_action, self._view_actions = fill_menus(self, self._menus)
 
     @property
     def quit_action(self) -> QAction:
@@ -309,30 +249,11 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         """Recount the applications for the status bar."""
+        # peewee: not before the first paint (the status bar starts from the snapshot).
         from models.application import Application
 
         self.ensure_store()
         self.show_status(Application.select().count())
-
-    def open_data_folder(self) -> None:
-        """Show the data folder in the system's file manager."""
-        _open_locally(self.paths.root)
-
-    def open_log(self) -> None:
-        """Open the log file in the system's viewer."""
-        _open_locally(self.paths.log_file)
-
-    def show_about(self) -> None:
-        """Show the version and where the data lives."""
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.about(
-            self,
-            "About Next Steps",
-            f"<b>Next Steps {self.version}</b><p>For the days after "
-            "“HR will contact you about next steps”: hope for the best, plan for the worst, "
-            f"and keep your search moving.</p><p>Your data: {self.paths.root}</p>",
-        )
 
     # -- geometry and closing ---------------------------------------------------
     def _restore_geometry(self) -> None:
@@ -347,8 +268,6 @@ class MainWindow(QMainWindow):
         is off: ``make bench`` starts every run as a first start)."""
         if not self.remember_state:
             return
-        from services.core.snapshot import save_ui_state
-
         try:
             save_ui_state(self.paths, {
                 "ui.window_geometry": bytes(self.saveGeometry().toBase64()).decode(),
@@ -382,93 +301,20 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._after_first_paint)
 
     def _after_first_paint(self) -> None:
-        # What was kept out of the first paint's way: the window icon (eight PNG sizes) and
-        # what ApplicationsView.after_first_paint lists.
+        # What was kept out of the first paint's way: the window icon (eight PNG sizes, and
+        # its module) and what ApplicationsView.after_first_paint lists.
+        from ui.shell.app_icon import app_icon
+
         self.setWindowIcon(app_icon())
         self.fill_menus()
         for widget in self._views.values():
             if hasattr(widget, "after_first_paint"):
                 widget.after_first_paint()
 
-    # -- editing ------------------------------------------------------------------
+    # -- time, banners, restarting --------------------------------------------------
     def local_zone_name(self) -> str:
         """The IANA name of the user's time zone (default for new rounds)."""
         return clock.user_zone().key
-
-    def open_editor(self, application_id: int | None) -> None:
-        """Open the editor for an application (None: a new one)."""
-        from ui.applications.editor import ApplicationEditor
-
-        editor = ApplicationEditor(self, application_id)
-        editor.saved.connect(self._on_application_saved)
-        editor.setAttribute(_delete_on_close())
-        editor.open()
-        self.editor = editor
-
-    def open_composer(self, application_id: int, round_id: int | None,
-                      template_key: str = "thank_you") -> None:
-        """Show the composer with the notes of ``round_id``; without a round, the note of
-        ``template_key`` to the application's contact (HR, or the agency's recruiter)."""
-        self.show_view("compose")
-        if round_id is None:
-            self.view("compose").open_contact_note(application_id, template_key)
-        else:
-            self.view("compose").open_round(application_id, round_id, template_key)
-
-    def import_files(self, files: list[str] | None = None):
-        """File → Import (or files dropped on the window); returns the running import job."""
-        from ui.data import file_actions
-
-        return file_actions.import_files(self, files)
-
-    def export(self, fmt: str) -> str | None:
-        """File → Export in ``fmt`` (what was just typed in the composer is saved first)."""
-        from ui.data import file_actions
-
-        if "compose" in self._views:
-            self._views["compose"].flush()
-        return file_actions.export(self, fmt)
-
-    def after_data_changed(self) -> None:
-        """Refresh what shows the data after an import or restore."""
-        view = self._views.get("applications")
-        if view is not None:
-            view.load_all()
-        for key in ("calendar", "dashboard"):
-            other = self._views.get(key)
-            if other is not None and hasattr(other, "refresh"):
-                other.refresh()
-        self.refresh_status()
-        self.reminders_changed()
-
-    def reminders_changed(self) -> None:
-        """Recompute reminders after the data changed (saves, sends, imports, settings)."""
-        system = getattr(self, "reminder_system", None)
-        if system is not None:
-            system.data_changed()
-
-    def dragEnterEvent(self, event) -> None:
-        """Accept dropped files (invitations, spreadsheets, backups)."""
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        """Import dropped files."""
-        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        if files:
-            event.acceptProposedAction()
-            self.import_files(files)
-
-    def new_reminder(self, application_id: int | None = None) -> None:
-        """Ask for a reminder of the user's own and arm it."""
-        from ui.reminders.dialog import CustomReminderDialog
-
-        self.ensure_store()
-        dialog = CustomReminderDialog(self, self.local_zone_name(), application_id)
-        dialog.accepted.connect(self.after_data_changed)
-        dialog.setAttribute(_delete_on_close())
-        dialog.open()
-        self.reminder_dialog = dialog
 
     def add_banner(self, widget: QWidget) -> None:
         """Place a message or panel above the sections (reminders, advice)."""
@@ -481,20 +327,10 @@ class MainWindow(QMainWindow):
         if hook is not None:
             hook()
         else:
+            # ui.shell.app builds this window: imported here, not at the top, for that cycle.
             from ui.shell.app import restart_app
 
             restart_app()
-
-    def _on_application_saved(self, application_id: int) -> None:
-        view = self._views.get("applications")
-        if view is not None:
-            view.reload_one(application_id)
-        for key in ("calendar", "dashboard"):
-            other = self._views.get(key)
-            if other is not None and hasattr(other, "refresh"):
-                other.refresh()
-        self.refresh_status()
-        self.reminders_changed()
 
     def bring_to_front(self) -> None:
         """Show, un-minimise and raise the window (a second launch asked for it)."""

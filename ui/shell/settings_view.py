@@ -1,8 +1,15 @@
-"""Settings: you and your search, the email account, and your data."""
+"""Settings: you and your search, the email account, and your data.
+
+:class:`SettingsView` is the section the window builds (:mod:`ui.shell.views`); its tabs
+are :class:`GeneralPage` (here), the email account (:mod:`ui.mail.account_page`), the
+templates (:mod:`ui.mail.template_page`) and the data (:mod:`ui.data.page`).
+"""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -17,8 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.core import settings
+from services.reminders import autostart
+from ui.data.page import DataPage
+from ui.mail.account_page import AccountPage
+from ui.mail.template_page import TemplatePage
 from ui.shell.accessible import message_label
 from ui.shell.labels import section_title
+from ui.shell.theme import apply_theme
 
 THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 
@@ -42,11 +55,17 @@ class GeneralPage(QWidget):
 
     def __init__(self, window) -> None:
         super().__init__()
-        from services.core import settings
-
         self.window_ = window
         window.ensure_store()
         layout = QVBoxLayout(self)
+        layout.addWidget(self._build_you())
+        layout.addWidget(self._build_look())
+        layout.addWidget(self._build_numbers())
+        layout.addLayout(self._build_save_row())
+        layout.addStretch(1)
+
+    def _build_you(self) -> QGroupBox:
+        """Your name and signature (used in the notes)."""
         you = QGroupBox("You", self)
         form = QFormLayout(you)
         self.user_name = QLineEdit(settings.get("user.name"), you)
@@ -57,8 +76,10 @@ class GeneralPage(QWidget):
             label = QLabel(text, you)
             label.setBuddy(widget)
             form.addRow(label, widget)
-        layout.addWidget(you)
+        return you
 
+    def _build_look(self) -> QGroupBox:
+        """The theme, and whether the app starts at login."""
         look = QGroupBox("Look", self)
         look_form = QFormLayout(look)
         self.theme = QComboBox(look)
@@ -68,15 +89,13 @@ class GeneralPage(QWidget):
         theme_label = QLabel("&Theme", look)
         theme_label.setBuddy(self.theme)
         look_form.addRow(theme_label, self.theme)
-        from PySide6.QtWidgets import QCheckBox
-
-        from services.reminders import autostart
-
         self.autostart = QCheckBox("Start Next Steps at login, in the system tray", look)
-        self.autostart.setChecked(autostart.is_enabled(window.paths.root))
+        self.autostart.setChecked(autostart.is_enabled(self.window_.paths.root))
         look_form.addRow("", self.autostart)
-        layout.addWidget(look)
+        return look
 
+    def _build_numbers(self) -> QGroupBox:
+        """The numbers behind reminders and goals (:data:`NUMBERS`)."""
         numbers = QGroupBox("Reminders and goals", self)
         numbers_form = QFormLayout(numbers)
         self.numbers: dict[str, QSpinBox] = {}
@@ -91,8 +110,10 @@ class GeneralPage(QWidget):
             label.setBuddy(spin)
             numbers_form.addRow(label, spin)
             self.numbers[key] = spin
-        layout.addWidget(numbers)
+        return numbers
 
+    def _build_save_row(self) -> QHBoxLayout:
+        """What saving did, and Save."""
         row = QHBoxLayout()
         self.saved = QLabel(self)
         message_label(self.saved, "Settings status")
@@ -100,17 +121,10 @@ class GeneralPage(QWidget):
         self.save_button = QPushButton("Save", self)
         self.save_button.clicked.connect(self.save)
         row.addWidget(self.save_button)
-        layout.addLayout(row)
-        layout.addStretch(1)
+        return row
 
     def save(self) -> None:
         """Store every field and apply the theme now."""
-        from PySide6.QtWidgets import QApplication
-
-        from services.core import settings
-        from services.reminders import autostart
-        from ui.shell.theme import apply_theme
-
         settings.put("user.name", self.user_name.text().strip())
         settings.put("user.signature", self.signature.toPlainText().rstrip())
         theme = self.theme.currentData()
@@ -158,18 +172,12 @@ class SettingsView(QWidget):
         layout.addWidget(self.tabs, 1)
 
     def _account_page(self) -> QWidget | None:
-        from ui.mail.account_page import AccountPage
-
         return AccountPage()
 
     def _template_page(self) -> QWidget | None:
-        from ui.mail.template_page import TemplatePage
-
         return TemplatePage(self.window_)
 
     def _data_page(self) -> QWidget | None:
-        from ui.data.page import DataPage
-
         return DataPage(self.window_.paths, self.window_.ensure_store, self.window_.restart)
 
     def show_tab(self, name: str) -> None:

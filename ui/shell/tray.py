@@ -73,7 +73,7 @@ class ReminderTray(QObject):
                  parent: QObject | None = None, **notifier_options) -> None:
         super().__init__(parent)
         from ui.reminders.panel import open_reminder
-        from ui.shell.main_window import app_icon
+        from ui.shell.app_icon import app_icon
 
         self.window = window
         self.scheduler = scheduler
@@ -260,7 +260,7 @@ class ReminderTray(QObject):
         return action
 
     def _snooze_custom(self, item) -> None:
-        from ui.reminders.panel import SnoozeDialog
+        from ui.reminders.snooze_dialog import SnoozeDialog
 
         default = self.scheduler.snooze_presets()["Tomorrow morning"]
         until = SnoozeDialog.ask(None, default, self.scheduler.zone())
