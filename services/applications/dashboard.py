@@ -23,7 +23,6 @@ so it takes a few milliseconds with 10,000 applications. The rules it applies:
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -41,7 +40,7 @@ from services.applications.overdue import (
     overdue_thank_yous,
     waiting_and_follow_ups,
 )
-from services.applications.prospects import DEFAULT_RESPONSE_BUSINESS_DAYS
+from services.core import settings
 from services.core.instants import instant_from_text, list_day_text, utc_text
 
 __all__ = [
@@ -155,20 +154,6 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-def _setting(con: sqlite3.Connection, key: str, default: int) -> int:
-    try:
-        row = con.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
-    except sqlite3.Error:
-        return default
-    if row is None:
-        return default
-    try:
-        value = json.loads(row[0])
-    except ValueError:
-        return default
-    return value if isinstance(value, int) and not isinstance(value, bool) else default
-
-
 def _connection() -> sqlite3.Connection:
     return database_proxy.connection()
 
@@ -196,11 +181,10 @@ def compute(
     if con is None:
         con = _connection()
     if grace_business_days is None:
-        grace_business_days = _setting(con, "reminders.follow_up_grace_business_days",
-                                       DEFAULT_GRACE_BUSINESS_DAYS)
+        grace_business_days = settings.read_from(con, "reminders.follow_up_grace_business_days")
     if default_business_days is None:
-        default_business_days = _setting(con, "outlook.default_response_business_days",
-                                         DEFAULT_RESPONSE_BUSINESS_DAYS)
+        default_business_days = settings.read_from(con,
+                                                   "outlook.default_response_business_days")
     now = now.astimezone(UTC)
     today = now.astimezone(zone).date()
     now_text = utc_text(now)

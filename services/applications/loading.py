@@ -3,7 +3,8 @@
 The rest of the app calls :func:`load` (one application as
 :class:`~services.applications.editor_data.ApplicationData`),
 :func:`stage_history` (its stages, oldest first) and :func:`round_choices`
-(the rounds the composer offers), and catches
+(the rounds the composer offers), :func:`application_titles` (for pickers),
+:func:`application_count` and :func:`first_interviewer`, and catches
 :class:`ApplicationNotFoundError` wherever an application may have been
 deleted meanwhile.
 """
@@ -20,8 +21,8 @@ from services.applications.editor_data import ApplicationData, InterviewerData, 
 from services.applications.field_problems import zone_problem
 
 __all__ = [
-    "ApplicationNotFoundError", "RoundChoice", "StageEntry", "load", "round_choices",
-    "stage_history",
+    "ApplicationNotFoundError", "RoundChoice", "StageEntry", "application_count",
+    "application_titles", "first_interviewer", "load", "round_choices", "stage_history",
 ]
 
 
@@ -156,3 +157,22 @@ def round_choices() -> list[RoundChoice]:
                     rnd.tz_name)
         for rnd in query
     ]
+
+
+def application_count() -> int:
+    """How many applications the data holds (the status bar's count)."""
+    return Application.select().count()
+
+
+def application_titles() -> list[tuple[int, str]]:
+    """Every application as ``(id, "Company · Role")``, by company: what pickers offer."""
+    query = Application.select(Application.id, Application.company, Application.role)
+    return [(app.id, f"{app.company} · {app.role}" if app.role else app.company)
+            for app in query.order_by(Application.company, Application.id)]
+
+
+def first_interviewer(round_id: int) -> tuple[int, str] | None:
+    """The first interviewer of a round as ``(id, name)``, or None when it has none."""
+    person = (Interviewer.select(Interviewer.id, Interviewer.name)
+              .where(Interviewer.round == round_id).order_by(Interviewer.position).first())
+    return None if person is None else (person.id, person.name)

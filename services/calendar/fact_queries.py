@@ -16,7 +16,6 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from models.values import EmailState, OfferStatus, ReminderState
-from services.applications.prospects import DEFAULT_RESPONSE_BUSINESS_DAYS
 from services.calendar.entry_facts import (
     OfferFacts,
     ReminderFacts,
@@ -26,7 +25,7 @@ from services.calendar.entry_facts import (
 )
 from services.calendar.entry_rules import OPEN_STAGE_VALUES
 from services.calendar.entry_types import Person
-from services.core import settings
+from services.core import connection, settings
 from services.core.instants import instant_from_text
 
 __all__ = [
@@ -48,27 +47,12 @@ _SENT_STATES = (EmailState.SENT.value, EmailState.MARKED_SENT.value)
 
 
 def rules_from_settings() -> Rules:
-    """The rules with the user's settings (defaults where a value is missing or unusable)."""
-
-    def number(key: str, default: int) -> int:
-        value = settings.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            return default
-        return min(value, 365)
-
+    """The rules with the user's settings (the registry keeps them whole numbers in bounds)."""
     return Rules(
-        follow_up_grace_business_days=number("reminders.follow_up_grace_business_days", 2),
-        default_response_business_days=number("outlook.default_response_business_days",
-                                               DEFAULT_RESPONSE_BUSINESS_DAYS),
-        thanks_after_hours=number("reminders.thanks_after_hours", 2),
+        follow_up_grace_business_days=settings.get("reminders.follow_up_grace_business_days"),
+        default_response_business_days=settings.get("outlook.default_response_business_days"),
+        thanks_after_hours=settings.get("reminders.thanks_after_hours"),
     )
-
-
-def _db():
-    # peewee: not before the first paint (the calendar can be the first view shown).
-    from models.base import database_proxy
-
-    return database_proxy
 
 
 def _marks(values: Sequence) -> str:
@@ -127,7 +111,7 @@ def thanks_by_round(round_ids: Sequence[int]) -> dict[int, Thanks]:
     """Who is still to be thanked, per round id."""
     found: dict[int, Thanks] = {}
     for chunk in _chunks(round_ids):
-        for round_id, unthanked, sent, channel, has_people in _db().execute_sql(
+        for round_id, unthanked, sent, channel, has_people in connection.database().execute_sql(
             f"{_THANKS_SQL} WHERE r.id IN ({_marks(chunk)})", (*_THANKS_PARAMS, *chunk),
         ):
             found[round_id] = Thanks(tuple(unthanked.split("\n")) if unthanked else (),
@@ -138,7 +122,7 @@ def thanks_by_round(round_ids: Sequence[int]) -> dict[int, Thanks]:
 def round_facts(low: str, high: str) -> list[RoundFacts]:
     """Non-cancelled rounds starting in [low, high) (UTC texts), with their interviewers
     and who is still to be thanked."""
-    db = _db()
+    db = connection.database()
     in_range = "starts_at >= ? AND starts_at < ? AND cancelled = 0"
     rows = db.execute_sql(
         "SELECT id, uid, application_id, title, starts_at, tz_name, duration_minutes, "
@@ -195,7 +179,7 @@ def response_facts(round_ids: Sequence[int]) -> list[ResponseFacts]:
     for chunk in _chunks(round_ids):
         for (app_id, app_uid, company, role, stage, channel, agency_name, recruiter_name,
              round_id, round_title, tz_name, value, unit, updated_at, starts_at
-             ) in _db().execute_sql(
+             ) in connection.database().execute_sql(
                 "SELECT a.id, a.uid, a.company, a.role, a.stage, a.channel, a.agency_name, "
                 "a.recruiter_name, r.id, r.title, r.tz_name, r.timeframe_value, "
                 "r.timeframe_unit, r.updated_at, r.starts_at FROM interview_round r "
@@ -212,7 +196,7 @@ def response_facts(round_ids: Sequence[int]) -> list[ResponseFacts]:
 def offer_facts(low: str, high: str) -> list[OfferFacts]:
     """Pending offers with a deadline in [low, high) (UTC texts)."""
     # One row per offer (a few per search): the deadline needs no index.
-    rows = _db().execute_sql(
+    rows = connection.database().execute_sql(
         "SELECT o.uid, a.id, a.uid, a.company, a.role, o.status, o.deadline_at, o.deadline_tz "
         "FROM offer o JOIN application a ON a.id = o.application_id "
         "WHERE o.status = ? AND o.deadline_at >= ? AND o.deadline_at < ?",
@@ -225,7 +209,7 @@ def offer_facts(low: str, high: str) -> list[OfferFacts]:
 
 def reminder_facts(low: str, high: str) -> list[ReminderFacts]:
     """The user's own reminders, not done, due in [low, high) (UTC texts)."""
-    rows = _db().execute_sql(
+    rows = connection.database().execute_sql(
         "SELECT m.uid, m.application_id, a.uid, a.company, a.role, m.text, m.due_at, m.state "
         "FROM reminder m LEFT JOIN application a ON a.id = m.application_id "
         "WHERE m.custom = 1 AND m.state != ? AND m.due_at >= ? AND m.due_at < ?",
@@ -243,7 +227,7 @@ def round_starts(low: str, high: str) -> list[tuple[int, str, int, int]]:
     Rounds of applications without any sent email are certainly waiting for thanks;
     only the others need :func:`thanks_by_round`.
     """
-    return _db().execute_sql(
+    return connection.database().execute_sql(
         "SELECT r.id, r.starts_at, r.duration_minutes, EXISTS (SELECT 1 FROM email e "
         f"WHERE e.application_id = r.application_id AND {_SENT}) FROM interview_round r "
         "WHERE r.starts_at >= ? AND r.starts_at < ? AND r.cancelled = 0",
@@ -253,14 +237,14 @@ def round_starts(low: str, high: str) -> list[tuple[int, str, int, int]]:
 
 def offer_deadlines(low: str, high: str) -> Iterable[tuple[str]]:
     """The deadlines (UTC texts) of the pending offers due in [low, high)."""
-    return _db().execute_sql(
+    return connection.database().execute_sql(
         "SELECT deadline_at FROM offer WHERE status = ? AND deadline_at >= ? "
         "AND deadline_at < ?", (OfferStatus.PENDING.value, low, high))
 
 
 def reminder_dues(low: str, high: str) -> Iterable[tuple[str]]:
     """The due instants (UTC texts) of the user's own reminders, not done, in [low, high)."""
-    return _db().execute_sql(
+    return connection.database().execute_sql(
         "SELECT due_at FROM reminder WHERE custom = 1 AND state != ? "
         "AND due_at >= ? AND due_at < ?", (ReminderState.DONE.value, low, high))
 
@@ -278,7 +262,7 @@ def latest_started_rounds(now_text: str) -> tuple[list[tuple], str | None]:
     """The latest round that has started by ``now_text`` of every open application, as
     (round id, tz_name, value, unit, starts_at) rows; and the start of the next round after
     ``now_text`` (None when there is none)."""
-    db = _db()
+    db = connection.database()
     rows = db.execute_sql(_LATEST_SQL, (*OPEN_STAGE_VALUES, now_text)).fetchall()
     following = db.execute_sql(
         "SELECT min(starts_at) FROM interview_round WHERE starts_at > ?", (now_text,),
@@ -290,7 +274,7 @@ def database_state() -> tuple[object, tuple[int, int]]:
     """The connection in use, and a key that moves whenever the data may have changed:
     ``PRAGMA data_version`` moves when another connection commits, ``total_changes``
     when this one writes."""
-    db = _db()
+    db = connection.database()
     con = db.connection()
     version = db.execute_sql("PRAGMA data_version").fetchone()[0]
     return con, (version, con.total_changes)

@@ -31,7 +31,6 @@ about 25 s for 50,000 events); tests parse the output back with icalendar.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
@@ -42,6 +41,7 @@ from zoneinfo import ZoneInfo
 from models import clock
 from services.calendar.entries import upcoming
 from services.calendar.entry_types import CalendarEntry, EntryKind
+from services.core import connection
 from services.core.instants import zone_of
 
 __all__ = [
@@ -263,24 +263,6 @@ def export_entry(entry: CalendarEntry, *, now: datetime | None = None) -> bytes:
     return export_entries([entry], now=now)
 
 
-@contextlib.contextmanager
-def opened_store(paths) -> Iterator[None]:
-    """The database of ``paths`` bound to the models for the duration: the one already
-    open (the window's), or opened here and closed afterwards (the command line)."""
-    from models.base import database_proxy
-
-    if database_proxy.obj is not None and not database_proxy.obj.is_closed():
-        yield
-        return
-    from services.core.store import open_store
-
-    store = open_store(paths)
-    try:
-        yield
-    finally:
-        store.close()
-
-
 def export_file(paths, path: str | Path, *, now: datetime | None = None,
                 zone: ZoneInfo | str | None = None) -> int:
     """Write every upcoming entry (:func:`services.calendar.entries.upcoming`) of the data in
@@ -295,7 +277,7 @@ def export_file(paths, path: str | Path, *, now: datetime | None = None,
 
     now = now or clock.now()
     zone = clock.user_zone() if zone is None else zone_of(zone)
-    with opened_store(paths):
+    with connection.bound(paths):
         entries = upcoming(now, zone)
     write_bytes_atomic(Path(path), export_entries(entries, now=now))
     return len(entries)

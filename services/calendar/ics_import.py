@@ -32,11 +32,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from models import clock
-from services.calendar.ics_export import opened_store
 from services.calendar.invitation_files import apply_invitation_files, read_invitation_files
 from services.calendar.invitation_matching import ChooseApplication
 from services.calendar.invitation_report import ImportReport
-from services.core import settings
+from services.core import connection, settings
 from services.core.instants import zone_of
 
 __all__ = ["import_files", "user_addresses"]
@@ -87,7 +86,7 @@ def import_files(
     """
     now = now or clock.now().replace(microsecond=0)
     zone = clock.user_zone() if user_zone is None else zone_of(user_zone)
-    with opened_store(paths):
+    with connection.bound(paths):
         own = user_addresses(own_addresses)
         read = read_invitation_files(files, own_addresses=own, user_zone=zone)
         return apply_invitation_files(read, now=now, choose_application=choose_application,

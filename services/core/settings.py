@@ -143,6 +143,21 @@ def get(key: str) -> Any:
     return read_value(key, stored)
 
 
+def read_from(con, key: str) -> Any:
+    """:func:`get` through a plain ``sqlite3`` connection (readers that run without the ORM,
+    such as the dashboard's figures on a connection of their own)."""
+    import json
+    import sqlite3
+
+    entry = option(key)
+    try:
+        row = con.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        stored = json.loads(row[0]) if row is not None else entry.default
+    except (sqlite3.Error, ValueError):
+        return _copy(entry.default)
+    return read_value(key, stored)
+
+
 def put(key: str, value: Any) -> None:
     """Keep ``value`` under ``key``; a ``ValueError`` with a sentence when it does not fit."""
     if key.startswith("smtp.password") or "secret" in key:

@@ -31,7 +31,7 @@ import peewee
 
 from models.base import database_proxy
 from models.schema import CURRENT_VERSION
-from services.core.settings import DEFAULTS
+from services.core import settings
 from services.core.store import write_problem
 from services.data.backup_format import (
     FORMAT,
@@ -216,10 +216,12 @@ def read_backup(path: Path) -> BackupFile:
 
 
 def _check_setting(row: dict[str, Any]) -> None:
+    """A known setting must hold its declared kind (bounds are applied when it is read);
+    settings this version does not know are kept as they are."""
     key = row["key"]
-    if key not in DEFAULTS:
+    if key not in settings.DEFAULTS:
         return
-    expected = type(DEFAULTS[key])
+    expected = settings.option(key).kind
     value = json.loads(row["value"])
     ok = isinstance(value, expected) and (expected is bool or not isinstance(value, bool))
     if not ok:

@@ -22,7 +22,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from models import clock
 from models.application import Application, Offer, OfferStatus
 from models.interview import Interviewer, InterviewRound
-from services.applications.loading import ApplicationNotFoundError
+from services.applications.loading import (
+    ApplicationNotFoundError,
+    first_interviewer,
+    round_choices,
+)
 from services.applications.prospects import expected_response
 from services.core import settings
 
@@ -273,3 +277,19 @@ def _offer_deadline(app: Application) -> str:
         return ""
     local = offer.deadline_at.astimezone(_zone(offer.deadline_tz))
     return f"{format_day(local.date())} at {local:%H:%M}"
+
+
+def preview_context() -> tuple[dict, str]:
+    """Placeholder values for the template editor's preview: the latest past interview with
+    its first interviewer (or the latest one to come), else example values; with a line
+    saying which."""
+    now = clock.now()
+    choices = round_choices()  # newest first; past interviews are what notes are about
+    past = [c for c in choices if c.starts_at is not None and c.starts_at <= now]
+    for choice in past + [c for c in choices if c not in past]:
+        person = first_interviewer(choice.round_id)
+        if person is None:
+            continue
+        context = context_for(choice.application_id, choice.round_id, person[0], "thank_you")
+        return context, f"Preview with {person[1]}, {choice.label()}"
+    return sample_context(), "Preview with example values (no interview with interviewers yet)"

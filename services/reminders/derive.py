@@ -47,13 +47,6 @@ _OPEN_VALUES = tuple(sorted(stage.value for stage in OPEN_STAGES))
 _WAITING_VALUES = tuple(sorted(WAITING_STAGES))
 
 
-def _setting_int(key: str, default: int) -> int:
-    value = settings.get(key)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        return default
-    return min(value, 365)
-
-
 # -- deriving -----------------------------------------------------------------------------------
 
 
@@ -158,8 +151,8 @@ def _stall(zone: ZoneInfo) -> Wanted | None:
         "GROUP BY stage", _OPEN_VALUES,
     ).fetchall())
     return stall_reminder(
-        last, counts, stall_days=_setting_int("reminders.stall_days", 7),
-        weekly_goal=_setting_int("search.weekly_goal", 5), zone=zone,
+        last, counts, stall_days=settings.get("reminders.stall_days"),
+        weekly_goal=settings.get("search.weekly_goal"), zone=zone,
     )
 
 

@@ -187,8 +187,6 @@ class DashboardView(QWidget):
         """Recompute the figures from the database and show them."""
         self.window_.ensure_store()
         goal = settings.get("search.weekly_goal")
-        if not isinstance(goal, int) or isinstance(goal, bool) or goal < 0:
-            goal = settings.DEFAULTS["search.weekly_goal"]
         self.show_figures(dashboard.compute(clock.now(), self.zone, goal))
 
     def show_figures(self, figures: DashboardFigures) -> None:

@@ -68,7 +68,7 @@ class ApplicationEditor(QDialog):
         self.paths = window.paths
         self.application_id = application_id
         self.draft_key = f"application-{application_id or 'new'}"
-        self.default_zone = getattr(window, "local_zone_name", lambda: "UTC")()
+        self.default_zone = window.local_zone_name()
         self.default_business_days = settings.get("outlook.default_response_business_days")
         self.setWindowTitle("New application" if application_id is None else "Application")
         self.setMinimumSize(820, 620)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import clock
+from services.core import connection
 from services.core.paths import DataPaths
 from services.core.store import StoreProblem, write_problem
 from services.data import backups
@@ -228,10 +229,7 @@ class DataPage(QWidget):
             return False
         if not ConfirmRestore.ask(self, info):
             return False
-        # models: the ORM's connection itself (no service closes and reopens it yet).
-        from models import database
-
-        database.close()
+        connection.close()
         try:
             kept = backups.restore_backup(self.paths, info.path, label="replaced")
         except OSError as exc:
@@ -251,16 +249,9 @@ class DataPage(QWidget):
         return True
 
     def _reconnect(self) -> None:
-        """Open the database again after a restore that failed before the swap."""
-        # models: the ORM's connection itself (no service closes and reopens it yet).
-        from models.base import database_proxy
-
-        db = database_proxy.obj
-        if db is not None and db.is_closed():
-            try:
-                db.connect()
-            except Exception as exc:  # the app must restart; say so rather than crash
-                log.warning("could not reopen the database", exc_info=exc)
+        """Open the database again after a restore that failed before the swap (a failure
+        is logged; the page already says the data is as it was)."""
+        connection.reopen()
 
     def open_folder(self) -> None:
         """Show the backups folder in the file manager."""

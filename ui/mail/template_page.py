@@ -1,7 +1,7 @@
 """Settings → Templates: edit the email templates, with a live preview on real data.
 
-:class:`TemplatePage` is the tab :mod:`ui.shell.settings_view` shows; :func:`preview_context`
-chooses the values the preview fills in.
+:class:`TemplatePage` is the tab :mod:`ui.shell.settings_view` shows;
+:func:`services.mail.placeholders.preview_context` chooses the values the preview fills in.
 """
 
 from __future__ import annotations
@@ -23,9 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import clock
-from services.applications.loading import round_choices
-from services.mail.placeholders import PLACEHOLDER_HELP, context_for, sample_context
+from services.mail.placeholders import PLACEHOLDER_HELP, preview_context
 from services.mail.template_rendering import TemplateProblem, render
 from services.mail.templates import (
     ensure_builtin_templates,
@@ -35,24 +33,6 @@ from services.mail.templates import (
 )
 from ui.shell.accessible import message_label, selecting_makes_current
 from ui.shell.labels import banner_label
-
-
-def preview_context() -> tuple[dict, str]:
-    """Placeholder values from the latest past interview (its first interviewer), or examples."""
-    # models: no service names a round's first interviewer without the whole application.
-    from models.interview import Interviewer
-
-    now = clock.now()
-    choices = round_choices()  # newest first; past interviews are what notes are about
-    past = [c for c in choices if c.starts_at is not None and c.starts_at <= now]
-    for choice in past + [c for c in choices if c not in past]:
-        person = (Interviewer.select().where(Interviewer.round == choice.round_id)
-                  .order_by(Interviewer.position).first())
-        if person is None:
-            continue
-        context = context_for(choice.application_id, choice.round_id, person.id, "thank_you")
-        return context, f"Preview with {person.name}, {choice.label()}"
-    return sample_context(), "Preview with example values (no interview with interviewers yet)"
 
 
 class TemplatePage(QWidget):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import clock
+from services.applications.loading import application_titles
 from ui.shell.accessible import make_steppable, message_label
 
 
@@ -26,8 +27,6 @@ class CustomReminderDialog(QDialog):
 
     def __init__(self, window, zone_name: str, application_id: int | None = None) -> None:
         super().__init__(window)
-        from models.application import Application
-
         self.setWindowTitle("New reminder")
         self.zone = ZoneInfo(zone_name)
         self.reminder_id: int | None = None
@@ -44,8 +43,8 @@ class CustomReminderDialog(QDialog):
         self.when.setDateTime(QDateTime(start.year, start.month, start.day, 9, 0, 0))
         self.application = QComboBox(self)
         self.application.addItem("No application", None)
-        for app in Application.select().order_by(Application.company):
-            self.application.addItem(f"{app.company} · {app.role}", app.id)
+        for app_id, title in application_titles():
+            self.application.addItem(title, app_id)
         if application_id is not None:
             self.application.setCurrentIndex(max(self.application.findData(application_id), 0))
         for text, widget in (("&Remind me to", self.text), ("&When", self.when),

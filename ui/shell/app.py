@@ -17,6 +17,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from services.core.paths import DataPaths
+from ui.shell.restart import restart_app
 from ui.shell.single_instance import SingleInstance, ask_running_instance_to_activate
 
 log = logging.getLogger(__name__)
@@ -46,17 +47,6 @@ def make_application() -> QApplication:
     app.setOrganizationName("NextSteps")
     app.setDesktopFileName("next-steps")
     return app
-
-
-def restart_app() -> None:
-    """Start a new copy with the same arguments (used after a restore), then quit this one."""
-    from PySide6.QtCore import QProcess
-
-    if getattr(sys, "frozen", False):
-        QProcess.startDetached(sys.executable, sys.argv[1:])
-    else:
-        QProcess.startDetached(sys.executable, sys.argv)
-    QApplication.instance().quit()
 
 
 class Startup:
@@ -172,15 +162,14 @@ class Startup:
             # Follow the desktop when it switches between light and dark.
             self.app.styleHints().colorSchemeChanged.connect(
                 lambda _scheme: apply_theme(self.app, "system"))
-        self.window = MainWindow(
-            self.paths, snapshot, __version__, self.store, open_store=self._open_store_on_demand
-        )
         # Each benchmark run is a first start: same default size as the bare window.
-        self.window.remember_state = not self.benchmark_startup
+        self.window = MainWindow(
+            self.paths, snapshot, __version__, self.store, open_store=self._open_store_on_demand,
+            restart=self._restart, remember_state=not self.benchmark_startup,
+        )
         self.instance.activation_requested.connect(self.window.bring_to_front)
         if self._sends is not None:
             self._sends.attach(self.window)
-        self.window.restart_hook = self._restart
         self.window.first_painted.connect(self._after_first_paint)
         if self.minimized and self._tray_available():
             # Started at login: stay in the tray; the window paints when first opened.
@@ -268,7 +257,7 @@ class Startup:
         if self.reminders is None:
             self.reminders = start_reminders(self.window, minimized=self.minimized,
                                              delay_ms=AFTER_START_MS)
-            self.window.reminder_system = self.reminders
+            self.window.attach_reminders(self.reminders)
         log.info("main window shown")
 
     def _make_daily_backup(self) -> None:
@@ -312,7 +301,7 @@ class Startup:
     def _recover_sends(self) -> None:
         """Messages left "sending" by a crash become "uncertain": never resent silently.
         While the data is busy, a banner says so and it is tried again (ui.shell.store_recovery)."""
-        if self.store is None or getattr(self.store, "read_only", False):
+        if self.store is None or self.store.read_only:
             return
         from ui.shell.store_recovery import InterruptedSends
 

@@ -30,6 +30,7 @@ from models import clock
 from services.core.paths import DataPaths
 from services.core.snapshot import Snapshot, save_ui_state
 from ui.shell.accessible import message_label, selecting_makes_current
+from ui.shell.restart import restart_app
 from ui.shell.views import VIEWS, ViewSpec
 from ui.shell.window_commands import WindowCommands
 
@@ -58,6 +59,9 @@ class MainWindow(WindowCommands, QMainWindow):
         version: str,
         store: Store | None = None,
         open_store: Callable[[], Store] | None = None,
+        *,
+        restart: Callable[[], None] = restart_app,
+        remember_state: bool = True,
     ) -> None:
         super().__init__()
         self.paths = paths
@@ -69,7 +73,12 @@ class MainWindow(WindowCommands, QMainWindow):
         self._specs: dict[str, ViewSpec] = {spec.key: spec for spec in VIEWS}
         self._painted = False
         #: Whether closing saves the geometry and section (off in start-up benchmarks).
-        self.remember_state = True
+        self.remember_state = remember_state
+        self._restart = restart
+        #: The reminders (ui.shell.tray.ReminderSystem), once started: see attach_reminders.
+        self.reminder_system = None
+        #: Asked when the window is closed: True keeps the app running (in the tray).
+        self.keep_running_in_tray: Callable[[], bool] | None = None
         self.setWindowTitle("Next Steps")
         self.setAcceptDrops(True)
         self.setObjectName("MainWindow")
@@ -233,7 +242,7 @@ class MainWindow(WindowCommands, QMainWindow):
         return self._store
 
     def _note_read_only(self, store: Store | None) -> None:
-        if store is not None and getattr(store, "read_only", False):
+        if store is not None and store.read_only:
             banner = QLabel(store.read_only_message, self)
             banner.setObjectName("ReadOnlyBanner")
             banner.setWordWrap(True)
@@ -250,10 +259,10 @@ class MainWindow(WindowCommands, QMainWindow):
     def refresh_status(self) -> None:
         """Recount the applications for the status bar."""
         # peewee: not before the first paint (the status bar starts from the snapshot).
-        from models.application import Application
+        from services.applications.loading import application_count
 
         self.ensure_store()
-        self.show_status(Application.select().count())
+        self.show_status(application_count())
 
     # -- geometry and closing ---------------------------------------------------
     def _restore_geometry(self) -> None:
@@ -283,9 +292,9 @@ class MainWindow(WindowCommands, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing the window remembers where it was; the last window closed ends the app,
-        unless a tray icon keeps it running (``keep_running_in_tray`` is set by ui.shell.tray)."""
+        unless a tray icon keeps it running (see :meth:`set_close_policy`)."""
         self.save_state()
-        keep_running = getattr(self, "keep_running_in_tray", None)
+        keep_running = self.keep_running_in_tray
         if keep_running is not None and keep_running():
             event.ignore()
             self.hide()
@@ -323,14 +332,16 @@ class MainWindow(WindowCommands, QMainWindow):
     def restart(self) -> None:
         """Start a fresh copy of the app on the same data and close this one."""
         self.save_state()
-        hook = getattr(self, "restart_hook", None)
-        if hook is not None:
-            hook()
-        else:
-            # ui.shell.app builds this window: imported here, not at the top, for that cycle.
-            from ui.shell.app import restart_app
+        self._restart()
 
-            restart_app()
+    def set_close_policy(self, keep_running: Callable[[], bool] | None) -> None:
+        """What closing the window does: when ``keep_running`` returns True the window only
+        hides (a tray icon keeps the app running); None closes the app."""
+        self.keep_running_in_tray = keep_running
+
+    def attach_reminders(self, system) -> None:
+        """The reminders started (a moment after the first paint); data changes reach them."""
+        self.reminder_system = system
 
     def bring_to_front(self) -> None:
         """Show, un-minimise and raise the window (a second launch asked for it)."""

@@ -16,6 +16,7 @@ import logging
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
+from services.core import connection
 from services.core.paths import DataPaths
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,6 @@ _BANNERS = {
 
 def resolve(paths: DataPaths, problem) -> str:
     """Show ``problem`` and carry out the user's choice; return RETRY, CHANGED or QUIT."""
-    from models import database
     from services.core.store import keep_aside_and_restore, open_store
     from services.core.store_problems import StoreProblem, open_problem
     from ui.shell.startup_dialogs import ConfirmStartEmpty, StoreProblemDialog
@@ -60,7 +60,7 @@ def resolve(paths: DataPaths, problem) -> str:
     try:
         if problem.kind == "lost" and not restore:
             open_store(paths, accept_empty=True).close()
-            database.close()
+            connection.close()
             log.warning("the user started with empty data; the backups are kept")
             return CHANGED
         kept = keep_aside_and_restore(paths, problem.backup if restore else None)

@@ -104,15 +104,15 @@ class ReminderTray(QObject):
         """Show the icon; from now on closing the window keeps the app running."""
         self.icon.show()
         QApplication.instance().setQuitOnLastWindowClosed(False)
-        self.window.keep_running_in_tray = self.keep_running_on_close
+        self.window.set_close_policy(self.keep_running_on_close)
 
     def hide(self) -> None:
         """Hide the icon and stop notifying; closing the window quits again."""
         self.icon.hide()
         self.notifier.shutdown()
         QApplication.instance().setQuitOnLastWindowClosed(True)
-        if getattr(self.window, "keep_running_in_tray", None) == self.keep_running_on_close:
-            self.window.keep_running_in_tray = None
+        if self.window.keep_running_in_tray == self.keep_running_on_close:
+            self.window.set_close_policy(None)
 
     # -- closing the window ---------------------------------------------------------------------
     def keep_running_on_close(self) -> bool:

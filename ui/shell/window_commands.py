@@ -113,6 +113,6 @@ class WindowCommands:
 
     def reminders_changed(self) -> None:
         """Recompute reminders after the data changed (saves, sends, imports, settings)."""
-        system = getattr(self, "reminder_system", None)
+        system = self.reminder_system
         if system is not None:
             system.data_changed()
