@@ -54,6 +54,7 @@ system-deps:
 
 lint: $(TEST_STAMP)
 	$(TEST_PY) -m ruff check .
+	$(TEST_PY) tools/check_sizes.py
 
 test-offscreen: system-deps $(TEST_STAMP)
 	$(TEST_ENV) $(TEST_PY) -m pytest -m "not xvfb" $(PYTEST_ARGS)

@@ -20,6 +20,7 @@ from functools import cmp_to_key
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line described in the README."""
+    # Each command imports only what it runs, so a plain start stays quick.
     from services.core.version import __version__
 
     parser = argparse.ArgumentParser(
@@ -93,6 +94,7 @@ def _add_file_commands(parser: argparse.ArgumentParser) -> None:
 def check_text_support() -> str:
     """Qt's locale-aware text services, which read ICU's data (the package trims it):
     collation, case mapping by language and time-zone names."""
+    # Each command imports only what it runs, so a plain start stays quick.
     from PySide6.QtCore import QCollator, QLocale, QTimeZone
 
     words = ["zèbre", "Eve", "école", "abc", "être"]
@@ -113,6 +115,7 @@ def check_text_support() -> str:
 def run_self_test(paths, demo: bool) -> int:
     """Open the data, check it, build every view offscreen; 0 only if every check passes."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Each command imports only what it runs, so a plain start stays quick.
     from services.core.selftest import CheckResult, data_checks, run_check
     from services.core.store import StoreProblem, open_store
     from services.data import demo as demo_data
@@ -134,8 +137,10 @@ def run_self_test(paths, demo: bool) -> int:
             results.append(result)
 
         def views() -> str:
+            # Each command imports only what it runs, so a plain start stays quick.
             from PySide6.QtWidgets import QApplication
 
+            # Each command imports only what it runs, so a plain start stays quick.
             from services.core.snapshot import read_snapshot
             from services.core.version import __version__
             from ui.shell.main_window import MainWindow
@@ -196,20 +201,24 @@ def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run what it asks for."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     args = parse_plain_start(arguments) or build_parser().parse_args(arguments)
+    # Each command imports only what it runs, so a plain start stays quick.
     from services.core.paths import resolve_data_paths
 
     paths = resolve_data_paths(args.data_dir)
     if args.command == "import":
+        # Each command imports only what it runs, so a plain start stays quick.
         from services.data.commands import run_import
 
         return run_import(paths, args.files, mode=args.mode,
                           valid_rows_only=args.valid_rows_only)
     if args.command == "export":
+        # Each command imports only what it runs, so a plain start stays quick.
         from services.data.commands import run_export
 
         return run_export(paths, args.output, args.format)
     if args.self_test:
         return run_self_test(paths, args.demo)
+    # Each command imports only what it runs, so a plain start stays quick.
     import gc
 
     # No cycle collection until the first frame is on screen (ui.shell.app turns it back on):

@@ -91,8 +91,8 @@ def _read_system_zone() -> ZoneInfo:
     name = system_zone_name()
     if not name:
         # Windows names its zones in the registry, not in IANA terms: tzlocal maps them.
-        # Imported only here, since it costs start-up time where the fast path works.
         try:
+            # tzlocal: imported only here, it costs start-up time where the fast path works.
             import tzlocal
 
             name = tzlocal.get_localzone_name() or ""

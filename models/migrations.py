@@ -12,8 +12,12 @@ from collections.abc import Callable
 import peewee
 from playhouse.migrate import SqliteMigrator, migrate
 
+from models.application import Offer
 from models.database import schema_version
+from models.email import Email
+from models.reminder import Reminder
 from models.schema import ALL_MODELS, CURRENT_VERSION, SchemaVersion
+from models.settings import Template
 
 
 class SchemaError(Exception):
@@ -117,10 +121,6 @@ def _v1_to_v2(db: peewee.SqliteDatabase) -> None:
         db, "application", _V2_APPLICATION, _V2_APPLICATION_COPY, _V2_APPLICATION_INDEXES
     )
     _rebuild_table(db, "interview_round", _V2_ROUND, _V2_ROUND_COPY, _V2_ROUND_INDEXES)
-    from models.application import Offer
-    from models.email import Email
-    from models.reminder import Reminder
-    from models.settings import Template
 
     db.create_tables([Offer, Email, Reminder, Template])
 

@@ -36,7 +36,11 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from models import clock
+from models.application import Application, Offer
+from models.interview import InterviewRound
 from models.values import OPEN_STAGES, OfferStatus, Stage
+from services.applications.loading import ApplicationNotFoundError
+from services.applications.offers import OfferNotFoundError
 
 __all__ = [
     "RECENT_DAYS", "Advice", "DeclineFacts", "RoundSavedFacts", "StageChangeFacts",
@@ -264,7 +268,6 @@ def _now(now: datetime | None) -> datetime:
 
 
 def _open_others(application_id: int | None) -> int:
-    from models.application import Application
 
     query = Application.select().where(Application.stage.in_(sorted(_OPEN_VALUES)))
     if application_id is not None:
@@ -277,8 +280,6 @@ def facts_for_decline(offer_id: int) -> DeclineFacts:
 
     Raises :class:`services.applications.offers.OfferNotFoundError` when the offer is gone.
     """
-    from models.application import Application, Offer
-    from services.applications.offers import OfferNotFoundError
 
     offer = Offer.get_or_none(Offer.id == offer_id)
     if offer is None:
@@ -299,9 +300,6 @@ def facts_for_withdraw(application_id: int, round_id: int | None = None) -> With
     Raises :class:`services.applications.loading.ApplicationNotFoundError` when the application
     is gone.
     """
-    from models.application import Application
-    from models.interview import InterviewRound
-    from services.applications.loading import ApplicationNotFoundError
 
     app = Application.get_or_none(Application.id == application_id)
     if app is None:
@@ -327,7 +325,6 @@ def facts_for_stage_change(application_id: int | None, new_stage: str,
     "Added recently" counts by the day applied, or the day added when unknown,
     within the last :data:`RECENT_DAYS` days of ``now`` (in ``zone``, default UTC).
     """
-    from models.application import Application
 
     now = _now(now)
     today = now.astimezone(zone or UTC).date()
@@ -351,9 +348,6 @@ def facts_for_round_saved(application_id: int, now: datetime | None = None) -> R
     Raises :class:`services.applications.loading.ApplicationNotFoundError` when the application
     is gone.
     """
-    from models.application import Application
-    from models.interview import InterviewRound
-    from services.applications.loading import ApplicationNotFoundError
 
     app = Application.get_or_none(Application.id == application_id)
     if app is None:

@@ -42,6 +42,7 @@ from models import clock
 from services.calendar.entries import upcoming
 from services.calendar.entry_types import CalendarEntry, EntryKind
 from services.core import connection
+from services.core.atomic import write_bytes_atomic
 from services.core.instants import zone_of
 
 __all__ = [
@@ -157,6 +158,7 @@ class _Zones:
 
     def components(self) -> Iterator[str]:
         """The VTIMEZONE text of every zone noted, sorted by name."""
+        # icalendar: heavy, loaded only when a zone is written into a file.
         from icalendar import Timezone
 
         for name in sorted(self.spans):
@@ -273,7 +275,6 @@ def export_file(paths, path: str | Path, *, now: datetime | None = None,
     all-day entries are still upcoming today. Raises ``OSError`` when the file
     cannot be written.
     """
-    from services.core.atomic import write_bytes_atomic
 
     now = now or clock.now()
     zone = clock.user_zone() if zone is None else zone_of(zone)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.base import database_proxy
+
 _STATEMENTS: dict[type, tuple[str, list]] = {}
 _NOTHING = object()
 
@@ -33,7 +35,6 @@ def insert_rows(model, rows: list[dict[str, Any]]) -> list[int]:
     ``db_value``; a model instance given for a foreign key stands for its id.
     Runs in the caller's transaction.
     """
-    from models.base import database_proxy
 
     sql, fields = _statement(model)
     cursor = database_proxy.connection().cursor()

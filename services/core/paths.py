@@ -9,6 +9,7 @@ folder from :mod:`platformdirs`.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 APP_NAME = "NextSteps"
@@ -135,6 +136,7 @@ def read_only_uri(paths: DataPaths) -> str | None:
 
 def default_data_dir() -> Path:
     """The platform's per-user data folder for Next Steps."""
+    # platformdirs: only needed without --data-dir; not on every start.
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True))
@@ -159,7 +161,6 @@ def project_root() -> Path:
 
 def resources_dir() -> Path:
     """The folder of icons, templates and styles, in a checkout or a frozen build."""
-    import sys
 
     frozen_root = getattr(sys, "_MEIPASS", None)
     base = Path(frozen_root) if frozen_root else project_root()

@@ -130,6 +130,7 @@ def get(key: str) -> Any:
     """The value of ``key``, always of its declared type (the default when none is kept)."""
     import json  # here: the first paint reads defaults without needing json
 
+    # peewee (through models.settings) and json: not before the first paint.
     from models.settings import Setting
 
     entry = option(key)
@@ -146,6 +147,7 @@ def get(key: str) -> Any:
 def read_from(con, key: str) -> Any:
     """:func:`get` through a plain ``sqlite3`` connection (readers that run without the ORM,
     such as the dashboard's figures on a connection of their own)."""
+    # peewee (through models.settings) and json: not before the first paint.
     import json
     import sqlite3
 
@@ -165,8 +167,10 @@ def put(key: str, value: Any) -> None:
     said = problem(key, value)
     if said is not None:
         raise ValueError(said)
+    # peewee (through models.settings) and json: not before the first paint.
     import json
 
+    # peewee (through models.settings) and json: not before the first paint.
     from models.settings import Setting
 
     encoded = json.dumps(value)

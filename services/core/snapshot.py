@@ -39,6 +39,7 @@ class Snapshot:
         """The stored value of ``key``, or its documented default."""
         if key in self.settings:
             return self.settings[key]
+        # json and the settings registry: not before the first paint (SQLite decodes its settings).
         from services.core.settings import DEFAULTS
 
         return DEFAULTS.get(key)
@@ -94,6 +95,7 @@ def _decoded(kind: str, value: Any) -> Any:
     if kind == "false":
         return False
     if kind in ("object", "array"):
+        # json and the settings registry: not before the first paint (SQLite decodes its settings).
         import json
 
         return json.loads(value)
@@ -108,6 +110,7 @@ def save_ui_state(paths: DataPaths, values: dict[str, Any]) -> None:
     """
     if any(not key.startswith("ui.") for key in values):
         raise ValueError("only ui.* settings are saved this way")
+    # json and the settings registry: not before the first paint (SQLite decodes its settings).
     import json
 
     con = sqlite3.connect(str(paths.database), timeout=5.0)

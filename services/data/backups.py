@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models import clock
+from models.database import backup_to, keep_out_of_wal
 from services.core.data_folder import claimed_partial
 from services.core.paths import DataPaths
 
@@ -144,7 +145,6 @@ def make_backup(
     ``integrity_check``, flushed to disk, then renamed into place, so a
     listed backup is always complete.
     """
-    from models.database import backup_to
 
     return _write_backup(lambda partial: backup_to(db, partial), backups_dir, reason, now)
 
@@ -175,7 +175,6 @@ def backup_file(
 def _copy_file(source: Path, partial: Path, timeout: float = 5.0) -> None:
     """Copy the database file ``source`` into ``partial`` with SQLite's backup API (through
     its own read-only connection), out of WAL mode."""
-    from models.database import keep_out_of_wal
 
     origin = sqlite3.connect(_read_only_uri(source), uri=True, timeout=timeout)
     try:

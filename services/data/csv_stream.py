@@ -24,7 +24,12 @@ from typing import NamedTuple
 
 import peewee
 
+from models import clock
+from models.application import Application, StageChange
+from models.base import database_proxy, new_uid
 from services.applications import editor_data, loading, saving, validation
+from services.core.bulk_insert import insert_rows
+from services.data.backups import BEFORE_IMPORT, make_backup
 from services.data.csv_cells import SlashOrder
 from services.data.csv_files import CsvFileError, CsvSource, open_csv, restore_cell
 from services.data.csv_report import (
@@ -37,7 +42,7 @@ from services.data.csv_report import (
     RowReport,
 )
 from services.data.csv_rows import CsvRow, build_row, map_headers
-from services.data.json_import import ImportProblem
+from services.data.json_import import ImportProblem, import_write_failure
 
 #: The application's fields a row gives, in the order :class:`_Valid` keeps their values.
 STORED = ("company", "role", "posting_url", "channel", "agency_name", "recruiter_name",
@@ -217,7 +222,6 @@ def _check_rows(plan: CsvPlan, source: CsvSource, header: list[str], mapping: di
 
 
 def _existing(uids: list[str]) -> dict[str, int]:
-    from models.base import database_proxy
 
     found: dict[str, int] = {}
     for start in range(0, len(uids), 500):
@@ -252,8 +256,6 @@ def apply_csv_plan(plan: CsvPlan, *, valid_rows_only: bool = False, paths=None,
     application is preceded by a backup into ``paths.backups`` when ``paths``
     is given.
     """
-    from models import clock
-    from models.base import database_proxy
 
     existing = _existing(sorted({valid.uid for valid in plan.valid if valid.uid}))
     result = _result(plan, existing)
@@ -274,7 +276,6 @@ def apply_csv_plan(plan: CsvPlan, *, valid_rows_only: bool = False, paths=None,
     now = (now or clock.now()).replace(microsecond=0)
     try:
         if paths is not None and existing:
-            from services.data.backups import BEFORE_IMPORT, make_backup
 
             result.backup = make_backup(database_proxy.obj, paths.backups, BEFORE_IMPORT).path
         with database_proxy.atomic():
@@ -283,9 +284,8 @@ def apply_csv_plan(plan: CsvPlan, *, valid_rows_only: bool = False, paths=None,
         raise ImportProblem(f"{name} cannot be imported: {exc} Nothing was imported.",
                             rows=result.rows) from None
     except (peewee.DatabaseError, sqlite3.Error, OSError) as exc:
-        from services.data.json_import import _write_failure
 
-        problem = _write_failure(plan.path, exc)
+        problem = import_write_failure(plan.path, exc)
         raise ImportProblem(problem.message, rows=result.rows) from exc
     return result
 
@@ -293,9 +293,6 @@ def apply_csv_plan(plan: CsvPlan, *, valid_rows_only: bool = False, paths=None,
 def _write(rows: list[_Valid], existing: dict[str, int], now, chunk: int = 500) -> None:
     """New applications and their first stage change, ``chunk`` at a time; known IDs
     updated with only the fields the file has columns for."""
-    from models.application import Application, StageChange
-    from models.base import new_uid
-    from services.core.bulk_insert import insert_rows
 
     pending: list[_Valid] = []
 

@@ -17,6 +17,7 @@ from models import clock
 from models.base import database_proxy
 from models.schema import CURRENT_VERSION
 from services.core.atomic import write_bytes_atomic
+from services.core.version import __version__
 from services.data.backup_format import FORMAT, FORMAT_VERSION, TABLES, is_secret_key, to_file_value
 
 
@@ -55,7 +56,6 @@ def _plural(table: str, count: int) -> str:
 
 def backup_document(now: datetime | None = None) -> dict[str, Any]:
     """Every table (except secrets) as the JSON-ready document of a backup file."""
-    from services.core.version import __version__
 
     now = (now or clock.now()).astimezone(UTC).replace(microsecond=0)
     uids: dict[str, dict[int, str]] = {}

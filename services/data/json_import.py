@@ -274,7 +274,10 @@ def _is_blank() -> bool:
     )
 
 
-def _write_failure(path: Path | None, exc: BaseException) -> ImportProblem:
+def import_write_failure(path: Path | None, exc: BaseException) -> ImportProblem:
+    """The :class:`ImportProblem` for a write that failed while importing ``path`` (a full
+    disk, a lock, a conflict with data already here): a sentence that says nothing was
+    saved and what to do. Shared with the CSV import."""
     problem = write_problem(exc)
     if problem.kind == "other":
         if isinstance(exc, peewee.IntegrityError | peewee.DataError | sqlite3.IntegrityError):
@@ -324,7 +327,7 @@ def apply_backup(backup: BackupFile, mode: str, *, paths=None) -> ImportResult:
     except FormatError as exc:
         raise _problem(path, exc.message) from None
     except (peewee.DatabaseError, sqlite3.Error, OSError) as exc:
-        raise _write_failure(path, exc) from exc
+        raise import_write_failure(path, exc) from exc
     return result
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import NamedTuple
 
+from models.base import database_proxy
+from services.core import settings
 from services.mail.headers import (
     address_problem,
     host_problem,
@@ -91,7 +93,6 @@ class KeyringProblem(Exception):
 
 def load_account() -> Account | None:
     """The saved account, or None when none is set up (no host or no sender address)."""
-    from services.core import settings
 
     values = {name: settings.get(f"smtp.{name}") for name in _FIELDS}
     if not values["host"] or not values["sender_address"]:
@@ -131,8 +132,6 @@ def save_settings(account: Account) -> tuple[Account, Account | None]:
     Returns the account as stored and the one it replaced (None for the first);
     raises :class:`AccountProblem` with nothing saved.
     """
-    from models.base import database_proxy
-    from services.core import settings
 
     account = normalised(account)
     problems = validate_account(account)
@@ -217,6 +216,7 @@ def store_password(account: Account, password: str) -> None:
     Raises :class:`KeyringProblem` when there is no keyring, when it is the
     ``null`` backend (it accepts and forgets), or when it is locked.
     """
+    # keyring: loaded when a password is first needed (finding its backends takes time).
     import keyring
 
     _refuse_unusable_backend()
@@ -242,6 +242,7 @@ def get_password(account: Account) -> str:
     An account without a user name (plain security to a local relay) logs in
     without a password: ``""`` is returned and the keyring is not asked.
     """
+    # keyring: loaded when a password is first needed (finding its backends takes time).
     import keyring
 
     if not account.username.strip():
@@ -289,6 +290,7 @@ def password_state(account: Account | None) -> PasswordState:
 
 def forget_password(account: Account) -> None:
     """Remove ``account``'s password from the keyring (nothing happens when there is none)."""
+    # keyring: loaded when a password is first needed (finding its backends takes time).
     import keyring
     from keyring.errors import PasswordDeleteError
 
@@ -308,6 +310,7 @@ _BACKEND_LABELS = {
 
 def backend_name() -> str:
     """The active keyring backend as the user would call it (e.g. ``the macOS Keychain``)."""
+    # keyring: loaded when a password is first needed (finding its backends takes time).
     import keyring
 
     backend = keyring.get_keyring()
@@ -324,6 +327,7 @@ def _refuse_unusable_backend() -> None:
 @contextmanager
 def _keyring_errors(secret: str | None, action: str) -> Iterator[None]:
     """Turn keyring exceptions into :class:`KeyringProblem` sentences (password scrubbed)."""
+    # keyring: loaded when a password is first needed (finding its backends takes time).
     from keyring.errors import InitError, KeyringLocked, NoKeyringError
 
     try:

@@ -20,6 +20,8 @@ import smtplib
 from typing import NamedTuple
 
 from models.values import EmailState
+from services.mail.smtp import Step, close_session, open_session
+from services.mail.smtp_problems import ConnectionProblem, problem_from, reply_text
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +49,6 @@ class Outcome(NamedTuple):
 
 def attempt(prepared, account, password, tls_context, timeout, on_step) -> Outcome:
     """One connection: connect, log in, MAIL, RCPT, DATA. Never raises."""
-    from services.mail.smtp import Step, close_session, open_session
-    from services.mail.smtp_problems import ConnectionProblem
 
     try:
         session = open_session(account, password, timeout=timeout, tls_context=tls_context,
@@ -87,7 +87,6 @@ def _deliver(session, prepared, account, timeout) -> Outcome:
 
 def _interrupted(exc: Exception, phase: str, account, timeout: float) -> Outcome:
     """The connection failed during MAIL, RCPT or DATA: say how far the message got."""
-    from services.mail.smtp_problems import problem_from
 
     host = account.host.strip()
     seconds = f"{timeout:g} second{'' if timeout == 1 else 's'}"
@@ -112,7 +111,6 @@ def _interrupted(exc: Exception, phase: str, account, timeout: float) -> Outcome
 
 
 def _refused(code: int, reply, what: str, advice: str) -> Outcome:
-    from services.mail.smtp_problems import reply_text
 
     text = reply_text(reply)
     if 400 <= code < 500:

@@ -47,6 +47,7 @@ class KeyringStatus:
 
 def keyring_status() -> KeyringStatus:
     """Inspect the active keyring backend without storing anything."""
+    # keyring: loaded when the keyring is first asked (finding its backends takes time).
     import keyring
 
     return backend_status(keyring.get_keyring())
@@ -54,6 +55,7 @@ def keyring_status() -> KeyringStatus:
 
 def backend_status(backend) -> KeyringStatus:
     """Whether ``backend`` (a keyring backend object) may keep the email password."""
+    # keyring: loaded when the keyring is first asked (finding its backends takes time).
     from keyring.backends import chainer, fail, null
 
     name = f"{type(backend).__module__}.{type(backend).__name__}"

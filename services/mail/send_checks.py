@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
+from models.email import Email
 from services.mail.drafts import DraftInfo
 from services.mail.headers import HeaderProblem
+from services.mail.message import prepare
 
 if TYPE_CHECKING:
     from services.mail.account import Account
@@ -33,8 +35,6 @@ class NotReady(NamedTuple):
 def ready_to_send(email_ids: Iterable[int],
                   account: Account) -> tuple[list[DraftInfo], list[NotReady]]:
     """The stored notes in the order asked, and the problems of those that cannot be sent."""
-    from models.email import Email
-    from services.mail.message import prepare
 
     ids = list(email_ids)
     rows = {row.id: row for row in Email.select().where(Email.id.in_(ids))}

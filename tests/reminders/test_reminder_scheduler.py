@@ -174,7 +174,7 @@ def test_data_changes_are_folded_into_one_check(qtbot, scheduler, monkeypatch):
     scheduler.start()
     calls = []
     real_sync = reminder_sync.sync
-    monkeypatch.setattr(reminder_sync, "sync", lambda *a: calls.append(1) or real_sync(*a))
+    monkeypatch.setattr(reminder_scheduler, "sync", lambda *a: calls.append(1) or real_sync(*a))
     for _ in range(3):
         scheduler.data_changed()
     qtbot.waitUntil(lambda: calls == [1], timeout=2000)

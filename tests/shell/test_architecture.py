@@ -114,39 +114,24 @@ def test_the_ui_reaches_data_only_through_services():
     assert {name: found for name, found in wrong.items() if found} == {}
 
 
+def _reachable(start: str) -> set[str]:
+    """Every module ``start`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = list(GRAPH[start])
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(GRAPH[name])
+    return seen
+
+
 def _cycles() -> list[list[str]]:
-    """Strongly connected components with more than one module (Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in sorted(GRAPH[node]):
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                item = stack.pop()
-                on_stack.discard(item)
-                component.append(item)
-                if item == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    for name in sorted(GRAPH):
-        if name not in index:
-            visit(name)
-    return found
+    """The groups of modules that import each other (each group once, sorted)."""
+    reach = {name: _reachable(name) for name in GRAPH}
+    groups = {tuple(sorted({name} | {other for other in reach[name] if name in reach[other]}))
+              for name in GRAPH if name in reach[name]}
+    return sorted(list(group) for group in groups)
 
 
 def test_no_import_cycles():

@@ -1,4 +1,5 @@
-"""PySide6 6.12.0 lowered None's reference count on every void call (ENGINEERING.md).
+"""PySide6 6.12.0 lowered None's reference count on every Qt call that returns nothing, and
+Python 3.11 aborted with "Fatal Python error: none_dealloc" after a few thousand calls.
 
 This canary must stay green before the PySide6 pin is moved.
 """

@@ -7,7 +7,7 @@ from a configuration in a temp folder with no service folders, so nothing is
 activated on it); in the Xvfb run, which ``dbus-run-session`` wraps, the daemon
 joins that bus. gnome-keyring-daemon runs in the foreground with a temp HOME,
 XDG_DATA_HOME and XDG_RUNTIME_DIR, its login keyring unlocked with a password fed
-on stdin (ENGINEERING.md).
+on stdin (``gnome-keyring-daemon --foreground --unlock --components=secrets``).
 """
 
 from __future__ import annotations

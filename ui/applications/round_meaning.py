@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from services.applications import prospects as outlook
+from services.applications import prospects
 from services.applications.editor_data import RoundData
 from ui.shell.accessible import message_label
 
@@ -52,7 +52,7 @@ def build_meaning_panel(editor: QWidget) -> QFrame:
 
 def meaning_of(data: RoundData, default_business_days: int) -> Meaning:
     """What ``data``'s signs suggest, the answer date to expect and the plan, in words."""
-    reading = outlook.assess(data.signals)
+    reading = prospects.assess(data.signals)
     verdict = (f"{reading.verdict.label}. {reading.summary()}" if not reading.reasons
                else
                f"{reading.verdict.label} (score {reading.score:+d}), but nobody can tell yet.")
@@ -64,9 +64,9 @@ def meaning_of(data: RoundData, default_business_days: int) -> Meaning:
     if day is None:
         expected = ""
     else:
-        answer = outlook.expected_response(day, data.timeframe_value, data.timeframe_unit,
+        answer = prospects.expected_response(day, data.timeframe_value, data.timeframe_unit,
                                            default_business_days)
-        problem = outlook.timeframe_problem(data.timeframe_value, data.timeframe_unit)
+        problem = prospects.timeframe_problem(data.timeframe_value, data.timeframe_unit)
         note = f" ({problem})" if problem else ""
         expected = f"Expect an answer by {answer.date:%A %d %B %Y}. {answer.basis}{note}"
     plan = "Whatever it says:\n" + "\n".join(f"•  {step}" for step in reading.plan)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.values import TIMEFRAME_UNIT_LABELS, TimeframeUnit
-from services.applications import prospects as outlook
+from services.applications import prospects
 from ui.shell.accessible import buddy_label
 
 
@@ -44,7 +44,7 @@ def _closing_phrase_row(editor: QWidget, ending: QGroupBox) -> QFormLayout:
     editor.closing_phrase.setEditable(True)
     editor.closing_phrase.setAccessibleName("Closing phrase")
     editor.closing_phrase.addItem("")
-    editor.closing_phrase.addItems(list(outlook.CLOSING_PHRASE_PRESETS))
+    editor.closing_phrase.addItems(list(prospects.CLOSING_PHRASE_PRESETS))
     editor.closing_phrase.lineEdit().setPlaceholderText("What did they say at the end?")
     phrase_form.addRow(buddy_label("They &said", editor.closing_phrase),
                        editor.closing_phrase)
@@ -58,7 +58,7 @@ def _signs_grid(editor: QWidget, ending: QGroupBox) -> QGridLayout:
     grid.addWidget(QLabel("<b>Worrying signs</b>", ending), 0, 1)
     editor.signal_boxes = {}
     rows = {True: 1, False: 1}
-    for signal in outlook.SIGNALS:
+    for signal in prospects.SIGNALS:
         box = QCheckBox(signal.label, ending)
         positive = signal.weight > 0
         grid.addWidget(box, rows[positive], 0 if positive else 1)

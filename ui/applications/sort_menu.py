@@ -32,6 +32,7 @@ class SortButton(QPushButton):
                before_sort: Callable[[], None] | None = None) -> None:
         """Give the button its menu for ``table``, whose columns are called ``titles``;
         ``before_sort`` runs before each sort (loading every row, say)."""
+        # Qt's namespace and menus: not before the first paint (PySide builds enums on first use).
         from PySide6.QtGui import QActionGroup
         from PySide6.QtWidgets import QMenu
 
@@ -59,6 +60,7 @@ class SortButton(QPushButton):
     def sort_by(self, column: int | None, descending: bool | None = None) -> None:
         """Sort by ``column`` (None: the current one), ascending unless ``descending``
         (None: a new column ascending, the current column in its current order)."""
+        # Qt's namespace and menus: not before the first paint (PySide builds enums on first use).
         from PySide6.QtCore import Qt
 
         header = self._table.horizontalHeader()
@@ -74,6 +76,7 @@ class SortButton(QPushButton):
         self._table.sortByColumn(column, order)
 
     def _show_sort(self, *_args) -> None:
+        # Qt's namespace and menus: not before the first paint (PySide builds enums on first use).
         from PySide6.QtCore import Qt
 
         header = self._table.horizontalHeader()

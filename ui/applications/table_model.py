@@ -1,8 +1,9 @@
 """The Qt table model of the application list, over :class:`ApplicationIndex`.
 
-Filtering and sorting happen in the index over precomputed keys (see
-ENGINEERING.md: no proxy model over a large Python model); this model only
-presents ``index.visible``.
+Filtering and sorting happen in the index over precomputed keys: a
+``QSortFilterProxyModel`` over 100,000 Python rows took 3.3 s to filter every
+column and 17.6 s to sort on this project's machine, against 8-9 ms and 36 ms
+in Python. This model only presents ``index.visible``.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ class ApplicationTableModel(QAbstractTableModel):
     def headerData(self, section, orientation, role=_DISPLAY):
         """Column titles (read by screen readers; the list's header shows
         :func:`header_labels`, which hold the same texts)."""
+        # Qt's namespace: not before the first paint (PySide builds its enums on first use).
         from PySide6.QtCore import Qt
 
         horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS)
@@ -177,6 +179,7 @@ class ApplicationTableModel(QAbstractTableModel):
     def sort(self, column: int, order=None) -> None:
         """Sort by ``column`` in the index (precomputed keys); ascending unless ``order`` is
         Qt.SortOrder.DescendingOrder."""
+        # Qt's namespace: not before the first paint (PySide builds its enums on first use).
         from PySide6.QtCore import Qt
 
         if not 0 <= column < len(COLUMNS):

@@ -8,6 +8,16 @@ from typing import Any, NamedTuple
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from services.calendar.ics_export import export_file
+from services.calendar.ics_import import user_addresses
+from services.calendar.invitation_files import read_invitation_files
+from services.core.store import explain_write_error
+from services.data.csv_export import export_applications_csv
+from services.data.csv_stream import apply_csv_plan, plan_csv
+from services.data.json_export import export_json
+from services.data.json_import import ImportProblem, apply_backup, has_user_data, read_backup
+from ui.data.import_job import busy, start_import
+
 log = logging.getLogger(__name__)
 
 FORMATS = {
@@ -97,8 +107,6 @@ def import_files(window, files: list[str] | None = None):
     """Import each file in its own transaction: read on a worker behind a progress dialog,
     then written on the UI thread; one line per file is shown at the end (and passed to
     ``on_done`` when given). Returns the running job, or None when there is nothing to do."""
-    from services.data.json_import import has_user_data
-    from ui.data.import_job import busy
 
     window.ensure_store()
     files = files if files is not None else FileDialogs.open_files(window)
@@ -128,8 +136,6 @@ def import_files(window, files: list[str] | None = None):
 
 
 def _start(window, entries: list[_Entry], outcomes: list[str]):
-    from services.calendar.ics_import import user_addresses
-    from ui.data.import_job import start_import
 
     if not entries:
         _finish(window, outcomes)
@@ -151,9 +157,6 @@ def _start(window, entries: list[_Entry], outcomes: list[str]):
 
 def _read_all(entries: list[_Entry], own, zone, progress) -> list[_Entry]:
     """Read and check every file (on the worker: no widgets, no database)."""
-    from services.calendar.invitation_files import read_invitation_files
-    from services.data.csv_stream import plan_csv
-    from services.data.json_import import ImportProblem, read_backup
 
     read = []
     for number, entry in enumerate(entries, start=1):
@@ -178,7 +181,6 @@ def _read_all(entries: list[_Entry], own, zone, progress) -> list[_Entry]:
 
 def _write_all(window, calendar, read: list[_Entry]) -> list[str]:
     """Write what was read, one transaction per file (on the UI thread); a line per file."""
-    from services.data.json_import import ImportProblem, apply_backup
 
     lines: list[str] = []
     invitations = []
@@ -204,8 +206,6 @@ def _write_all(window, calendar, read: list[_Entry]) -> list[str]:
 
 
 def _write_csv(window, entry: _Entry) -> str:
-    from services.data.csv_stream import apply_csv_plan
-    from services.data.json_import import ImportProblem
 
     try:
         return apply_csv_plan(entry.value, paths=window.paths).summary()
@@ -226,7 +226,6 @@ def _finish(window, outcomes: list[str]) -> None:
 
 def export(window, fmt: str) -> str | None:
     """Export in ``fmt`` ("json", "csv" or "ics") to a file the user picks."""
-    from services.core.store import explain_write_error
 
     window.ensure_store()
     target = FileDialogs.save_path(window, fmt)
@@ -235,15 +234,12 @@ def export(window, fmt: str) -> str | None:
     path = Path(target)
     try:
         if fmt == "json":
-            from services.data.json_export import export_json
 
             text = export_json(path).summary()
         elif fmt == "csv":
-            from services.data.csv_export import export_applications_csv
 
             text = f"{export_applications_csv(path)} applications written to {path}."
         else:
-            from services.calendar.ics_export import export_file
 
             text = f"{export_file(window.paths, path)} upcoming dates written to {path}."
     except OSError as exc:

@@ -17,6 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
+
+from services.mail.account import KeyringProblem, get_password
+from ui.shell.tasks import run_in_background
+
 log = logging.getLogger(__name__)
 
 
@@ -65,7 +70,6 @@ def read_password(
 ) -> bool:
     """:func:`call_keyring` for ``account``'s password: ``on_password(password)``, or
     ``on_problem(sentence)`` when the keyring cannot give it. False if already asked."""
-    from services.mail.account import KeyringProblem, get_password
 
     def failed(exc: BaseException) -> None:
         if isinstance(exc, KeyringProblem):
@@ -93,7 +97,6 @@ def reset() -> None:
 
 def _start_next() -> None:
     global _running
-    from ui.shell.tasks import run_in_background
 
     if _running is not None or not _waiting:
         return
@@ -114,6 +117,5 @@ def _finish(call: _Call, callback, value) -> None:
 
 
 def _alive(owner) -> bool:
-    import shiboken6
 
     return shiboken6.isValid(owner)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from models import clock
 from services.applications.loading import application_titles
+from services.reminders.custom import add_custom
 from ui.shell.accessible import make_steppable, message_label
 
 
@@ -74,7 +75,6 @@ class CustomReminderDialog(QDialog):
 
     def save(self) -> bool:
         """Store the reminder; on a problem, say so and keep what was typed."""
-        from services.reminders.custom import add_custom
 
         if not self.text.text().strip():
             self.problem.setText("Write what the reminder is about.")

@@ -29,6 +29,9 @@ from typing import NamedTuple
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtWidgets import QSystemTrayIcon
 
+from services.core.paths import resources_dir
+from ui.shell.desktop_notifications import NotificationService
+
 __all__ = ["NOTIFICATION_LINES", "NOTIFICATION_MS", "ReminderNotifier", "notification_text"]
 
 log = logging.getLogger(__name__)
@@ -102,7 +105,6 @@ class ReminderNotifier(QObject):
                  show_window: Callable[[], None], show_missed: Callable[[], None],
                  service=SESSION_SERVICE, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        from ui.shell.desktop_notifications import NotificationService
 
         self.icon = icon
         self.scheduler = scheduler
@@ -180,7 +182,6 @@ class ReminderNotifier(QObject):
 
     @staticmethod
     def _app_icon() -> str:
-        from services.core.paths import resources_dir
 
         path = resources_dir() / "icons" / "hicolor" / "128x128" / "apps" / "next-steps.png"
         return QUrl.fromLocalFile(str(path)).toString() if path.is_file() else DESKTOP_ENTRY

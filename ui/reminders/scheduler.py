@@ -33,6 +33,11 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 
 from models import clock
+from services.core.store import write_problem
+from services.reminders import queries, states
+from services.reminders.queries import due, missed_since_last_run, next_due_instant
+from services.reminders.states import mark_shown
+from services.reminders.sync import sync
 
 log = logging.getLogger(__name__)
 
@@ -127,9 +132,6 @@ class ReminderScheduler(QObject):
         Returns those missed reminders (already marked shown): the caller shows
         them once, as a list.
         """
-        from services.reminders.queries import missed_since_last_run
-        from services.reminders.states import mark_shown
-        from services.reminders.sync import sync
 
         now = self.now()
         zone = self.zone()
@@ -180,9 +182,6 @@ class ReminderScheduler(QObject):
         """Recompute, deliver what is due now, re-arm; return what was delivered."""
         if not self._running:
             return []
-        from services.reminders.queries import due
-        from services.reminders.states import mark_shown
-        from services.reminders.sync import sync
 
         self._soon.stop()
         now = self.now()
@@ -210,7 +209,6 @@ class ReminderScheduler(QObject):
         """When the data refused the write (another program holds a lock, a full or
         read-only disk), check again in :data:`RETRY_MS` and return True; nothing was
         shown, so nothing is lost. Any other error is the caller's to raise."""
-        from services.core.store import write_problem
 
         problem = write_problem(exc)
         if problem.kind == "other":
@@ -257,7 +255,6 @@ class ReminderScheduler(QObject):
         self._zone_key = zone.key
 
     def _arm(self, now: datetime) -> None:
-        from services.reminders.queries import next_due_instant
 
         self._next_due = next_due_instant(now)
         if self._next_due is None:
@@ -270,19 +267,16 @@ class ReminderScheduler(QObject):
     # -- what the user does ---------------------------------------------------------------------
     def outstanding(self) -> list:
         """The reminders to list (due, or shown and not yet done or snoozed)."""
-        from services.reminders import queries
 
         return queries.outstanding(self.now())
 
     def snooze_presets(self) -> dict[str, datetime]:
         """The snooze choices for now ("1 hour", "Tomorrow morning", …)."""
-        from services.reminders import states
 
         return states.snooze_presets(self.now(), self.zone())
 
     def done(self, ids: Iterable[int]) -> int:
         """Mark reminders done; committed at once."""
-        from services.reminders import states
 
         changed = states.done(list(ids), self.now())
         self._after_action()
@@ -290,7 +284,6 @@ class ReminderScheduler(QObject):
 
     def snooze(self, ids: Iterable[int], until: datetime) -> int:
         """Snooze reminders until ``until``; committed at once."""
-        from services.reminders import states
 
         changed = states.snooze(list(ids), until)
         self._after_action()

@@ -1,5 +1,5 @@
-"""What screen readers need beyond Qt's defaults (ENGINEERING.md, "Accessibility is checked
-from outside").
+"""What screen readers need beyond Qt's defaults, as an AT-SPI client sees the app (checked
+from outside by tests/shell/test_atspi.py under Xvfb).
 
 - A label that carries a message keeps its text as its accessible name (Qt's default, updated
   on every ``setText``) and says what it is in its description: :func:`message_label`.

@@ -30,6 +30,7 @@ BACKUP_CHECK_MS = 30 * 60 * 1000
 def open_store_interactively(paths: DataPaths, *, read_only: bool = False):
     """Open the data, asking the user what to do when it cannot be opened as it is
     (see :mod:`ui.shell.store_recovery`). Returns the Store, or None when the user quits."""
+    # Start-up: each step imports what it runs when it runs (not before the first paint).
     from ui.shell.store_recovery import open_store_interactively as ask_and_open
 
     return ask_and_open(paths, read_only=read_only)
@@ -39,6 +40,7 @@ def make_application() -> QApplication:
     """The QApplication with the app's names set (reused if one exists)."""
     app = QApplication.instance()
     if app is None:
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from ui.shell.theme import fusion_arguments, started_on_fusion
 
         app = QApplication(fusion_arguments(sys.argv[0] if sys.argv else "nextsteps"))
@@ -76,6 +78,7 @@ class Startup:
         """Run until the user quits; return the exit code."""
         if not self.take_folder():
             return self._hand_over_to_running_copy()
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from ui.shell.errors import ErrorReporter
 
         self.reporter = ErrorReporter(str(self.paths.log_file))
@@ -85,6 +88,7 @@ class Startup:
                 return 1
             return self.app.exec()
         finally:
+            # Start-up: each step imports what it runs when it runs (not before the first paint).
             import gc
 
             gc.enable()
@@ -99,6 +103,7 @@ class Startup:
         when the lock fits on a disk too full for anything more.
         """
         if self.instance.acquire():
+            # Start-up: each step imports what it runs when it runs (not before the first paint).
             from services.core.paths import read_only_uri
 
             self.read_only = read_only_uri(self.paths) is not None
@@ -128,6 +133,7 @@ class Startup:
         if ask_running_instance_to_activate(self.paths):
             print("Next Steps is already running; its window was brought to the front.")
             return 0
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.warning(
@@ -138,6 +144,7 @@ class Startup:
         return 1
 
     def _show_window(self) -> bool:
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from services.core.snapshot import read_snapshot
         from services.core.version import __version__
         from ui.shell.main_window import MainWindow
@@ -181,6 +188,7 @@ class Startup:
 
     @staticmethod
     def _tray_available() -> bool:
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from ui.shell.tray import tray_available
 
         return tray_available()
@@ -189,6 +197,7 @@ class Startup:
         # Deferred until needed: logging.handlers costs start-up time.
         if self._logging:
             return
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from services.core.logs import setup_logging
 
         setup_logging(self.paths)
@@ -196,6 +205,7 @@ class Startup:
         log.info("starting with data in %s", self.paths.root)
 
     def _fill_demo(self) -> None:
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from services.data import demo as demo_data
 
         if demo_data.is_empty():
@@ -212,8 +222,10 @@ class Startup:
 
     def _report_first_frame(self) -> None:
         """The line ``make bench`` reads (see benchmarks/harness.py)."""
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         import resource
 
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from ui.shell.prepaint import qt_namespace_loaded
 
         rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -223,12 +235,14 @@ class Startup:
         QTimer.singleShot(300, self.app.quit)
 
     def _finish_opening(self) -> None:
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         import gc
 
         gc.enable()  # command_line.main turns it off until the window is on screen
         if self._shut_down:
             return
         if self._system_theme:
+            # Start-up: each step imports what it runs when it runs (not before the first paint).
             from ui.shell.theme import confirm_system_theme
 
             if confirm_system_theme(self.app):
@@ -263,6 +277,7 @@ class Startup:
     def _make_daily_backup(self) -> None:
         """On a worker thread: leftovers of interrupted copies removed and the folder made
         private (services.core.data_folder), then the day's backup when it is due."""
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from services.core.data_folder import tidy
         from services.data.backups import daily_backup_if_due
         from ui.shell.tasks import run_in_background
@@ -282,6 +297,7 @@ class Startup:
 
     def _open_store_on_demand(self):
         """Open the database through the ORM the first time the window needs it."""
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from services.core.store import StoreProblem, open_store
         from ui.shell.store_recovery import RETRY
 
@@ -303,6 +319,7 @@ class Startup:
         While the data is busy, a banner says so and it is tried again (ui.shell.store_recovery)."""
         if self.store is None or self.store.read_only:
             return
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from ui.shell.store_recovery import InterruptedSends
 
         if self._sends is None:
@@ -312,6 +329,7 @@ class Startup:
         self._sends.start()
 
     def _check_integrity_in_background(self) -> None:
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from services.core.store_problems import check_database
         from ui.shell.tasks import run_in_background
 
@@ -319,6 +337,7 @@ class Startup:
         run_in_background(lambda: check_database(paths), self._on_integrity_result)
 
     def _on_integrity_result(self, problem) -> None:
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from ui.shell.store_recovery import RETRY
 
         if problem is None:
@@ -333,6 +352,7 @@ class Startup:
     def _offer_recovery(self, problem) -> str:
         """Ask about ``problem`` while the window is up; restart on a restored or new file,
         quit when the user says so. Returns what :func:`ui.shell.store_recovery.resolve` did."""
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
         from ui.shell.store_recovery import CHANGED, QUIT, resolve
 
         outcome = resolve(self.paths, problem)

@@ -57,6 +57,7 @@ class NotificationService(QObject):
         if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
             return None
         try:
+            # jeepney: only where a D-Bus session bus exists (Linux desktops).
             from jeepney.io.blocking import open_dbus_connection
 
             connection = open_dbus_connection(bus="SESSION")
@@ -108,6 +109,7 @@ class NotificationService(QObject):
 
     # -- plumbing ---------------------------------------------------------------------------
     def _subscribe(self) -> None:
+        # jeepney: only where a D-Bus session bus exists (Linux desktops).
         from jeepney import MatchRule, message_bus
 
         rule = MatchRule(type="signal", sender=NOTIFICATIONS_NAME, interface=NOTIFICATIONS_NAME,
@@ -116,6 +118,7 @@ class NotificationService(QObject):
 
     def _call(self, method: str, signature: str | None, body: tuple, on_reply: Callable,
               on_error: Callable | None = None) -> None:
+        # jeepney: only where a D-Bus session bus exists (Linux desktops).
         from jeepney import DBusAddress, new_method_call
 
         address = DBusAddress(NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS_NAME,
@@ -163,6 +166,7 @@ class NotificationService(QObject):
             self._dispatch(message)
 
     def _dispatch(self, message) -> None:
+        # jeepney: only where a D-Bus session bus exists (Linux desktops).
         from jeepney import HeaderFields, MessageType
 
         fields = message.header.fields

@@ -21,6 +21,7 @@ def menu_text(text: str, dbus_menu: bool = False) -> str:
 
 def dbus_menus() -> bool:
     """True when the tray is a StatusNotifier host, so Qt publishes the menu over D-Bus."""
+    # QtDBus: only where the tray menu is published over D-Bus.
     from PySide6.QtDBus import QDBusConnection
 
     bus = QDBusConnection.sessionBus()

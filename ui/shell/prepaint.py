@@ -22,7 +22,7 @@ ALIGN_CENTER = 0x0084
 
 def qt_namespace_loaded() -> bool:
     """True once PySide has built the ``Qt`` namespace in this process."""
-    import PySide6.QtCore
+    import PySide6.QtCore  # the module object itself (QObject above came from it)
 
     return "Qt" in vars(PySide6.QtCore)
 

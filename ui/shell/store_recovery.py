@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import logging
 
+import peewee
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel
 
 from services.core import connection
 from services.core.paths import DataPaths
+from services.core.store import keep_aside_and_restore, open_store, write_problem
+from services.core.store_problems import StoreProblem, open_problem
+from services.mail.sender import recover_interrupted
+from ui.shell.startup_dialogs import ConfirmStartEmpty, StoreProblemDialog
+from ui.shell.tasks import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +48,6 @@ _BANNERS = {
 
 def resolve(paths: DataPaths, problem) -> str:
     """Show ``problem`` and carry out the user's choice; return RETRY, CHANGED or QUIT."""
-    from services.core.store import keep_aside_and_restore, open_store
-    from services.core.store_problems import StoreProblem, open_problem
-    from ui.shell.startup_dialogs import ConfirmStartEmpty, StoreProblemDialog
 
     log.error("cannot open the data (%s): %s (%s)", problem.kind, problem.message,
               problem.detail)
@@ -81,7 +84,6 @@ def open_store_interactively(paths: DataPaths, *, read_only: bool = False):
 
     Returns the opened :class:`services.core.store.Store`, or None when the user quits.
     """
-    from services.core.store import StoreProblem, open_store
 
     for _question in range(100):  # the user decides; this only bounds a test's answers
         try:
@@ -130,9 +132,7 @@ class InterruptedSends(QObject):
 
     def start(self) -> None:
         """Try now, on this thread."""
-        import peewee
 
-        from services.mail.sender import recover_interrupted
 
         try:
             count = recover_interrupted()
@@ -147,13 +147,10 @@ class InterruptedSends(QObject):
         self._timer.stop()
 
     def _try_in_background(self) -> None:
-        from services.mail.sender import recover_interrupted
-        from ui.shell.tasks import run_in_background
 
         run_in_background(recover_interrupted, self._done, self._refused)
 
     def _refused(self, exc: BaseException) -> None:
-        from services.core.store import write_problem
 
         if self._stopped:
             return

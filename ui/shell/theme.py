@@ -100,6 +100,7 @@ def _light_palette() -> QPalette:
 
 def system_prefers_dark() -> bool:
     """True when the desktop asks for a dark colour scheme."""
+    # Qt's namespace: not before the first paint (PySide builds its enums on first use).
     from PySide6.QtCore import Qt
 
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark

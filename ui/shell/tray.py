@@ -25,7 +25,12 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon, QWidget
 
+from services.core import settings
 from ui.reminders.notifications import ReminderNotifier, notification_text
+from ui.reminders.panel import MissedRemindersDialog, ReminderPanel, open_reminder
+from ui.reminders.scheduler import ReminderScheduler
+from ui.reminders.snooze_dialog import SnoozeDialog
+from ui.shell.app_icon import app_icon
 from ui.shell.menu_text import dbus_menus, menu_text
 
 if TYPE_CHECKING:  # imported when reminders start, not when the app does
@@ -72,8 +77,6 @@ class ReminderTray(QObject):
     def __init__(self, window, scheduler: ReminderScheduler,
                  parent: QObject | None = None, **notifier_options) -> None:
         super().__init__(parent)
-        from ui.reminders.panel import open_reminder
-        from ui.shell.app_icon import app_icon
 
         self.window = window
         self.scheduler = scheduler
@@ -134,7 +137,6 @@ class ReminderTray(QObject):
         self.quitting = True
 
     def _say_still_running(self) -> None:
-        from services.core import settings
 
         if self.quitting:
             return
@@ -210,7 +212,6 @@ class ReminderTray(QObject):
     # -- the menu -------------------------------------------------------------------------------
     def rebuild_menu(self) -> None:
         """Fill the menu from the reminders outstanding right now."""
-        from ui.reminders.panel import open_reminder
 
         menu = self.menu
         for action in menu.actions():
@@ -260,7 +261,6 @@ class ReminderTray(QObject):
         return action
 
     def _snooze_custom(self, item) -> None:
-        from ui.reminders.snooze_dialog import SnoozeDialog
 
         default = self.scheduler.snooze_presets()["Tomorrow morning"]
         until = SnoozeDialog.ask(None, default, self.scheduler.zone())
@@ -329,8 +329,6 @@ class ReminderSystem(QObject):
         """Start reminders now (see the class); does nothing the second time."""
         if self.is_started:
             return
-        from ui.reminders.panel import MissedRemindersDialog, ReminderPanel, open_reminder
-        from ui.reminders.scheduler import ReminderScheduler
 
         if self.scheduler is None:
             self.scheduler = ReminderScheduler(self)

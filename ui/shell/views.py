@@ -18,6 +18,7 @@ class ViewSpec(NamedTuple):
 
 
 def _applications(window) -> QWidget:
+    # Each section is imported when it is first shown: start-up builds only the first.
     from ui.applications.list_view import ApplicationsView
 
     view = ApplicationsView(window)
@@ -26,18 +27,21 @@ def _applications(window) -> QWidget:
 
 
 def _composer(window) -> QWidget:
+    # Each section is imported when it is first shown: start-up builds only the first.
     from ui.mail.composer import ComposerView
 
     return ComposerView(window)
 
 
 def _settings(window) -> QWidget:
+    # Each section is imported when it is first shown: start-up builds only the first.
     from ui.shell.settings_view import SettingsView
 
     return SettingsView(window)
 
 
 def _dashboard(window) -> QWidget:
+    # Each section is imported when it is first shown: start-up builds only the first.
     from ui.applications.dashboard_view import DashboardView
 
     window.ensure_store()
@@ -45,6 +49,7 @@ def _dashboard(window) -> QWidget:
 
 
 def _calendar(window) -> QWidget:
+    # Each section is imported when it is first shown: start-up builds only the first.
     from ui.calendar.view import CalendarView
 
     window.ensure_store()
