@@ -3,9 +3,9 @@
     python benchmarks/inbox_corpus.py
 
 Every message of ``tests/fixtures/mail_corpus`` goes through what the mailbox
-watcher will do: :func:`services.mail.inbound.parse_message`, then
-:func:`services.mail.matching.match` against ``applications.json``, then
-:func:`services.mail.classify.classify` with the matched application's stage.
+watcher will do: :func:`services.mail.inbox.inbound.parse_message`, then
+:func:`services.mail.inbox.matching.match` against ``applications.json``, then
+:func:`services.mail.inbox.classify.classify` with the matched application's stage.
 A *suggested stage change* is a match to at least one application plus a
 suggested stage; it is *right* when the stage is the labelled one and the
 matched applications are the labelled one (or exactly the labelled
@@ -15,7 +15,7 @@ candidates, where the user must choose).
 * recall = right suggested changes / changes the labels call for (≥ 0.80)
 
 A table of the messages read differently from their labels (application,
-kind or stage) goes to stderr. ``tests/mail/test_mail_corpus.py`` asserts the
+kind or stage) goes to stderr. ``tests/mail/inbox/test_mail_corpus.py`` asserts the
 targets, since they are a quality threshold on a fixed corpus, not a timing.
 """
 
@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from services.mail.classify import classify  # noqa: E402
-from services.mail.inbound import parse_message  # noqa: E402
-from services.mail.matching import KnownApplication, match  # noqa: E402
+from services.mail.inbox.classify import classify  # noqa: E402
+from services.mail.inbox.inbound import parse_message  # noqa: E402
+from services.mail.inbox.matching import KnownApplication, match  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "mail_corpus"
 PRECISION_TARGET = 0.95

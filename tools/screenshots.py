@@ -5,9 +5,12 @@ Runs offscreen with a temporary data folder; light and dark palettes.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +26,19 @@ SIZE = (1200, 760)
 SHOT_TIME = datetime(2026, 11, 18, 9, 30, tzinfo=UTC)
 
 
+@contextlib.contextmanager
+def stable_folder() -> Iterator[Path]:
+    """A temporary folder with a fixed name: the status bar shows the data folder, and the
+    pictures must not change with a random temporary name."""
+    folder = Path(tempfile.gettempdir()) / "nextsteps-screenshots"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def settle(window) -> None:
     """Let the window finish loading and painting."""
     import time
@@ -30,6 +46,7 @@ def settle(window) -> None:
     from PySide6.QtWidgets import QApplication
 
     view = window.view("applications")
+    view.ensure_complete()
     deadline = time.monotonic() + 10
     while not view.model.index_data.complete and time.monotonic() < deadline:
         QApplication.processEvents()
@@ -97,9 +114,10 @@ def main() -> int:
     # One fixed instant and zone, so the pictures change only when the app does.
     clock.pin(SHOT_TIME, "Europe/Berlin")
     app = make_application()
+    app.setCursorFlashTime(0)  # a steady caret: a blinking one differs between runs
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = DataPaths(Path(tmp) / "data")
+    with stable_folder() as folder:
+        paths = DataPaths(folder / "NextSteps")
         store = open_store(paths)
         demo.fill_demo()
         try:

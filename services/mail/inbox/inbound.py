@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr, parsedate_to_datetime
 
 from models import clock
-from services.mail.html_text import html_to_text
+from services.mail.inbox.html_text import html_to_text
 
 #: The most text kept from one message's text parts, in bytes of UTF-8.
 MAX_TEXT_BYTES = 256 * 1024

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models import clock
-from services.mail.html_text import html_to_text
-from services.mail.inbound import MAX_TEXT_BYTES, InboundMessage, parse_message
+from services.mail.inbox.html_text import html_to_text
+from services.mail.inbox.inbound import MAX_TEXT_BYTES, InboundMessage, parse_message
 
 SETTINGS = settings(max_examples=150, deadline=None, database=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,

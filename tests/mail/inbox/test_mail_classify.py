@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.mail import classify as meaning_of
-from services.mail.classify import (
+from services.mail.inbox import classify as meaning_of
+from services.mail.inbox.classify import (
     ASKS,
     AUTO_REPLY,
     BULK,
@@ -21,9 +21,9 @@ from services.mail.classify import (
     classify,
     suggest,
 )
-from services.mail.inbound import InboundMessage
-from services.mail.phrases import PHRASE_KINDS, compile_phrase, languages, load_languages
-from services.mail.quoting import strip_quoted
+from services.mail.inbox.inbound import InboundMessage
+from services.mail.inbox.phrases import PHRASE_KINDS, compile_phrase, languages, load_languages
+from services.mail.inbox.quoting import strip_quoted
 
 NOVEMBER = datetime(2026, 11, 16, 10, 0, tzinfo=UTC)
 
@@ -249,7 +249,7 @@ def test_every_phrase_file_is_read_and_a_new_language_is_picked_up(tmp_path, cap
                     {"text": "x", "kind": "no such kind", "weight": 1}]}), encoding="utf-8")
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
     (tmp_path / "README.md").write_text("not a language", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="services.mail.phrases"):
+    with caplog.at_level(logging.WARNING, logger="services.mail.inbox.phrases"):
         loaded = load_languages(tmp_path)
     assert [language.code for language in loaded] == ["fr"]
     assert [phrase.text for phrase in loaded[0].phrases] == ["nous avons le regret"]

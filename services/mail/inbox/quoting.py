@@ -6,7 +6,7 @@ quoted under a two-line answer must not make the answer an invitation. Three
 ways of quoting are recognised:
 
 * lines that start with ``>`` (plain-text quoting, and HTML ``<blockquote>``
-  once :mod:`services.mail.html_text` has turned it into text);
+  once :mod:`services.mail.inbox.html_text` has turned it into text);
 * an attribution line ("On Tue, 3 Nov 2026, Jana Keller wrote:", "Am 03.11.2026
   um 10:15 schrieb Jana Keller:", also wrapped over up to three lines): the
   line goes, and when no ``>`` lines follow it, everything below it goes too;

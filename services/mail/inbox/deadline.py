@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from services.mail.phrases import Language
+from services.mail.inbox.phrases import Language
 
 _WORDS_BETWEEN = r"(?:\W+\w+){0,4}?\W+"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th|\.)?"

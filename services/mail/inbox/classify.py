@@ -1,7 +1,7 @@
 """What a reply means: rejection, invitation, offer, a request, a receipt, or something else.
 
 :func:`classify` reads the subject and the sender's own words (quoted replies
-set aside, :mod:`services.mail.quoting`) against the phrase lists of every
+set aside, :mod:`services.mail.inbox.quoting`) against the phrase lists of every
 language in ``resources/mail_phrases`` and returns a :class:`Meaning`: the kind,
 the reasons as sentences the user reads ("It says “…”.", in the message's
 language), the stage the kind suggests, and for an offer or a request the
@@ -14,7 +14,7 @@ How the kind is decided, in this order:
    phrases outweighing every reply phrase) is :data:`AUTO_REPLY`.
 2. Mail to many (mailing-list headers, a job board's sender, the phrases of job
    alerts, newsletters or recruiters' cold messages outweighing reply phrases;
-   :mod:`services.mail.bulk`) is :data:`BULK`, never a reply about an application.
+   :mod:`services.mail.inbox.bulk`) is :data:`BULK`, never a reply about an application.
 3. Otherwise the weights of the phrases found are summed per kind (a phrase
    counts once; negative weights take back what a conditional sentence such as
    "if your profile matches, we will invite you to an interview" seems to say).
@@ -32,9 +32,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from models import clock
-from services.mail import bulk, phrases
-from services.mail.deadline import find_deadline
-from services.mail.quoting import own_words
+from services.mail.inbox import bulk, phrases
+from services.mail.inbox.deadline import find_deadline
+from services.mail.inbox.quoting import own_words
 
 REJECTION = "rejection"
 INVITATION = "invitation"
@@ -89,7 +89,7 @@ def suggest(kind: str, current_stage: str | None = None) -> str | None:
 
 
 def classify(message, current_stage: str | None = None) -> Meaning:
-    """The :class:`Meaning` of an :class:`~services.mail.inbound.InboundMessage`.
+    """The :class:`Meaning` of an :class:`~services.mail.inbox.inbound.InboundMessage`.
 
     ``current_stage`` (the matched application's stage) narrows the suggestion
     as :func:`suggest` says; without it the kind's own stage is suggested.

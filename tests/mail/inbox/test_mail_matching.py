@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from services.mail.inbound import InboundMessage
-from services.mail.matching import (
+from services.mail.inbox.inbound import InboundMessage
+from services.mail.inbox.matching import (
     KnownApplication,
     Strength,
     company_key,
@@ -13,7 +13,7 @@ from services.mail.matching import (
     names_in,
     normalise_name,
 )
-from services.mail.tables import ats_name, is_free_mail, is_job_board
+from services.mail.inbox.tables import ats_name, is_free_mail, is_job_board
 
 LUMEN = KnownApplication(
     1, "Lumen Analytics GmbH",

@@ -17,7 +17,7 @@ decides, and its reason is kept as a sentence the user reads:
    ("Kestrel" and "Kestrel Digital"), the longer one wins.
 
 Mail to many (mailing-list headers, a job board's sender, job-alert phrases:
-:mod:`services.mail.bulk`) only counts through 1 and 2, so job alerts,
+:mod:`services.mail.inbox.bulk`) only counts through 1 and 2, so job alerts,
 newsletters and recruiters' cold messages are never attached by a name or a
 domain. When open and closed applications both match, only the open ones are
 kept. Two or more applications → all of them, and the user chooses; none →
@@ -31,9 +31,9 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 from services.applications.folding import fold
-from services.mail import tables
-from services.mail.bulk import bulk_reasons
-from services.mail.quoting import own_words
+from services.mail.inbox import tables
+from services.mail.inbox.bulk import bulk_reasons
+from services.mail.inbox.quoting import own_words
 
 _NOT_WORD = re.compile(r"[\W_]+")
 #: Words at the end of a company's name that mail often leaves out.

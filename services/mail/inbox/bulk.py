@@ -13,8 +13,8 @@ least :data:`BULK_SCORE` and more than any reply phrase.
 
 from __future__ import annotations
 
-from services.mail import phrases, tables
-from services.mail.quoting import own_words
+from services.mail.inbox import phrases, tables
+from services.mail.inbox.quoting import own_words
 
 #: The weight of job-alert and newsletter phrases that marks mail to many.
 BULK_SCORE = 4.0

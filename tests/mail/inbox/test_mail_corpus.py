@@ -20,7 +20,7 @@ from benchmarks.inbox_corpus import (
     figures,
     precision_recall,
 )
-from services.mail.classify import KINDS
+from services.mail.inbox.classify import KINDS
 
 LABELS = json.loads((CORPUS / "labels.json").read_text(encoding="utf-8"))["messages"]
 

@@ -1,0 +1,1 @@
+"""Tests of reading replies: parsing incoming mail, what it means, which application it is about."""
