@@ -97,19 +97,56 @@ def editor_shot(window, company: str, tab: int, target: Path) -> None:
     settle(window)
 
 
-def main() -> int:
-    """Write one PNG per view and palette; print each path."""
+def shoot_theme(app, paths, store, theme: str) -> None:
+    """Every picture of one palette (``light`` or ``dark``)."""
     from PySide6.QtWidgets import QApplication
 
-    from models import clock
-    from services.core.paths import DataPaths
     from services.core.snapshot import read_snapshot
-    from services.core.store import open_store
     from services.core.version import __version__
-    from services.data import demo
-    from ui.shell.app import make_application
     from ui.shell.main_window import MainWindow
     from ui.shell.theme import apply_theme
+
+    apply_theme(app, theme)
+    window = MainWindow(paths, read_snapshot(paths), __version__, store)
+    window.resize(*SIZE)
+    window.show()
+    suffix = "" if theme == "light" else "-dark"
+    for key in window.view_keys():
+        window.show_view(key)
+        if key == "compose":
+            open_round(window, "Lumen Analytics", "Technical interview")
+        settle(window)
+        save_window(window, OUT / f"{key}{suffix}.png")
+    window.show_view("compose")
+    open_round(window, "Northwind Logistics", "Panel interview")
+    settle(window)
+    save_window(window, OUT / f"compose-agency{suffix}.png")
+    if theme == "light":
+        target = OUT / "advice.png"
+        advice_shot(window, target)
+        print(f"wrote {target.relative_to(ROOT)}")
+    for tab, name in ((0, "editor"), (1, "editor-interviews")):
+        target = OUT / f"{name}{suffix}.png"
+        editor_shot(window, "Lumen Analytics", tab, target)
+        print(f"wrote {target.relative_to(ROOT)}")
+    window.close()
+    window.deleteLater()
+    QApplication.processEvents()
+
+
+def save_window(window, target: Path) -> None:
+    """Save a picture of the whole window to ``target`` and say so."""
+    window.grab().save(str(target))
+    print(f"wrote {target.relative_to(ROOT)}")
+
+
+def main() -> int:
+    """Write one PNG per view and palette; print each path."""
+    from models import clock
+    from services.core.paths import DataPaths
+    from services.core.store import open_store
+    from services.data import demo
+    from ui.shell.app import make_application
 
     # One fixed instant and zone, so the pictures change only when the app does.
     clock.pin(SHOT_TIME, "Europe/Berlin")
@@ -122,36 +159,7 @@ def main() -> int:
         demo.fill_demo()
         try:
             for theme in ("light", "dark"):
-                apply_theme(app, theme)
-                window = MainWindow(paths, read_snapshot(paths), __version__, store)
-                window.resize(*SIZE)
-                window.show()
-                suffix = "" if theme == "light" else "-dark"
-                for key in window.view_keys():
-                    window.show_view(key)
-                    if key == "compose":
-                        open_round(window, "Lumen Analytics", "Technical interview")
-                    settle(window)
-                    target = OUT / f"{key}{suffix}.png"
-                    window.grab().save(str(target))
-                    print(f"wrote {target.relative_to(ROOT)}")
-                window.show_view("compose")
-                open_round(window, "Northwind Logistics", "Panel interview")
-                settle(window)
-                target = OUT / f"compose-agency{suffix}.png"
-                window.grab().save(str(target))
-                print(f"wrote {target.relative_to(ROOT)}")
-                if theme == "light":
-                    target = OUT / "advice.png"
-                    advice_shot(window, target)
-                    print(f"wrote {target.relative_to(ROOT)}")
-                for tab, name in ((0, "editor"), (1, "editor-interviews")):
-                    target = OUT / f"{name}{suffix}.png"
-                    editor_shot(window, "Lumen Analytics", tab, target)
-                    print(f"wrote {target.relative_to(ROOT)}")
-                window.close()
-                window.deleteLater()
-                QApplication.processEvents()
+                shoot_theme(app, paths, store, theme)
         finally:
             store.close()
     return 0
