@@ -6,8 +6,10 @@ and this module's bytecode is cached (about 2 ms of start-up).
     python main.py [--data-dir DIR] [--demo] [--self-test] [--version]
     python main.py [--data-dir DIR] import [--merge | --replace] [--valid-only] FILE...
     python main.py [--data-dir DIR] export [--format {json,csv,ics}] -o FILE
+    python main.py [--data-dir DIR] mail check [--json]
+    python main.py [--data-dir DIR] mail account --host H --port P --security S --user U
 
-``import`` and ``export`` never start the window nor load Qt.
+``import``, ``export`` and ``mail`` never start the window nor load Qt.
 """
 
 from __future__ import annotations
@@ -55,13 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_file_commands(parser: argparse.ArgumentParser) -> None:
     """The ``import`` and ``export`` subcommands (``--data-dir`` works before or after them)."""
-    commands = parser.add_subparsers(dest="command", metavar="{import,export}")
+    commands = parser.add_subparsers(dest="command", metavar="{import,export,mail}")
     data_dir = {"metavar": "DIR", "default": argparse.SUPPRESS,
                 "help": "the data folder (as for the app itself)"}
     importer = commands.add_parser(
-        "import", help="import .json backups, .csv applications or .ics invitations",
+        "import", help="import .json backups, .csv applications, .ics invitations or mail "
+        "(.eml, .mbox)",
         description="Import each FILE in one transaction: a .json backup, a .csv list of "
-        "applications or an .ics interview invitation. A file that cannot be read, or that "
+        "applications or an .ics interview invitation; or mail saved as .eml (one message) or "
+        ".mbox (many, taken in batches): each message is matched to your applications and "
+        "reported on a line, and one already read is not taken twice. A file that cannot be "
+        "read, or that "
         "holds a row or an event that cannot be imported, changes nothing; each such entry is "
         "listed with its reason (with --valid-only, the valid entries are imported and the "
         "others listed). Exit code: 0 when every file was imported, 1 when any file was not "
@@ -89,6 +95,37 @@ def _add_file_commands(parser: argparse.ArgumentParser) -> None:
                           help="what to write (default: from the file name's extension)")
     exporter.add_argument("-o", "--output", required=True, metavar="FILE")
     exporter.add_argument("--data-dir", **data_dir)
+    _add_mail_commands(commands, data_dir)
+
+
+def _add_mail_commands(commands, data_dir: dict) -> None:
+    """``mail check`` and ``mail account``."""
+    mail = commands.add_parser("mail", help="read new replies from your mailbox, or set it up")
+    actions = mail.add_subparsers(dest="mail_command", metavar="{check,account}", required=True)
+    check = actions.add_parser(
+        "check", help="read new mail once and print the replies about your applications",
+        description="Connect to the mailbox, read the mail that arrived since the last check "
+        "(read-only: nothing is marked read, moved or deleted), keep the replies about your "
+        "applications and print one line per new one. Exit code 0, or 1 with a sentence "
+        "when the server cannot be reached or refuses the login.")
+    check.add_argument("--json", action="store_true",
+                       help="one JSON object per line: message_id, from, subject, date, "
+                       "application_uid, company, kind, suggested_stage, reasons")
+    check.add_argument("--data-dir", **data_dir)
+    account = actions.add_parser(
+        "account", help="set the IMAP account (the password is read from standard input)",
+        description="Save the IMAP account. The password is read from standard input, never "
+        "from the arguments; it is kept in the system keyring only.")
+    account.add_argument("--host", required=True)
+    account.add_argument("--port", required=True, type=int)
+    account.add_argument("--security", required=True, choices=("starttls", "tls", "plain"),
+                         help="plain only to this computer (a bridge such as Proton Mail Bridge)")
+    account.add_argument("--user", required=True)
+    account.add_argument("--sent-folder", metavar="NAME", default="",
+                         help="where copies of sent notes go (default: found on the server)")
+    account.add_argument("--same-password", action="store_true",
+                         help="use the SMTP account's password; nothing is read from stdin")
+    account.add_argument("--data-dir", **data_dir)
 
 
 def check_text_support() -> str:
@@ -197,6 +234,16 @@ def parse_plain_start(argv: list[str]) -> argparse.Namespace | None:
     return argparse.Namespace(**values)
 
 
+def _run_mail(paths, args: argparse.Namespace) -> int:
+    """``mail check`` or ``mail account``."""
+    # Each command imports only what it runs, so a plain start stays quick.
+    from services.mail.imap import commands
+
+    if args.mail_command == "check":
+        return commands.run_mail_check(paths, args.json, sys.stdout, sys.stderr)
+    return commands.run_mail_account(paths, vars(args), sys.stdin, sys.stdout, sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run what it asks for."""
     arguments = sys.argv[1:] if argv is None else list(argv)
@@ -216,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         from services.data.commands import run_export
 
         return run_export(paths, args.output, args.format)
+    if args.command == "mail":
+        return _run_mail(paths, args)
     if args.self_test:
         return run_self_test(paths, args.demo)
     # Each command imports only what it runs, so a plain start stays quick.

@@ -35,3 +35,7 @@ class Email(BaseModel):
     created_at = UTCDateTimeField(default=utc_now)
     updated_at = UTCDateTimeField(default=utc_now)
     sent_at = UTCDateTimeField(null=True)
+    # Threading of a reply to a message read from the mailbox (schema 4). The SQL default
+    # lets the upgrade add them to a table that already has rows.
+    in_reply_to = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])
+    references = peewee.TextField(default="", constraints=[peewee.SQL("DEFAULT ''")])

@@ -15,6 +15,7 @@ from playhouse.migrate import SqliteMigrator, migrate
 from models.application import Offer
 from models.database import schema_version
 from models.email import Email
+from models.inbox import IgnoredMessage, InboxMessage, MailFolder, SentCopy
 from models.reminder import Reminder
 from models.schema import ALL_MODELS, CURRENT_VERSION, SchemaVersion
 from models.settings import Template
@@ -132,8 +133,22 @@ def _v2_to_v3(db: peewee.SqliteDatabase) -> None:
                    'ON "reminder" ("state", "due_at", "snoozed_until")')
 
 
+def _v3_to_v4(db: peewee.SqliteDatabase) -> None:
+    """The mailbox: folders read, matched replies, ignored Message-IDs, Sent copies; and a
+    note's threading headers when it answers a message."""
+    # A schema-1 file got the email table at step 2 from today's model, with these columns.
+    present = {column.name for column in db.get_columns("email")}
+    for column in ("in_reply_to", "references"):
+        if column in present:
+            continue
+        db.execute_sql(f'ALTER TABLE "email" ADD COLUMN "{column}" TEXT NOT NULL DEFAULT \'\'')
+    db.create_tables([MailFolder, InboxMessage, IgnoredMessage, SentCopy])
+
+
 #: Upgrade steps: the key is the version the step brings the database to.
-UPGRADES: dict[int, Callable[[peewee.SqliteDatabase], None]] = {2: _v1_to_v2, 3: _v2_to_v3}
+UPGRADES: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
+    2: _v1_to_v2, 3: _v2_to_v3, 4: _v3_to_v4,
+}
 
 
 def needs_upgrade(db: peewee.SqliteDatabase) -> bool:

@@ -7,6 +7,7 @@ import peewee
 from models.application import Application, Offer, StageChange
 from models.base import BaseModel, UTCDateTimeField, utc_now
 from models.email import Email
+from models.inbox import IgnoredMessage, InboxMessage, MailFolder, SentCopy
 from models.interview import Interviewer, InterviewRound, RoundSignal
 from models.reminder import Reminder
 from models.settings import Setting, Template
@@ -35,4 +36,8 @@ ALL_MODELS: list[type[BaseModel]] = [
     Reminder,
     Template,
     Setting,
+    MailFolder,
+    InboxMessage,
+    IgnoredMessage,
+    SentCopy,
 ]

@@ -96,3 +96,21 @@ TIMEFRAME_UNIT_LABELS = {
     TimeframeUnit.BUSINESS_DAYS: "business days",
     TimeframeUnit.WEEKS: "weeks",
 }
+
+
+class InboxState(StrEnum):
+    """What the user did with a message matched to an application."""
+
+    NEW = "new"  # not yet opened
+    READ = "read"  # opened, nothing done
+    ACTED = "acted"  # the suggested action was taken
+    DISMISSED = "dismissed"  # put aside
+    NOT_THIS = "not_this"  # "Not about this application"
+
+
+class SentCopyState(StrEnum):
+    """Where the copy of a sent note stands in the account's Sent folder."""
+
+    PENDING = "pending"
+    DONE = "done"
+    SKIPPED = "skipped"  # the provider keeps its own copy (Gmail)

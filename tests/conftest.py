@@ -4,6 +4,9 @@ Keyring: one real Secret Service per run (gnome-keyring-daemon on a private D-Bu
 session bus, :mod:`tests.support.keyring_service`), emptied after every test; tests that
 need another backend (fail, null, a blocking one) set it with ``keyring.set_keyring``.
 
+IMAP: ``imap_server`` is one real Dovecot per run (:mod:`tests.support.imap_server`);
+``imap_user`` gives each test a fresh mailbox on it.
+
 Qt warnings and Python warnings fail a test (see ``[tool.pytest.ini_options]``).
 
 Time: every test sees one frozen "now" (:data:`SESSION_NOW`, read once when the
@@ -16,7 +19,9 @@ the offscreen suite again under ``faketime`` at other hours and in other zones
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import os
+import secrets
 import socket
 import sys
 import time
@@ -213,6 +218,36 @@ def demo_store(store):
 
     demo.fill_demo()
     return store
+
+
+@pytest.fixture(scope="session")
+def imap_server():
+    """A real Dovecot IMAP server for the whole run (:mod:`tests.support.imap_server`),
+    stopped at the end; skipped with the reason where it cannot run (not root, no
+    dovecot-imapd)."""
+    from tests.support.imap_server import ImapServer, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    server = ImapServer()
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+
+
+_imap_user_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def imap_user(imap_server):
+    """A fresh ``(address, password)`` on ``imap_server``, so tests never see each other's
+    mail."""
+    address = f"user{next(_imap_user_numbers)}@example.org"
+    password = f"pw-{secrets.token_hex(8)}"
+    imap_server.add_user(address, password)
+    return address, password
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:

@@ -64,6 +64,12 @@ def open_round(window, company: str, title: str) -> None:
     window.open_composer(choice.application_id, choice.round_id)
 
 
+def choose_message(window, company: str) -> None:
+    """Show the inbox's message about ``company`` (opening it marks it read)."""
+    messages = window.view("inbox").messages
+    messages.select_uid(next(view.uid for view in messages.views() if view.company == company))
+
+
 def advice_shot(window, target: Path) -> None:
     """The editor when the user is about to withdraw while another process waits."""
     view = window.view("applications")
@@ -115,6 +121,8 @@ def shoot_theme(app, paths, store, theme: str) -> None:
         window.show_view(key)
         if key == "compose":
             open_round(window, "Lumen Analytics", "Technical interview")
+        if key == "inbox":
+            choose_message(window, "Tern Travel")
         settle(window)
         save_window(window, OUT / f"{key}{suffix}.png")
     window.show_view("compose")
@@ -125,9 +133,11 @@ def shoot_theme(app, paths, store, theme: str) -> None:
         target = OUT / "advice.png"
         advice_shot(window, target)
         print(f"wrote {target.relative_to(ROOT)}")
-    for tab, name in ((0, "editor"), (1, "editor-interviews")):
+    for company, tab, name in (("Lumen Analytics", 0, "editor"),
+                               ("Lumen Analytics", 1, "editor-interviews"),
+                               ("Orbit Health", 2, "editor-messages")):
         target = OUT / f"{name}{suffix}.png"
-        editor_shot(window, "Lumen Analytics", tab, target)
+        editor_shot(window, company, tab, target)
         print(f"wrote {target.relative_to(ROOT)}")
     window.close()
     window.deleteLater()

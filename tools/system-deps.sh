@@ -7,7 +7,8 @@ PACKAGES="libglib2.0-0 libgl1 libegl1 libx11-6 libxkbcommon0 libfontconfig1 libf
 libdbus-1-3 fonts-dejavu-core xvfb xauth libxcb1 libx11-xcb1 libxkbcommon-x11-0 libxcb-cursor0
 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 libxcb-render0 libxcb-render-util0
 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 dbus-daemon
-desktop-file-utils gnome-keyring binutils icu-devtools faketime at-spi2-core trayer xdotool"
+desktop-file-utils gnome-keyring binutils icu-devtools faketime at-spi2-core trayer xdotool
+dovecot-imapd"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "system-deps: not a Debian system; install the equivalents of: $(echo $PACKAGES)" >&2

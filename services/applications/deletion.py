@@ -2,9 +2,9 @@
 
 The rest of the app calls :func:`delete`, which takes a snapshot of every row
 under an application (stage history, offers, rounds, interviewers, signals,
-emails, reminders) before deleting it, and :func:`undo_delete`, which puts
-those rows back with the same ids and uids, or raises :class:`UndoError` and
-changes nothing.
+emails and their Sent copies, reminders, replies read from the mailbox) before
+deleting it, and :func:`undo_delete`, which puts those rows back with the same ids
+and uids, or raises :class:`UndoError` and changes nothing.
 """
 
 from __future__ import annotations
@@ -71,8 +71,8 @@ def _in_clause(column: str, ids: list[Any]) -> tuple[str, list[Any]]:
 def delete(application_id: int) -> DeletedApplication:
     """Delete an application and everything under it; return what :func:`undo_delete` needs.
 
-    The stage history, offers, rounds, interviewers, signals, emails and
-    reminders of the application go with it. Raises
+    The stage history, offers, rounds, interviewers, signals, emails (with their Sent
+    copies), reminders and replies of the application go with it. Raises
     :class:`~services.applications.loading.ApplicationNotFoundError` when there
     is no such application.
     """
@@ -89,7 +89,10 @@ def delete(application_id: int) -> DeletedApplication:
         tables.append(people)
         tables.append(_select_rows("round_signal", where, params))
         tables.append(_select_rows("email", '"application_id" = ?', [application_id]))
+        where, params = _in_clause("email_id", _ids_in(tables[-1]))
+        tables.append(_select_rows("sent_copy", where, params))
         tables.append(_select_rows("reminder", '"application_id" = ?', [application_id]))
+        tables.append(_select_rows("inbox_message", '"application_id" = ?', [application_id]))
         relinks = _other_emails(application_id, round_ids, _ids_in(people))
         company = app.rows[0][app.columns.index("company")]
         database_proxy.execute_sql('DELETE FROM "application" WHERE "id" = ?', [application_id])

@@ -10,7 +10,10 @@ few aggregate SQL queries (no ORM rows, no Qt). The rules:
   zone); without one, since the last change to *awaiting response*; without
   that, since the day they were applied for (or added). The expected answer
   comes from :func:`services.applications.prospects.expected_response` over the latest past
-  round, exactly as the application list computes it. Longest wait first.
+  round, exactly as the application list computes it. Longest wait first. An
+  application with a reply read from the mailbox (not one the user said is not about
+  it) dated after its latest past round began, or without a round after its last
+  change to *awaiting response*, has its answer: it is not listed.
 * **Overdue follow-ups** — waiting applications whose expected response date
   plus ``reminders.follow_up_grace_business_days`` business days has come
   (that day is the due date), with no stage change and no follow-up email
@@ -32,7 +35,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from models.values import Channel, EmailState, Stage
+from models.values import Channel, EmailState, InboxState, Stage
 from services.applications.prospects import add_business_days, expected_response
 from services.core.instants import instant_from_text, list_day_text, utc_text, zone_of
 
@@ -129,6 +132,7 @@ class _WaitingFacts(NamedTuple):
     ahead: set[int]  # applications with a round still ahead
     changes: dict[int, tuple]  # the latest stage change, the latest to awaiting response
     followed: dict[int, str]  # the latest follow-up email sent
+    answered: dict[int, str]  # the latest reply read from the mailbox
 
 
 def waiting_and_follow_ups(con: sqlite3.Connection, now_text: str, today: date, zone: ZoneInfo,
@@ -145,6 +149,8 @@ def waiting_and_follow_ups(con: sqlite3.Connection, now_text: str, today: date, 
         if stage == Stage.INTERVIEWING.value and (past is None or app_id in facts.ahead):
             continue
         latest_change, to_awaiting = facts.changes.get(app_id, (None, None))
+        if _answered(facts.answered.get(app_id), past, to_awaiting):
+            continue
         since, expected = _waiting_since(past, to_awaiting, applied_on, created_at, zone,
                                          default_business_days)
         waiting.append(WaitingItem(app_id, company, role, since, (today - since).days, expected))
@@ -190,7 +196,18 @@ def _waiting_facts(con: sqlite3.Connection, now_text: str) -> _WaitingFacts:
         f"WHERE template_key = ? AND state IN ({_marks(_SENT_STATES)}) "
         f"AND application_id IN ({in_stages}) GROUP BY application_id",
         (_FOLLOW_UP_TEMPLATE, *_SENT_STATES, *stages)))
-    return _WaitingFacts(last, ahead, changes, followed)
+    answered = dict(con.execute(
+        "SELECT application_id, max(sent_at) FROM inbox_message WHERE state != ? "
+        f"AND application_id IN ({in_stages}) GROUP BY application_id",
+        (InboxState.NOT_THIS.value, *stages)))
+    return _WaitingFacts(last, ahead, changes, followed, answered)
+
+
+def _answered(reply: str | None, past: tuple | None, to_awaiting: str | None) -> bool:
+    """True when a reply came after the latest past round began (without a round: after the
+    last change to awaiting response). Stored instants compare as text."""
+    since = past[0] if past is not None else to_awaiting
+    return reply is not None and since is not None and reply > since
 
 
 def _waiting_since(past: tuple | None, to_awaiting: str | None, applied_on: str | None,

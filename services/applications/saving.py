@@ -21,7 +21,7 @@ from services.applications.editor_data import ApplicationData, InterviewerData, 
 from services.applications.field_problems import text_of
 from services.applications.validation import ValidationError, validate
 
-__all__ = ["save"]
+__all__ = ["record_stage_change", "save"]
 
 
 def save(data: ApplicationData, now: datetime | None = None) -> int:
@@ -83,6 +83,19 @@ def _write_application(data: ApplicationData, now: datetime) -> tuple[Any, str |
 def _record_stage(app: Any, previous: str | None, stage: str, now: datetime) -> None:
     if previous != stage:
         StageChange.create(application=app, from_stage=previous, to_stage=stage, changed_at=now)
+
+
+def record_stage_change(app: Any, stage: str, now: datetime, note: str = "") -> bool:
+    """Move the stored application ``app`` to ``stage`` with a stage-history entry carrying
+    ``note``; False (nothing written) when it is already there. Call it inside a transaction."""
+    if app.stage == stage:
+        return False
+    StageChange.create(application=app, from_stage=app.stage, to_stage=stage, changed_at=now,
+                       note=note)
+    Application.update(stage=stage, updated_at=now).where(Application.id == app.id).execute()
+    app.stage = stage
+    app.updated_at = now
+    return True
 
 
 class _Kept:

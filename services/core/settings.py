@@ -5,7 +5,7 @@ a stored value of the wrong kind, out of bounds or from an older version is
 upgraded when that is safe and otherwise replaced by the default) and
 :func:`put` (which refuses a value of the wrong kind with a sentence).
 :data:`OPTIONS` is the registry; :func:`option` looks one up. Secrets never
-live here: the SMTP password is in the system keyring.
+live here: the SMTP and IMAP passwords are in the system keyring.
 
 Upgrade rules: a number stored as text ("5") or as a whole float (5.0) reads as
 the number; ``"true"``/``"false"`` read as booleans; anything else unusable
@@ -64,6 +64,18 @@ OPTIONS: tuple[Option, ...] = (
     Option("smtp.security", str, "starttls", "STARTTLS, implicit TLS, or plain (localhost "
            "only).", choices=("starttls", "tls", "plain")),
     Option("smtp.username", str, "", "The user name you log in to the SMTP server with."),
+    Option("imap.host", str, "", "Your mail provider's IMAP server, where replies are read."),
+    Option("imap.port", int, 993, "The IMAP server's port.", minimum=1, maximum=65535),
+    Option("imap.security", str, "tls", "Implicit TLS, STARTTLS, or plain (localhost only, "
+           "for a bridge such as Proton Mail Bridge).", choices=("tls", "starttls", "plain")),
+    Option("imap.username", str, "", "The user name you log in to the IMAP server with."),
+    # Not "imap.same_password": backups leave out every setting whose key names a password.
+    Option("imap.same_as_smtp", bool, True, "Whether the mailbox logs in with the SMTP "
+           "account's password (kept once, in the system keyring)."),
+    Option("imap.sent_folder", str, "", "The folder sent notes are copied to; empty: the one "
+           "the server marks as Sent, or the usual names."),
+    Option("imap.folders", str, "", "Folders watched besides INBOX, separated by commas."),
+    Option("imap.watch", bool, True, "Whether Next Steps watches the mailbox for replies."),
     Option("templates.seeded", dict, {}, "Which built-in templates were written, by key, with "
            "the version of their text (so an improved text replaces an unedited one)."),
 )
@@ -162,7 +174,7 @@ def read_from(con, key: str) -> Any:
 
 def put(key: str, value: Any) -> None:
     """Keep ``value`` under ``key``; a ``ValueError`` with a sentence when it does not fit."""
-    if key.startswith("smtp.password") or "secret" in key:
+    if key.startswith(("smtp.password", "imap.password")) or "secret" in key:
         raise ValueError("Secrets belong in the system keyring, never in settings.")
     said = problem(key, value)
     if said is not None:

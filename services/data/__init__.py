@@ -6,5 +6,6 @@ export.
   ``backup_format`` (the format) and ``backup_writer`` (replace or merge).
 - CSV: ``csv_export``; ``csv_import.import_applications_csv`` and ``csv_stream`` (plan and
   apply, row by row) with ``csv_cells``, ``csv_rows``, ``csv_report``, ``csv_files``.
-- ``demo.fill_demo`` (the sample search), ``commands`` (``main.py import`` and ``export``).
+- ``demo.fill_demo`` (the sample search, its replies in ``demo_replies``), ``commands``
+  (``main.py import`` and ``export``).
 """

@@ -24,10 +24,20 @@ import peewee
 from models.application import Application, Offer, StageChange
 from models.base import UTCDateTimeField
 from models.email import Email
+from models.inbox import IgnoredMessage, InboxMessage, MailFolder, SentCopy
 from models.interview import Interviewer, InterviewRound, RoundSignal
 from models.reminder import Reminder
 from models.settings import Setting, Template
-from models.values import Channel, EmailState, OfferStatus, ReminderState, Stage, TimeframeUnit
+from models.values import (
+    Channel,
+    EmailState,
+    InboxState,
+    OfferStatus,
+    ReminderState,
+    SentCopyState,
+    Stage,
+    TimeframeUnit,
+)
 
 #: The ``format`` value of every backup file.
 FORMAT = "nextsteps-backup"
@@ -118,6 +128,9 @@ _CHOICES: dict[tuple[str, str], frozenset[str]] = {
     ("interview_round", "timeframe_unit"): frozenset(u.value for u in TimeframeUnit),
     ("email", "state"): frozenset(s.value for s in EmailState),
     ("reminder", "state"): frozenset(s.value for s in ReminderState),
+    ("inbox_message", "state"): frozenset(s.value for s in InboxState),
+    ("inbox_message", "suggested_stage"): frozenset(s.value for s in Stage),
+    ("sent_copy", "state"): frozenset(s.value for s in SentCopyState),
 }
 
 # Tables in the order they are written and read: parents before children.
@@ -132,6 +145,10 @@ _MODELS: list[tuple[type[peewee.Model], str, str | None]] = [
     (Reminder, "reminder", "uid"),
     (Template, "template", "key"),
     (Setting, "setting", "key"),
+    (MailFolder, "mail folder", "name"),
+    (InboxMessage, "message", "uid"),
+    (IgnoredMessage, "ignored message", "message_id"),
+    (SentCopy, "sent copy", None),
 ]
 
 

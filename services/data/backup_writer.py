@@ -39,6 +39,11 @@ def _existing(table: str, column: str) -> dict[Any, int]:
     return {value: row_id for value, row_id in cursor.fetchall()}
 
 
+#: A second identifier a row with an unknown uid is matched by: the same derived
+#: reminder, or the same message read by another install, under another uid.
+_SECOND_KEYS = {"reminder": "key", "inbox_message": "message_id"}
+
+
 class BackupWriter:
     """Writes a backup's checked rows (table → rows as stored values) inside the caller's
     transaction, mapping parent uids to ids; counts per table the entries it ``added``
@@ -102,15 +107,16 @@ class BackupWriter:
 
     def _merge_by_uid(self, spec: TableSpec, rows: list[dict[str, Any]]) -> None:
         known = self.ids[spec.table]
-        by_key = _existing(spec.table, "key") if spec.table == "reminder" else {}
+        second = _SECOND_KEYS.get(spec.table)
+        by_second = _existing(spec.table, second) if second else {}
         for row in rows:
             values = self.resolved(spec, row)
             values.pop("id", None)
             row_id = known.get(values["uid"])
-            if row_id is None and spec.table == "reminder":
-                row_id = by_key.get(values["key"])
+            if row_id is None and second:
+                row_id = by_second.get(values.get(second))
                 if row_id is not None:
-                    values.pop("uid")  # the same derived reminder under its local uid
+                    values.pop("uid")  # the same row under its local uid
             if row_id is None:
                 row_id = _insert(spec.table, _with_defaults(spec, values))
                 known[values["uid"]] = row_id
@@ -163,6 +169,29 @@ class BackupWriter:
             else:
                 _insert("template", _with_defaults(spec, values))
                 self.count(spec.table, True)
+
+    def _merge_by_column(self, spec: TableSpec, rows: list[dict[str, Any]], column: str) -> None:
+        """Add the rows, or update those whose unique ``column`` is already in the data."""
+        known = _existing(spec.table, column)
+        for row in rows:
+            values = self.resolved(spec, row)
+            values.pop("id", None)
+            row_id = known.get(values[column])
+            if row_id is None:
+                known[values[column]] = _insert(spec.table, _with_defaults(spec, values))
+                self.count(spec.table, True)
+            else:
+                _update(spec.table, row_id, values)
+                self.count(spec.table, False)
+
+    def _merge_mail_folder(self, spec: TableSpec, rows: list[dict[str, Any]]) -> None:
+        self._merge_by_column(spec, rows, "name")
+
+    def _merge_ignored_message(self, spec: TableSpec, rows: list[dict[str, Any]]) -> None:
+        self._merge_by_column(spec, rows, "message_id")
+
+    def _merge_sent_copy(self, spec: TableSpec, rows: list[dict[str, Any]]) -> None:
+        self._merge_by_column(spec, rows, "email_id")  # one copy per email
 
     def _merge_setting(self, spec: TableSpec, rows: list[dict[str, Any]]) -> None:
         known = {key for (key,) in database_proxy.execute_sql('SELECT "key" FROM "setting"')}

@@ -2,7 +2,10 @@
 
 Used by ``main.py``; no Qt is imported. Each file is imported in its own
 transaction and gets one line, ``ok`` or ``FAIL``, followed by what happened
-to each of its entries (a spreadsheet's rows, an invitation's events).
+to each of its entries (a spreadsheet's rows, an invitation's events, a mail
+file's messages). Mail files (``.eml``, one message; ``.mbox``, many) are read
+by :mod:`services.mail.inbox.mail_files` in batches of messages, one
+transaction each, matched and classified as mail read from the mailbox is.
 
 The rule: a file that cannot be read, or that holds a row or an event that
 cannot be imported, changes nothing (each such entry is listed with its
@@ -38,14 +41,17 @@ from services.data.json_import import (
     has_user_data,
     read_backup,
 )
+from services.mail.inbox.mail_files import MailFileProblem, import_mail_file
 
 OK, FAILED, UNAVAILABLE = 0, 1, 2
 
-_KINDS = {".json": "json", ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".ics": "ics"}
+_KINDS = {".json": "json", ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".ics": "ics",
+          ".eml": "mail", ".mbox": "mail"}
 
 
 def file_kind(path: Path) -> str | None:
-    """``json``, ``csv`` or ``ics`` from a file's extension; None for anything else."""
+    """``json``, ``csv``, ``ics`` or ``mail`` from a file's extension; None for anything
+    else."""
     return _KINDS.get(Path(path).suffix.lower())
 
 
@@ -135,6 +141,21 @@ def _import_ics(path: Path, name: str, paths: DataPaths, valid_only: bool, out: 
     return 0 if ok else 1
 
 
+def _import_mail(path: Path, name: str, out: TextIO, err: TextIO) -> int:
+    """A .eml or .mbox file: its summary and a line per message; 1 when it could not be read."""
+    try:
+        result = import_mail_file(path)
+    except MailFileProblem as problem:
+        print(f"FAIL {_with_name(name, path, problem.message)}", file=err)
+        for line in problem.result.lines() if problem.result else ():
+            print(f"     {line}", file=err)
+        return 1
+    print(f"ok   {name}: {result.summary()}", file=out)
+    for line in result.lines():
+        print(f"     {line}", file=out)
+    return 0
+
+
 def _say_problem(problem, name: str, path: Path, valid_only: bool, err: TextIO) -> None:
     """A file not imported: the sentence, its rejected rows, and how to import the others."""
     print(f"FAIL {_with_name(name, path, problem.message)}", file=err)
@@ -156,7 +177,8 @@ def run_import(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Import each file (JSON backup, CSV of applications, .ics invitation); return the exit code.
+    """Import each file (JSON backup, CSV of applications, .ics invitation, .eml or .mbox
+    mail); return the exit code.
 
     ``mode`` is ``"replace"``, ``"merge"`` or None; a JSON backup into data
     that already holds applications needs one of the first two.
@@ -190,8 +212,8 @@ def run_import(
 def _refusal(path: Path) -> str | None:
     """Why ``path`` is not even tried (not a kind of file the app reads, or missing)."""
     if file_kind(path) is None:
-        return ("Next Steps imports .json backups, .csv lists of applications and .ics "
-                "invitations; this file is none of them.")
+        return ("Next Steps imports .json backups, .csv lists of applications, .ics "
+                "invitations and mail saved as .eml or .mbox; this file is none of them.")
     if not path.is_file():
         return "there is no such file."
     return None
@@ -216,6 +238,8 @@ def _import_file(path: Path, name: str, paths: DataPaths, mode: str | None, vali
             print(f"ok   {name}: {_import_json(path, mode, paths)}", file=out)
         elif kind == "csv":
             _import_csv(path, name, paths, valid_only, out)
+        elif kind == "mail":
+            return _import_mail(path, name, out, err)
         else:
             return _import_ics(path, name, paths, valid_only, out, err)
     except ImportProblem as problem:

@@ -5,7 +5,8 @@ Berlin's today, and nothing depends on the hour: the reminder that shows how
 missed reminders look was due yesterday evening, whenever the demo is made.
 
 ``--demo``, ``--self-test`` and the screenshot tools call :func:`is_empty` and
-:func:`fill_demo`; each sample application is one small function below.
+:func:`fill_demo`; each sample application is one small function below. The replies the
+companies sent (:mod:`services.data.demo_replies`) are read like mail from the mailbox.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from models.email import Email, EmailState
 from models.interview import Interviewer, InterviewRound, RoundSignal, TimeframeUnit
 from models.reminder import Reminder
 from services.core import settings
+from services.data.demo_replies import add_replies
 
 USER_ZONE = "Europe/Berlin"
 
@@ -93,6 +95,7 @@ def fill_demo(today: date | None = None) -> int:
         _short_applications(d)
         _thank_you_sent(d, lumen)
         _own_reminders(d, kestrel)
+        add_replies(lambda days, hour, minute=0: _at(d(days), hour, minute))
     return Application.select().count()
 
 

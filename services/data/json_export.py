@@ -46,6 +46,10 @@ _NOUNS = {
     "reminder": ("reminder", "reminders"),
     "template": ("template", "templates"),
     "setting": ("setting", "settings"),
+    "mail_folder": ("mail folder", "mail folders"),
+    "inbox_message": ("message", "messages"),
+    "ignored_message": ("ignored message", "ignored messages"),
+    "sent_copy": ("sent copy", "sent copies"),
 }
 
 

@@ -8,7 +8,9 @@ for the user and leaves the data exactly as it was.
   file's row ids, so the result is identical to the data that was exported.
   A backup of the current data is made first.
 * ``merge``: rows are matched by their stable identifier (``uid``; ``key``
-  for templates and settings; a reminder also by its ``key``). Matched rows
+  for templates and settings; ``name`` for mail folders; ``message_id`` for
+  ignored messages; the email for Sent copies; a reminder also by its ``key``,
+  a message also by its ``message_id``). Matched rows
   are updated with the fields the file gives, the others are added with new
   ids. Stage changes are added when not already there; a round's signals
   become the file's. Nothing is deleted.
@@ -228,14 +230,16 @@ def _check_setting(row: dict[str, Any]) -> None:
         raise FormatError(f"The setting “{key}” has a value of the wrong kind.")
 
 
+#: Unique columns checked besides the id and the table's key (a Sent copy's email as its uid).
+_ALSO_UNIQUE = {"reminder": ("key",), "email": ("message_id",),
+                "inbox_message": ("message_id",), "sent_copy": ("email_id",)}
+
+
 def _check_unique(spec: TableSpec, rows: list[dict[str, Any]]) -> None:
     columns = ["id"] if any("id" in row for row in rows) else []
     if spec.key:
         columns.append(spec.key)
-    if spec.table == "reminder":
-        columns.append("key")
-    if spec.table == "email":
-        columns.append("message_id")
+    columns.extend(_ALSO_UNIQUE.get(spec.table, ()))
     for column in columns:
         seen: set[Any] = set()
         for row in rows:

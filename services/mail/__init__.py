@@ -1,5 +1,5 @@
-"""Mail: templates, drafts, the similarity guard, the SMTP account and sending; replies in
-``inbox/``.
+"""Mail: templates, drafts, the similarity guard, the SMTP account and sending; reading
+replies in ``inbox/``; the mailbox over IMAP (account, watcher, Sent copies) in ``imap/``.
 
 - Templates: ``templates`` (stored and built-in), ``placeholders`` (the values of one
   message), ``template_rendering.render`` in ``template_sandbox``.

@@ -10,18 +10,25 @@
 * :func:`prepare_recruiter_draft` writes the update to the agency recruiter,
   :func:`prepare_contact_draft` a note to the application's contact (the
   recruiter, or the HR contact); each is made once per round and template.
+* :func:`start_reply` writes a reply to a message read from the mailbox (threaded by
+  its ``in_reply_to`` and ``references``); a reply still being written is reused.
 
-The composer calls these three. They render the templates, so this module
+The composer calls these four. They render the templates, so this module
 loads jinja2: import it only when the composer opens.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
+from models import clock
 from models.application import Application
 from models.base import database_proxy, utc_now
 from models.email import Email
 from models.interview import Interviewer, InterviewRound
 from models.values import EmailState
+from services.core import settings
 from services.mail.agency import AgencyOverrideRequired, guard_for
 from services.mail.drafts import (
     EDITABLE_STATES,
@@ -32,11 +39,22 @@ from services.mail.drafts import (
     drafts_for_round,
     round_row,
 )
-from services.mail.placeholders import context_for
+from services.mail.placeholders import (
+    context_for,
+    first_name_of,
+    format_day,
+    normalise_newlines,
+    one_line,
+)
 from services.mail.template_rendering import Rendered
 from services.mail.templates import render_template
 
-__all__ = ["prepare_contact_draft", "prepare_drafts", "prepare_recruiter_draft"]
+__all__ = ["prepare_contact_draft", "prepare_drafts", "prepare_recruiter_draft", "start_reply"]
+
+#: How many lines of the message answered a reply quotes below the signature.
+QUOTED_LINES = 40
+#: Subjects that already say "reply" (English, German, Scandinavian, Dutch).
+_REPLY_PREFIX = re.compile(r"(re|aw|sv|antw)\s*:", re.IGNORECASE)
 
 
 def prepare_drafts(application_id: int, round_id: int, template_key: str = "thank_you", *,
@@ -136,3 +154,53 @@ def _single_draft(app: Application, rnd: InterviewRound | None, template_key: st
 def _rendered(app_id: int, round_id: int | None, interviewer_id: int | None,
               key: str) -> Rendered:
     return render_template(key, context_for(app_id, round_id, interviewer_id, key))
+
+
+def start_reply(application_id: int, *, to_name: str, to_address: str, subject: str,
+                in_reply_to: str, references: str, quoted_text: str = "",
+                quoted_sent_at: datetime | None = None) -> DraftInfo:
+    """A reply on ``application_id`` to the message ``in_reply_to`` from ``to_name``
+    <``to_address``>: "Re: " and its subject, a greeting, the user's signature and the start
+    of the message answered (``quoted_text``, sent at ``quoted_sent_at``), quoted. A reply
+    to that message still being written is returned as it is instead. Raises
+    :class:`ApplicationNotFoundError` when the application is gone.
+    """
+    app = application_row(application_id)
+    in_reply_to, references = in_reply_to.strip(), " ".join(references.split())
+    with database_proxy.atomic("IMMEDIATE"):
+        if in_reply_to:
+            existing = (Email.select().where(
+                (Email.application == app.id) & (Email.in_reply_to == in_reply_to)
+                & Email.state.in_(sorted(EDITABLE_STATES))).order_by(Email.id.desc()).first())
+            if existing is not None:
+                return draft_info(existing)
+        subject = one_line(subject)
+        if not _REPLY_PREFIX.match(subject):
+            subject = f"Re: {subject}".strip()
+        now = utc_now()
+        email = Email.create(
+            application=app, round=None, interviewer=None, template_key="reply",
+            to_name=one_line(to_name), to_address=one_line(to_address), subject=subject,
+            body=_reply_body(to_name, quoted_text, quoted_sent_at), in_reply_to=in_reply_to,
+            references=references, state=EmailState.DRAFT.value, created_at=now,
+            updated_at=now)
+    return draft_info(email)
+
+
+def _reply_body(to_name: str, quoted_text: str, sent_at: datetime | None) -> str:
+    """The greeting, room to write, the signature, and the message answered, quoted."""
+    first = first_name_of(one_line(to_name))
+    greeting = f"Dear {first}," if first else "Hello,"
+    signature = normalise_newlines(str(settings.get("user.signature") or "")).strip("\n")
+    signature = signature or one_line(str(settings.get("user.name") or ""))
+    top = f"{greeting}\n\n\n\nBest regards,\n{signature}".rstrip() + "\n"
+    lines = normalise_newlines(quoted_text).strip("\n").split("\n")
+    if not any(line.strip() for line in lines):
+        return top
+    if len(lines) > QUOTED_LINES:
+        lines = [*lines[:QUOTED_LINES], "[…]"]
+    when = ""
+    if sent_at is not None:
+        when = f"On {format_day(sent_at.astimezone(clock.user_zone()).date())}, "
+    quoted = "\n".join(f"> {line}".rstrip() for line in lines)
+    return f"{top}\n{when}{one_line(to_name) or 'they'} wrote:\n{quoted}\n"

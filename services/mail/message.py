@@ -6,6 +6,10 @@ will be sent, parses those bytes back and compares every header and address
 with what the user confirmed. Anything unexpected (an extra ``Bcc:``, a second
 recipient, a changed subject) raises :class:`HeaderProblem` before a single
 byte leaves the machine.
+
+A reply (a row with ``in_reply_to``) also carries ``In-Reply-To`` and ``References``
+(:func:`thread_ids`): only well-formed Message-IDs, at most :data:`MAX_REFERENCES`, folded
+between IDs and never encoded, and checked again in the parsed-back message.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from email import policy
 from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EXPECTED_HEADERS",
     "MAX_LINE_BYTES",
+    "MAX_REFERENCES",
     "HeaderProblem",
     "MessageFields",
     "PreparedMessage",
@@ -37,15 +42,28 @@ __all__ = [
     "html_body",
     "new_message_id",
     "prepare",
+    "thread_ids",
 ]
 
 #: The only headers a message may carry, each exactly once.
 EXPECTED_HEADERS = frozenset(
     {"from", "to", "subject", "date", "message-id", "mime-version", "content-type"}
 )
+#: The headers a reply carries besides, each exactly once (see :func:`thread_ids`).
+THREAD_HEADERS = frozenset({"in-reply-to", "references"})
 _PART_HEADERS = frozenset({"content-type", "content-transfer-encoding", "mime-version"})
 #: RFC 5322 section 2.1.1: no line of a message may be longer than this (without CRLF).
 MAX_LINE_BYTES = 998
+#: The most Message-IDs a reply's References header names: the thread's first and its latest.
+MAX_REFERENCES = 20
+#: A Message-ID as RFC 5322 writes it (dot-atom text on both sides of the "@"), of sane length.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]"
+_WELL_FORMED_ID = re.compile(rf"<{_ATOM}{{1,250}}@{_ATOM}{{1,250}}>")
+#: Headers are folded to this width where the email package would fold them.
+_FOLD_WIDTH = 78
+#: Writes the threading headers exactly as folded here: the email package would turn a
+#: Message-ID longer than a line into encoded words, which no mail program threads.
+_WIRE_POLICY = policy.SMTP.clone(refold_source="none")
 
 
 class MessageFields(NamedTuple):
@@ -56,6 +74,8 @@ class MessageFields(NamedTuple):
     subject: str
     body: str
     message_id: str | None = None
+    in_reply_to: str = ""
+    references: str = ""
 
 
 class PreparedMessage(NamedTuple):
@@ -97,11 +117,13 @@ def prepare(source: Any, account: Account, *, date: str | None = None) -> Prepar
     message_id = fields.message_id or new_message_id(account)
     if not re.fullmatch(r"<[!-=?-~]+@[!-=?-~]+>", message_id):
         raise HeaderProblem("The stored Message-ID is not valid.", field="message_id")
+    thread = thread_ids(fields.in_reply_to, fields.references)
 
     try:
         message = _compose(from_name, from_address, to_name, to_address, subject,
-                           date or format_datetime(clock.local_now()), message_id, fields.body)
-        data = message.as_bytes(policy=policy.SMTP)
+                           date or format_datetime(clock.local_now()), message_id, fields.body,
+                           thread)
+        data = message.as_bytes(policy=_WIRE_POLICY)
     except (ValueError, TypeError, LookupError, MessageError) as exc:  # the email package
         # refused a part (an address it cannot parse raises HeaderParseError, a MessageError)
         raise HeaderProblem(
@@ -113,18 +135,58 @@ def prepare(source: Any, account: Account, *, date: str | None = None) -> Prepar
         recipient=(to_name, to_address),
         subject=subject,
         message_id=message_id,
+        thread=thread,
     )
     return PreparedMessage(message, data, from_address, to_address, message_id)
 
 
+def thread_ids(in_reply_to: str, references: str) -> tuple[str, tuple[str, ...]]:
+    """The ``In-Reply-To`` and ``References`` of a reply to ``in_reply_to``.
+
+    A reply is threaded only when the Message-ID it answers is well formed; otherwise
+    ``("", ())``. The references are the well-formed IDs among ``references``, once each,
+    ending with the one answered; past :data:`MAX_REFERENCES`, the thread's first and its
+    latest are kept (RFC 5322 section 3.6.4 lets a long list be shortened so).
+    """
+    parent = (in_reply_to or "").strip()
+    if not _WELL_FORMED_ID.fullmatch(parent):
+        return "", ()
+    found = re.findall(r"<[^<>\s]+>", references or "")
+    ids = [*dict.fromkeys(i for i in found if _WELL_FORMED_ID.fullmatch(i) and i != parent),
+           parent]
+    if len(ids) > MAX_REFERENCES:
+        ids = [ids[0], *ids[-(MAX_REFERENCES - 1):]]
+    return parent, tuple(ids)
+
+
+def _fold_ids(name: str, ids: tuple[str, ...]) -> str:
+    """``ids`` as the value of header ``name``, folded between IDs only: each line at most
+    :data:`_FOLD_WIDTH` long where the IDs allow (a longer ID gets a line of its own)."""
+    lines: list[str] = []
+    line, used = "", len(name) + 2
+    for item in ids:
+        if line and used + len(line) + 1 + len(item) > _FOLD_WIDTH:
+            lines.append(line)
+            line, used = item, 1
+        else:
+            line = f"{line} {item}" if line else item
+    lines.append(line)
+    return "\n ".join(lines)
+
+
 def _compose(from_name, from_address, to_name, to_address, subject, date, message_id,
-             body) -> EmailMessage:
+             body, thread=("", ())) -> EmailMessage:
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = Address(display_name=from_name, addr_spec=from_address)
     message["To"] = Address(display_name=to_name, addr_spec=to_address)
     message["Subject"] = subject
     message["Date"] = date
     message["Message-ID"] = message_id
+    parent, references = thread
+    if parent:
+        # Raw values, written as folded here (see _WIRE_POLICY).
+        message.set_raw("In-Reply-To", parent)
+        message.set_raw("References", _fold_ids("References", references))
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     message.set_content(body, cte="quoted-printable")
     message.add_alternative(html_body(body), subtype="html", cte="quoted-printable")
@@ -138,8 +200,10 @@ def verify(
     recipient: tuple[str, str],
     subject: str,
     message_id: str,
+    thread: tuple[str, tuple[str, ...]] = ("", ()),
 ) -> None:
-    """Parse ``data`` back and check it carries exactly the confirmed headers and addresses.
+    """Parse ``data`` back and check it carries exactly the confirmed headers and addresses
+    (and, for a reply, exactly the ``thread`` of :func:`thread_ids`, unencoded).
 
     Raises :class:`HeaderProblem` when anything differs.
     """
@@ -152,7 +216,9 @@ def verify(
                                           "characters email allows"))
     try:
         _compare(BytesParser(policy=policy.default).parsebytes(data), refuse, sender=sender,
-                 recipient=recipient, subject=subject, message_id=message_id)
+                 recipient=recipient, subject=subject, message_id=message_id,
+                 threaded=bool(thread[0]))
+        _compare_thread(data, thread, refuse)
     except (ValueError, TypeError, LookupError, AttributeError, MessageError) as exc:
         if isinstance(exc, HeaderProblem):
             raise
@@ -167,10 +233,11 @@ def _spaceless(name: str) -> str:
     return "".join(name.split())
 
 
-def _compare(parsed, refuse, *, sender, recipient, subject, message_id) -> None:
+def _compare(parsed, refuse, *, sender, recipient, subject, message_id, threaded) -> None:
     names = [name.lower() for name in parsed]
-    if sorted(names) != sorted(EXPECTED_HEADERS):
-        extra = sorted(set(names) - EXPECTED_HEADERS) or ["a repeated header"]
+    expected = EXPECTED_HEADERS | THREAD_HEADERS if threaded else EXPECTED_HEADERS
+    if sorted(names) != sorted(expected):
+        extra = sorted(set(names) - expected) or ["a repeated header"]
         raise HeaderProblem(refuse.format("it would carry unexpected headers (" +
                                           ", ".join(extra) + ")"))
     if parsed.defects:
@@ -191,6 +258,18 @@ def _compare(parsed, refuse, *, sender, recipient, subject, message_id) -> None:
             or any(part.is_multipart() for part in parts)
             or any(set(k.lower() for k in part) - _PART_HEADERS for part in parts)):
         raise HeaderProblem(refuse.format("its body is not the expected text and HTML parts"))
+
+
+def _compare_thread(data: bytes, thread: tuple[str, tuple[str, ...]], refuse: str) -> None:
+    """The threading headers as written (not decoded) must name exactly ``thread``."""
+    parent, references = thread
+    if not parent:
+        return
+    raw = BytesHeaderParser(policy=policy.compat32).parsebytes(data)
+    for header, wanted in (("In-Reply-To", parent), ("References", " ".join(references))):
+        if " ".join(str(raw[header] or "").split()) != wanted:
+            raise HeaderProblem(refuse.format(f"its {header} header does not name the message "
+                                              "it answers as expected"))
 
 
 def html_body(text: str) -> str:
@@ -218,4 +297,6 @@ def _fields(source: Any) -> MessageFields:
         subject=get("subject") or "",
         body=get("body") or "",
         message_id=get("message_id") or None,
+        in_reply_to=get("in_reply_to") or "",
+        references=get("references") or "",
     )

@@ -30,8 +30,7 @@ from __future__ import annotations
 import logging
 import ssl
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -40,10 +39,12 @@ import peewee
 from models.base import database_proxy, utc_now
 from models.email import Email
 from models.values import EmailState
+from services.core.connection import thread_connection
 from services.mail.account import Account, validate_account
 from services.mail.delivery import Outcome as _Outcome
 from services.mail.delivery import attempt as _attempt
 from services.mail.headers import HeaderProblem
+from services.mail.imap.sent_copy import remember_copy
 from services.mail.message import PreparedMessage, new_message_id, prepare
 from services.mail.smtp import Step
 
@@ -189,21 +190,6 @@ def recover_interrupted() -> int:
     return changed
 
 
-@contextmanager
-def thread_connection() -> Iterator[None]:
-    """Make sure this thread has its own open database connection; close it after if we
-    opened it (peewee keeps one connection per thread)."""
-    db = database_proxy.obj
-    opened = db.is_closed()
-    if opened:
-        db.connect()
-    try:
-        yield
-    finally:
-        if opened and not db.is_closed():
-            db.close()
-
-
 # -- internals ------------------------------------------------------------------------------
 
 
@@ -237,7 +223,8 @@ def _record(email_id: int, **values) -> None:
         Email.update(updated_at=utc_now(), **values).where(Email.id == email_id).execute()
 
 
-def _finish(email_id: int, outcome: _Outcome, secret: str | None = None) -> SendResult:
+def _finish(email_id: int, outcome: _Outcome, secret: str | None = None,
+            sent_bytes: bytes = b"") -> SendResult:
     if secret and len(secret) >= 3 and secret in outcome.message:
         outcome = outcome._replace(message=outcome.message.replace(secret, "•••"))
     values = {"state": outcome.state.value, "error": ""}
@@ -245,7 +232,10 @@ def _finish(email_id: int, outcome: _Outcome, secret: str | None = None) -> Send
         values["sent_at"] = utc_now()
     else:
         values["error"] = outcome.message
-    _record(email_id, **values)
+    with _transaction():
+        _record(email_id, **values)
+        if outcome.state is EmailState.SENT and sent_bytes:
+            remember_copy(email_id, sent_bytes)
     log.info("email %s: %s", email_id, outcome.state.value)
     return SendResult(outcome.state, outcome.message)
 
@@ -263,7 +253,7 @@ def _send_one(email_id, account, password, *, tls_context, timeout, max_attempts
         attempts, prepared = ready
         outcome = retries.run(email_id, attempts, lambda: _attempt(
             prepared, account, password, tls_context, timeout, on_step))
-        return _finish(email_id, outcome, password)
+        return _finish(email_id, outcome, password, prepared.data)
     except Exception as exc:
         return _stopped(email_id, exc, contacted=retries.contacted)
 

@@ -3,7 +3,8 @@
 :func:`derive` reads the calendar entries (:mod:`services.calendar.entries`)
 of the last :data:`LOOKBACK_DAYS` days and the next ones, and what else the
 rules (:mod:`services.reminders.rules`) need to know — who is still to be
-thanked, whether there was news since a round, when the last email went out,
+thanked, whether there was news since a round (a stage change, or a reply read from the
+mailbox), when the last email went out,
 how many applications are open — and returns the wanted reminders, one per
 key. :func:`services.reminders.sync.sync` writes them to the table.
 """
@@ -16,7 +17,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from models.base import database_proxy
-from models.values import OPEN_STAGES, EmailState
+from models.values import OPEN_STAGES, EmailState, InboxState
 from services.calendar.entries import entries_between
 from services.calendar.entry_types import EntryKind
 from services.calendar.fact_queries import rules_from_settings
@@ -123,11 +124,15 @@ def _follow_up_facts(rounds: dict[int, _RoundRow], round_ids: Iterable[int]
         for round_id, news, last_sent in database_proxy.execute_sql(
             "SELECT r.id, EXISTS (SELECT 1 FROM stage_change s "
             "  WHERE s.application_id = r.application_id AND s.changed_at > r.starts_at "
-            f"  AND s.to_stage NOT IN ({marks(_WAITING_VALUES)})), "
+            f"  AND s.to_stage NOT IN ({marks(_WAITING_VALUES)})) "
+            # A reply read from the mailbox after the round began is news too.
+            "OR EXISTS (SELECT 1 FROM inbox_message m "
+            "  WHERE m.application_id = r.application_id AND m.sent_at > r.starts_at "
+            "  AND m.state != ?), "
             "(SELECT max(e.sent_at) FROM email e WHERE e.application_id = r.application_id "
             f"  AND e.state IN ({marks(_SENT_STATES)})) "
             f"FROM interview_round r WHERE r.id IN ({marks(chunk)})",
-            (*_WAITING_VALUES, *_SENT_STATES, *chunk),
+            (*_WAITING_VALUES, InboxState.NOT_THIS.value, *_SENT_STATES, *chunk),
         ):
             found[round_id] = _FollowUpFacts(bool(news), instant_from_text(last_sent))
     return found

@@ -25,7 +25,8 @@ The rules (``zone`` is the user's time zone; "local" means in that zone):
   the entry's alarm: 09:00 local on that day. Only while the application is
   still ``interviewing`` or ``awaiting_response``, nothing happened since
   the round (a stage change after the round started, other than to
-  interviewing or awaiting response, is news), and no email on the
+  interviewing or awaiting response, is news; so is a reply read from the
+  mailbox, dated after the round began), and no email on the
   application was sent (or marked sent) since the expected date began.
 * **Offer deadline** — from each *offer deadline* entry: 48 hours and 24
   hours before the deadline. The 48-hour reminder expires when the 24-hour

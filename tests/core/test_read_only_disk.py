@@ -101,7 +101,8 @@ def test_the_window_opens_read_only_with_its_banner(small_disk, disk_state):
         assert banner.startswith(f"Your data folder {paths.root} cannot be written to")
     else:
         assert banner.startswith(f"The disk that holds your data folder {paths.root} is full")
-    assert seen["views"] == ["applications", "compose", "calendar", "dashboard", "settings"]
+    assert seen["views"] == ["applications", "inbox", "compose", "calendar", "dashboard",
+                             "settings"]
 
 
 @pytest.mark.parametrize("disk_state, line", [
@@ -118,7 +119,7 @@ def test_the_self_test_names_the_cause_and_still_builds_the_views(small_disk, di
     lines = _self_test(paths)
     assert lines[0].startswith(line), lines
     assert "ok   database: " + str(paths.database) in lines
-    assert any(entry.startswith("ok   views: built 5 views") for entry in lines), lines
+    assert any(entry.startswith("ok   views: built 6 views") for entry in lines), lines
     assert not any("cannot be read back" in entry for entry in lines)
 
 

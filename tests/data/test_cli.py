@@ -19,7 +19,8 @@ from services.core.store import open_store
 from tests.conftest import FIXTURES, ROOT, subprocess_env
 
 TABLES = ("application", "stage_change", "offer", "interview_round", "interviewer",
-          "round_signal", "email", "reminder", "template", "setting")
+          "round_signal", "email", "reminder", "template", "setting", "mail_folder",
+          "inbox_message", "ignored_message", "sent_copy")
 
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -1,6 +1,8 @@
 """What the migration tests share: the real old database files (:data:`V1_FILE`,
-:data:`V2_FILE`), and helpers that read a file without changing it (:func:`open_read_only`,
-:func:`schema_version`, :func:`schema_of`), put the v1 file in a data folder
+:data:`V2_FILE`, :data:`V3_FILE`), what schema 4 added (:data:`MAILBOX_TABLES`,
+:data:`SCHEMA4_COLUMNS`), and helpers that read a file without changing it
+(:func:`open_read_only`, :func:`schema_version`, :func:`schema_of`, :func:`rows_of`), give the
+rows an upgrade must leave (:func:`upgraded_rows`), put the v1 file in a data folder
 (:func:`place_v1`) and give the schema of a new file (:func:`fresh_schema`)."""
 
 from __future__ import annotations
@@ -15,6 +17,12 @@ from tests.conftest import FIXTURES
 
 V1_FILE = FIXTURES / "schema_v1.sqlite3"
 V2_FILE = FIXTURES / "schema_v2.sqlite3"
+V3_FILE = FIXTURES / "schema_v3.sqlite3"
+
+#: The tables schema 4 added (the mailbox): an upgraded older file has them, empty.
+MAILBOX_TABLES = ("mail_folder", "inbox_message", "ignored_message", "sent_copy")
+#: The columns schema 4 added to older tables, with the value (quoted) an upgrade gives them.
+SCHEMA4_COLUMNS = {"email": {"in_reply_to": "''", "references": "''"}}
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
@@ -61,6 +69,34 @@ def schema_of(path: Path) -> dict[str, dict]:
         return result
     finally:
         con.close()
+
+
+def rows_of(path: Path) -> dict[str, list[dict[str, str]]]:
+    """Every row (column → value) of every table but ``schema_version``, in rowid order, each
+    value as SQLite quotes it (so ``1`` and ``1.0``, or text and a blob, differ: equal means
+    byte-identical)."""
+    con = open_read_only(path)
+    try:
+        tables = [row[0] for row in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name != 'schema_version'")]
+        result = {}
+        for table in tables:
+            columns = [row[1] for row in con.execute(f'PRAGMA table_info("{table}")')]
+            quoted = ", ".join(f'quote("{column}")' for column in columns)
+            result[table] = [dict(zip(columns, row, strict=True)) for row in con.execute(
+                f'SELECT {quoted} FROM "{table}" ORDER BY rowid')]
+        return result
+    finally:
+        con.close()
+
+
+def upgraded_rows(before: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
+    """What :func:`rows_of` gives once a file holding ``before`` is upgraded to schema 4: every
+    row kept, the columns schema 4 added holding their defaults, the mailbox tables empty."""
+    after = {table: [row | SCHEMA4_COLUMNS.get(table, {}) for row in rows]
+             for table, rows in before.items()}
+    return after | {table: [] for table in MAILBOX_TABLES}
 
 
 def place_v1(paths: DataPaths) -> None:

@@ -229,7 +229,7 @@ def test_menus_and_shortcuts_are_there_right_after_the_first_paint(qtbot, demo_s
     qtbot.waitUntil(lambda: not menus[0].menu().isEmpty(), timeout=5000)
     assert window.quit_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)
     assert [action.shortcut().toString() for action in window.view_actions.values()] == [
-        f"Ctrl+{number}" for number in range(1, 6)]
+        f"Ctrl+{number}" for number in range(1, 7)]
 
 
 def test_the_list_header_shows_the_titles_the_model_gives_screen_readers(qtbot, demo_store):

@@ -65,8 +65,8 @@ def test_ctrl_n_in_the_application_list_opens_a_new_application(qtbot, window):
     editor.reject()
 
 
-@pytest.mark.parametrize("section", ["applications", "compose", "calendar", "dashboard",
-                                     "settings"])
+@pytest.mark.parametrize("section", ["applications", "inbox", "compose", "calendar",
+                                     "dashboard", "settings"])
 def test_no_key_is_claimed_twice_in_any_section(window, section):
     window.show_view(section)
     keys = _active_keys(window)
@@ -130,7 +130,7 @@ def test_the_sort_menu_keeps_the_selected_application(qtbot, window):
 # -- the section list's Toggle and the date fields' Increase/Decrease (item 5) ----------------
 def test_toggling_a_section_in_the_list_switches_to_it(window):
     nav = QAccessible.queryAccessibleInterface(window.nav)
-    dashboard = nav.child(3)
+    dashboard = nav.child(4)
     assert dashboard.text(QAccessible.Text.Name) == "Dashboard"
     dashboard.actionInterface().doAction("Toggle")
     assert window.current_view_key() == "dashboard"
@@ -138,7 +138,7 @@ def test_toggling_a_section_in_the_list_switches_to_it(window):
     dashboard.actionInterface().doAction("Toggle")
     assert window.current_view_key() == "dashboard"
     assert window.nav.currentItem().isSelected()
-    nav.selectionInterface().select(nav.child(4))
+    nav.selectionInterface().select(nav.child(5))
     assert window.current_view_key() == "settings"
 
 

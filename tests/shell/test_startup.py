@@ -29,9 +29,9 @@ def make_window(qtbot, store) -> MainWindow:
 
 def test_window_opens_on_empty_data(qtbot, store):
     window = make_window(qtbot, store)
-    assert window.nav.count() == 5
-    assert [window.nav.item(i).text() for i in range(5)] == [
-        "Applications", "Compose", "Calendar", "Dashboard", "Settings"]
+    assert window.nav.count() == 6
+    assert [window.nav.item(i).text() for i in range(6)] == [
+        "Applications", "Inbox", "Compose", "Calendar", "Dashboard", "Settings"]
     assert window.status_label.text().startswith("0 applications")
     # Set right after the first frame (ui/shell/main_window.py).
     qtbot.waitUntil(lambda: not window.windowIcon().isNull(), timeout=5000)
@@ -46,11 +46,11 @@ def test_sections_switch_by_shortcut_and_navigation(qtbot, store):
     window = make_window(qtbot, store)
     window.view_actions["calendar"].trigger()
     assert window.current_view_key() == "calendar"
-    assert window.nav.currentRow() == 2
+    assert window.nav.currentRow() == 3
     window.nav.setFocus()
     qtbot.keyClick(window.nav, Qt.Key.Key_Down)
     assert window.current_view_key() == "dashboard"
-    assert window.view_actions["settings"].shortcut().toString() == "Ctrl+5"
+    assert window.view_actions["settings"].shortcut().toString() == "Ctrl+6"
 
 
 def test_every_view_builds_and_has_an_accessible_name(qtbot, store):

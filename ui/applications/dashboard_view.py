@@ -4,7 +4,8 @@
 ``window.ensure_store()``, ``window.open_editor(id)`` and
 ``window.local_zone_name()``), computes :class:`services.applications.dashboard.DashboardFigures`
 and shows them: two charts (:mod:`ui.applications.charts`) and four lists, each row of
-which opens its application with a double-click or Enter. Call
+which opens its application with a double-click or Enter; while replies read from the
+mailbox wait to be looked at, "N new replies" opens the Inbox. Call
 :meth:`DashboardView.refresh` when the view is shown and after saves.
 
 The lists are :class:`QTableView` widgets in cards (:mod:`ui.applications.dashboard_cards`)
@@ -35,6 +36,7 @@ from models import clock
 from services.applications import dashboard
 from services.applications.dashboard import INTERVIEW_DAYS, DashboardFigures
 from services.core import settings
+from services.mail.inbox.actions import unhandled_count
 from ui.applications.charts import StageBars, WeeklyBars
 from ui.applications.dashboard_cards import ListCard, chart_card
 from ui.applications.dashboard_rows import interview_row, offer_row, overdue_row, waiting_row
@@ -82,6 +84,9 @@ class DashboardView(QWidget):
 
         # F5 only: some desktops add Ctrl+R to Refresh, which is File → New Reminder.
         QShortcut(QKeySequence("F5"), self, activated=self.refresh)
+        refreshed = getattr(window, "messages_refreshed", None)
+        if refreshed is not None:
+            refreshed.connect(self.refresh_replies)
         self.refresh()
 
     # -- building -------------------------------------------------------------------
@@ -93,6 +98,12 @@ class DashboardView(QWidget):
         self.summary = QLabel(self)
         message_label(self.summary, "Summary")
         top.addWidget(self.summary, 1)
+        self.replies_button = QPushButton(self)
+        self.replies_button.setToolTip("Replies from companies you have not dealt with yet: "
+                                       "open the Inbox")
+        self.replies_button.clicked.connect(lambda: self.window_.show_view("inbox"))
+        self.replies_button.hide()
+        top.addWidget(self.replies_button)
         self.new_button = QPushButton("New application", self)
         self.new_button.setAccessibleName("New application")
         self.new_button.setToolTip("Keep the search going: add an application")
@@ -188,6 +199,15 @@ class DashboardView(QWidget):
         self.window_.ensure_store()
         goal = settings.get("search.weekly_goal")
         self.show_figures(dashboard.compute(clock.now(), self.zone, goal))
+        self.refresh_replies()
+
+    def refresh_replies(self) -> None:
+        """Show "N new replies" (it opens the Inbox) while replies wait to be looked at."""
+        count = unhandled_count() if hasattr(self.window_, "show_view") else 0
+        text = f"{count:,} new {'reply' if count == 1 else 'replies'}"
+        self.replies_button.setText(text)
+        self.replies_button.setAccessibleName(f"{text}: open the Inbox")
+        self.replies_button.setVisible(count > 0)
 
     def show_figures(self, figures: DashboardFigures) -> None:
         """Show ``figures`` (charts, lists, summary, or the empty state)."""

@@ -4,8 +4,9 @@ Nothing typed is lost: the form is kept on disk a moment after every change
 (:mod:`services.applications.form_drafts`), closing with unsaved changes asks first, and a
 save that fails validation keeps every field as it was and says what to fix.
 
-The main window opens :class:`ApplicationEditor`. Its two tabs are built in
-:mod:`ui.applications.editor_application_tab` and :mod:`ui.applications.editor_rounds_tab`;
+The main window opens :class:`ApplicationEditor`. Its three tabs are built in
+:mod:`ui.applications.editor_application_tab`, :mod:`ui.applications.editor_rounds_tab` and
+:mod:`ui.applications.editor_messages_tab` (the replies read from the mailbox);
 its questions are in :mod:`ui.applications.editor_questions`, its advice in
 :mod:`ui.applications.editor_advice`, its offer summary in :mod:`ui.applications.editor_offer`,
 the wording of what stops a save in :mod:`ui.applications.editor_problems`.
@@ -19,13 +20,7 @@ import logging
 import peewee
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout, QWidget
 
 from services.applications import editor_data, form_drafts, loading, saving, validation
 from services.applications.editor_data import ApplicationData
@@ -46,6 +41,7 @@ from ui.applications.editor_application_tab import (
     show_application,
     show_stage_history,
 )
+from ui.applications.editor_messages_tab import build_messages_tab
 from ui.applications.editor_offer import current_offer, offer_summary
 from ui.applications.editor_problems import problem_round, problems_text
 from ui.applications.editor_questions import RestoreDraft, UnsavedChanges
@@ -88,6 +84,7 @@ class ApplicationEditor(QDialog):
         # Both builders set their fields on self (company, stage, notes, round_list, …).
         self.tabs.addTab(build_application_tab(self), "&Application")
         self.tabs.addTab(build_rounds_tab(self), "&Interviews")
+        build_messages_tab(self)  # "Messages": the replies read from the mailbox
         layout.addWidget(self.tabs, 1)
         self._watch_changes()
         self._build_buttons(layout)
@@ -169,13 +166,17 @@ class ApplicationEditor(QDialog):
         asked: list[int] = []
         OfferDialog.ask(self, self.application_id, offer.id if offer else None,
                         self.default_zone, on_more_time=asked.append)
+        self.show_stored()
+        if asked:
+            self.ask_more_time()
+
+    def show_stored(self) -> None:
+        """Show the application as now stored (a dialog or a message changed it) as saved."""
         self.populate(loading.load(self.application_id))
         self._saved_state = editor_data.to_dict(self.data)
         self.saved.emit(self.application_id)
-        if asked:
-            self._ask_more_time()
 
-    def _ask_more_time(self) -> None:
+    def ask_more_time(self) -> None:
         """The composer with the request to the HR contact or the agency's recruiter (on the
         latest round when there is one); without their address, say where to add it."""
         problem = missing_contact_address(self.application_id)

@@ -96,10 +96,13 @@ class OfferDialog(QDialog):
     declined_offer = Signal(int)
 
     def __init__(self, parent: QWidget | None, application_id: int,
-                 offer_id: int | None = None, zone_name: str = "UTC") -> None:
+                 offer_id: int | None = None, zone_name: str = "UTC", *,
+                 received_on: date | None = None, deadline: date | None = None) -> None:
         """Build the form, filled from the offer when ``offer_id`` is given.
 
-        ``zone_name`` is the default zone of a new deadline.
+        ``zone_name`` is the default zone of a new deadline; ``received_on`` and
+        ``deadline`` (the day, at 17:00) fill in a new offer, and a deadline an offer
+        recorded without one (a message read from the mailbox gives them).
         """
         super().__init__(parent)
         self.application_id = application_id
@@ -126,6 +129,7 @@ class OfferDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self._populate(record)
+        self._prefill(record, received_on, deadline)
         self._saved_state = self._state()
         self.amount.setFocus()
 
@@ -204,6 +208,14 @@ class OfferDialog(QDialog):
             self.currency.setCurrentText(record.currency)
             self.notes.setPlainText(record.notes)
         self._update_deadline_fields()
+
+    def _prefill(self, record: offers.OfferRecord | None, received_on: date | None,
+                 deadline: date | None) -> None:
+        if record is None and received_on is not None:
+            self.received.setDate(_qdate(received_on))
+        if deadline is not None and (record is None or record.deadline is None):
+            self.has_deadline.setChecked(True)
+            self.deadline_day.setDate(_qdate(deadline))
 
     def _update_deadline_fields(self, *_args) -> None:
         on = self.has_deadline.isChecked()
@@ -347,13 +359,15 @@ class OfferDialog(QDialog):
     @classmethod
     def ask(cls, parent: QWidget | None, application_id: int, offer_id: int | None = None,
             zone_name: str = "UTC",
-            on_more_time: Callable[[int], None] | None = None) -> int | None:
+            on_more_time: Callable[[int], None] | None = None, *,
+            received_on: date | None = None, deadline: date | None = None) -> int | None:
         """Open the dialog modally; the offer id when saved or decided, else None.
 
         ``on_more_time(application_id)`` is called when the user chose "Ask for more time"
-        (after the dialog closed).
+        (after the dialog closed); ``received_on`` and ``deadline`` as for the constructor.
         """
-        dialog = cls(parent, application_id, offer_id, zone_name)
+        dialog = cls(parent, application_id, offer_id, zone_name, received_on=received_on,
+                     deadline=deadline)
         asked: list[int] = []
         dialog.ask_more_time.connect(asked.append)
         try:

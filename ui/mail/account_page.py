@@ -41,6 +41,7 @@ from services.mail.account import (
 from services.mail.smtp import test_connection as try_account
 from services.mail.smtp_problems import ConnectionProblem
 from ui.mail.keyring_calls import call_keyring, is_pending, read_password
+from ui.mail.mailbox_form import MailboxForm
 from ui.shell.accessible import message_label
 from ui.shell.tasks import run_in_background
 
@@ -85,6 +86,8 @@ class AccountPage(QWidget):
         layout.addWidget(self._build_form())
         layout.addLayout(self._build_buttons())
         self._build_messages(layout)
+        self.mailbox = MailboxForm(self)  # the incoming mail (IMAP), below the SMTP account
+        layout.addWidget(self.mailbox)
         layout.addStretch(1)
 
         self._previous_security = "starttls"
@@ -93,6 +96,9 @@ class AccountPage(QWidget):
                      self.password):
             edit.returnPressed.connect(self.save)
         self.load()
+        self.sender_address.textChanged.connect(self.mailbox.suggest_provider)
+        self.mailbox.suggest_provider(self.sender_address.text())
+        self.saved.connect(self.mailbox.password_changed)
 
     def _build_intro(self) -> QLabel:
         """What the account is for, and where the password is kept."""

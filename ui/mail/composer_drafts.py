@@ -3,7 +3,8 @@
 :class:`ComposerDrafts` is mixed into :class:`ui.mail.composer.ComposerView`. Preparing
 (:meth:`~ComposerDrafts.prepare`, :meth:`~ComposerDrafts.prepare_for_recruiter`,
 :meth:`~ComposerDrafts.prepare_with_override`, :meth:`~ComposerDrafts.open_contact_note`)
-makes one draft per interviewer, or one to the recruiter or the contact; what is typed is
+makes one draft per interviewer, or one to the recruiter or the contact;
+:meth:`~ComposerDrafts.open_note` shows a reply written elsewhere. What is typed is
 saved a moment after each change, and at once by :meth:`~ComposerDrafts.flush` before a
 switch, a send, an export (the window calls it) or quitting: nothing typed is lost.
 :data:`STATE_TEXT` and :data:`EDITABLE_STATES` say what each state of a note means on
@@ -106,6 +107,17 @@ class ComposerDrafts:
         self.agency_banner.hide()
         ensure_builtin_templates()
         self._set_drafts([prepare_contact_draft(application_id, None, template_key)])
+
+    def open_note(self, draft) -> None:
+        """Show one note written elsewhere (a reply to a message from a company, made by
+        :func:`services.mail.drafting.start_reply`), outside any interview."""
+        self.refresh_choices()
+        self._loading = True
+        self.round_picker.setCurrentIndex(-1)  # the note belongs to no interview
+        self._loading = False
+        self.override = False
+        self.agency_banner.hide()
+        self._set_drafts([draft])
 
     def _set_drafts(self, drafts: list) -> None:
         self.flush()  # the notes on screen until now keep what was typed last

@@ -124,6 +124,8 @@ class Startup:
             self._sends.stop()
         if self.reminders is not None:
             self.reminders.stop()
+        if self.window is not None and self.window.mailbox_watch is not None:
+            self.window.mailbox_watch.stop(timeout=2.0)
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -272,7 +274,18 @@ class Startup:
             self.reminders = start_reminders(self.window, minimized=self.minimized,
                                              delay_ms=AFTER_START_MS)
             self.window.attach_reminders(self.reminders)
+            self.reminders.started.connect(self._watch_mailbox)
         log.info("main window shown")
+
+    def _watch_mailbox(self) -> None:
+        """Once reminders run (their tray shows notifications), watch the mailbox for replies."""
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
+        from ui.mail.mailbox_watch import MailboxWatch
+
+        if self._shut_down or self.window.mailbox_watch is not None:
+            return
+        self.window.mailbox_watch = MailboxWatch(self.window)
+        self.window.mailbox_watch.start()
 
     def _make_daily_backup(self) -> None:
         """On a worker thread: leftovers of interrupted copies removed and the folder made

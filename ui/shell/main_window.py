@@ -51,6 +51,8 @@ class MainWindow(WindowCommands, QMainWindow):
 
     first_painted = Signal()
     store_attached = Signal()
+    #: The replies read from the mailbox changed (see WindowCommands.refresh_messages).
+    messages_refreshed = Signal()
 
     def __init__(
         self,
@@ -67,6 +69,7 @@ class MainWindow(WindowCommands, QMainWindow):
         self.paths = paths
         self.snapshot = snapshot
         self._store: Store | None = store
+        self._store_given = store is not None
         self._open_store = open_store
         self.version = version
         self._views: dict[str, QWidget] = {}
@@ -77,6 +80,8 @@ class MainWindow(WindowCommands, QMainWindow):
         self._restart = restart
         #: The reminders (ui.shell.tray.ReminderSystem), once started: see attach_reminders.
         self.reminder_system = None
+        #: The mailbox watcher (ui.mail.mailbox_watch.MailboxWatch), once the start-up made it.
+        self.mailbox_watch = None
         #: Asked when the window is closed: True keeps the app running (in the tray).
         self.keep_running_in_tray: Callable[[], bool] | None = None
         self.setWindowTitle("Next Steps")
@@ -90,6 +95,7 @@ class MainWindow(WindowCommands, QMainWindow):
         self._note_read_only(store)
         start = snapshot.setting("ui.current_view")
         self.show_view(start if start in self._specs else VIEWS[0].key)
+        self.store_attached.connect(self.refresh_messages)
 
     def _build_central(self) -> None:
         """The list of sections on the left; the banners above the current section."""
@@ -316,6 +322,8 @@ class MainWindow(WindowCommands, QMainWindow):
 
         self.setWindowIcon(app_icon())
         self.fill_menus()
+        if self._store_given and not self._store.db.is_closed():
+            self.refresh_messages()  # a store opened later counts them when it is attached
         for widget in self._views.values():
             if hasattr(widget, "after_first_paint"):
                 widget.after_first_paint()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -172,7 +173,21 @@ class SettingsView(QWidget):
         layout.addWidget(self.tabs, 1)
 
     def _account_page(self) -> QWidget | None:
-        return AccountPage()
+        page = AccountPage()
+        page.saved.connect(self._mail_account_saved)
+        page.mailbox.saved.connect(self._mail_account_saved)
+        # Both accounts' forms are taller than a small window: the page scrolls.
+        scroll = QScrollArea()
+        scroll.setWidget(page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        return scroll
+
+    def _mail_account_saved(self, _account) -> None:
+        """Either account was saved: the mailbox watcher starts again with what is saved."""
+        watch = getattr(self.window_, "mailbox_watch", None)
+        if watch is not None:
+            watch.account_changed()
 
     def _template_page(self) -> QWidget | None:
         return TemplatePage(self.window_)

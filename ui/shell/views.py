@@ -26,6 +26,14 @@ def _applications(window) -> QWidget:
     return view
 
 
+def _inbox(window) -> QWidget:
+    # Each section is imported when it is first shown: start-up builds only the first.
+    from ui.mail.inbox_view import InboxView
+
+    window.ensure_store()
+    return InboxView(window)
+
+
 def _composer(window) -> QWidget:
     # Each section is imported when it is first shown: start-up builds only the first.
     from ui.mail.composer import ComposerView
@@ -58,8 +66,9 @@ def _calendar(window) -> QWidget:
 
 VIEWS: list[ViewSpec] = [
     ViewSpec("applications", "Applications", "Ctrl+1", _applications),
-    ViewSpec("compose", "Compose", "Ctrl+2", _composer),
-    ViewSpec("calendar", "Calendar", "Ctrl+3", _calendar),
-    ViewSpec("dashboard", "Dashboard", "Ctrl+4", _dashboard),
-    ViewSpec("settings", "Settings", "Ctrl+5", _settings),
+    ViewSpec("inbox", "Inbox", "Ctrl+2", _inbox),
+    ViewSpec("compose", "Compose", "Ctrl+3", _composer),
+    ViewSpec("calendar", "Calendar", "Ctrl+4", _calendar),
+    ViewSpec("dashboard", "Dashboard", "Ctrl+5", _dashboard),
+    ViewSpec("settings", "Settings", "Ctrl+6", _settings),
 ]

@@ -6,7 +6,10 @@ application's editor (:meth:`~WindowCommands.open_editor`) or the composer
 (:meth:`~WindowCommands.new_reminder`), import and export files (File menu and files
 dropped on the window: :meth:`~WindowCommands.import_files`,
 :meth:`~WindowCommands.export`), and refresh what shows the data after it changed
-(:meth:`~WindowCommands.after_data_changed`, :meth:`~WindowCommands.reminders_changed`).
+(:meth:`~WindowCommands.after_data_changed`, :meth:`~WindowCommands.reminders_changed`,
+:meth:`~WindowCommands.applications_changed`). Replies read from the mailbox:
+:meth:`~WindowCommands.refresh_messages` (the mailbox watcher calls it after each pass) and
+:meth:`~WindowCommands.open_reply`.
 Nothing here runs before the first paint; what these need is imported when first used.
 """
 
@@ -45,6 +48,11 @@ class WindowCommands:
             self.view("compose").open_contact_note(application_id, template_key)
         else:
             self.view("compose").open_round(application_id, round_id, template_key)
+
+    def open_reply(self, draft) -> None:
+        """Show the composer with a reply written from a message (a ``DraftInfo``)."""
+        self.show_view("compose")
+        self.view("compose").open_note(draft)
 
     def new_reminder(self, application_id: int | None = None) -> None:
         """Ask for a reminder of the user's own and arm it."""
@@ -109,6 +117,39 @@ class WindowCommands:
             if other is not None and hasattr(other, "refresh"):
                 other.refresh()
         self.refresh_status()
+        self.reminders_changed()
+
+    def applications_changed(self, application_ids) -> None:
+        """Refresh what shows these applications after a change made from a message (a stage,
+        an offer, an interview), and the replies."""
+        view = self._views.get("applications")
+        for application_id in dict.fromkeys(application_ids):
+            if view is not None:
+                view.reload_one(application_id)
+        for key in ("calendar", "dashboard"):
+            other = self._views.get(key)
+            if other is not None and hasattr(other, "refresh"):
+                other.refresh()
+        self.refresh_status()
+        self.refresh_messages()
+
+    def refresh_messages(self) -> None:
+        """Count the replies still to look at in the navigation ("Inbox (3)"), tell what
+        shows replies (the Inbox, an open editor's Messages tab, the dashboard) to read them
+        again, and the reminders (a reply stops a follow-up). The mailbox watcher calls this
+        after each pass."""
+        # The ORM: never before the first paint (the window calls this once the data is open).
+        from services.mail.inbox.actions import unhandled_count
+
+        self.ensure_store()
+        count = unhandled_count()
+        index = self.view_keys().index("inbox")
+        spec, item = self._specs["inbox"], self.nav.item(index)
+        label = f"{spec.label} ({count:,})" if count else spec.label
+        if item is not None and item.text() != label:
+            item.setText(label)
+            item.setToolTip(f"{label} ({spec.shortcut})")
+        self.messages_refreshed.emit()
         self.reminders_changed()
 
     def reminders_changed(self) -> None:

@@ -31,7 +31,8 @@ def fill_menus(window, menus: dict[str, QMenu]) -> tuple[QAction, dict[str, QAct
 
 
 def _fill_file_menu(window, file_menu: QMenu) -> QAction:
-    """New application and reminder, Import, Export, the data folder and Quit."""
+    """New application and reminder, Check Mail Now, Import, Export, the data folder and
+    Quit."""
     new_action = QAction("&New Application", window)
     new_action.setShortcut(QKeySequence.StandardKey.New)
     new_action.triggered.connect(lambda: window.open_editor(None))
@@ -40,6 +41,8 @@ def _fill_file_menu(window, file_menu: QMenu) -> QAction:
     reminder_action.setShortcut(QKeySequence("Ctrl+R"))
     reminder_action.triggered.connect(lambda: window.new_reminder())
     file_menu.addAction(reminder_action)
+    window.check_mail_action = _check_mail_action(window)
+    file_menu.addAction(window.check_mail_action)
     file_menu.addSeparator()
     import_action = QAction("&Import…", window)
     import_action.setShortcut(QKeySequence("Ctrl+I"))
@@ -60,6 +63,22 @@ def _fill_file_menu(window, file_menu: QMenu) -> QAction:
     quit_action.triggered.connect(window.quit_app)
     file_menu.addAction(quit_action)
     return quit_action
+
+
+def _check_mail_action(window) -> QAction:
+    """File → Check Mail Now: the mailbox watcher's next pass at once; off while no mailbox
+    is set up (the watcher turns it on, see ui.mail.mailbox_watch)."""
+    action = QAction("Check &Mail Now", window)
+    watch = getattr(window, "mailbox_watch", None)
+    action.setEnabled(bool(watch is not None and watch.can_check))
+    action.triggered.connect(lambda: _check_mail(window))
+    return action
+
+
+def _check_mail(window) -> None:
+    watch = getattr(window, "mailbox_watch", None)
+    if watch is not None:
+        watch.check_now()
 
 
 def _fill_view_menu(window, view_menu: QMenu) -> dict[str, QAction]:

@@ -1,0 +1,156 @@
+"""One pass over the mailbox: read what is new in each watched folder, keep the replies.
+
+Each folder is opened with ``EXAMINE`` (read-only: nothing is marked read,
+moved or deleted) and read from the UID after the last one seen. A folder
+whose ``UIDVALIDITY`` changed (RFC 3501 §2.3.1.1: its UIDs were renumbered)
+is read again from the start; the Message-IDs already kept or ignored keep
+that from doubling anything. Messages are read in batches: a batch is stored
+(:func:`services.mail.inbox.keeping.take_messages`, one transaction) before the
+folder's last UID moves past it, so a connection dropped mid-fetch loses nothing
+and the next pass reads the unfinished batch again without doubling it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from models import clock
+from models.application import Application
+from models.inbox import MailFolder
+from models.values import OPEN_STAGES
+from services.core.connection import database
+from services.mail.imap.fetching import fetch_raw
+from services.mail.inbox.keeping import Taken, known_applications, known_message_ids, take_messages
+
+__all__ = ["BATCH", "MAX_DAYS_BACK", "PassResult", "read_since", "run_pass"]
+
+#: Messages fetched and stored together.
+BATCH = 200
+#: The furthest back a pass reads.
+MAX_DAYS_BACK = 180
+
+
+@dataclass
+class PassResult:
+    """What one pass read: the messages it kept or ignored, and how many it looked at."""
+
+    taken: list[Taken] = field(default_factory=list)
+    looked_at: int = 0
+    folders: int = 0
+
+    @property
+    def new_matches(self) -> list[Taken]:
+        """The messages kept for an application in this pass."""
+        return [t for t in self.taken if t.kept and not t.duplicate]
+
+
+def read_since() -> date | None:
+    """The first day a pass reads: the day before the oldest open application was created
+    or applied for (servers compare dates in their own zone, which may be a day behind the
+    user's), at most :data:`MAX_DAYS_BACK` days ago. None without an open application
+    (then nothing can match, and nothing is read)."""
+    stages = [stage.value for stage in OPEN_STAGES]
+    rows = (Application.select(Application.created_at, Application.applied_on)
+            .where(Application.stage.in_(stages)))
+    zone, firsts = clock.user_zone(), []
+    for row in rows:
+        first = (row.created_at.astimezone(zone).date() if row.created_at else clock.today())
+        if row.applied_on and row.applied_on < first:
+            first = row.applied_on
+        firsts.append(first)
+    if not firsts:
+        return None
+    return max(min(firsts) - timedelta(days=1), clock.today() - timedelta(days=MAX_DAYS_BACK))
+
+
+def _folder_state(name: str) -> MailFolder:
+    state = MailFolder.get_or_none(MailFolder.name == name)
+    return state or MailFolder(name=name, uid_validity=0, last_uid=0)
+
+
+def _new_uids(client, state: MailFolder, since: date) -> list[int]:
+    criteria = ["UID", f"{state.last_uid + 1}:*", "SINCE", since]
+    # "n:*" always names the last message, even when its UID is below n (RFC 3501 §6.4.8).
+    return sorted(uid for uid in client.search(criteria) if uid > state.last_uid)
+
+
+def _save_state(state: MailFolder, last_uid: int) -> None:
+    state.last_uid = last_uid
+    state.checked_at = clock.now()
+    state.save()
+
+
+def _unknown(client, uids: list[int], known_ids: set[str]):
+    """Sizes and structures of the messages in ``uids`` whose Message-ID is not known."""
+    data = client.fetch(uids, [b"RFC822.SIZE", b"BODYSTRUCTURE",
+                               b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+    sizes, structures, wanted = {}, {}, []
+    for uid in uids:
+        item = data.get(uid)
+        if item is None:
+            continue  # expunged meanwhile
+        header = next((v for k, v in item.items() if k.startswith(b"BODY[HEADER")), b"")
+        message_id = _message_id(header or b"")
+        if message_id and message_id in known_ids:
+            continue
+        sizes[uid] = item.get(b"RFC822.SIZE") or 0
+        structures[uid] = item.get(b"BODYSTRUCTURE")
+        wanted.append(uid)
+    return wanted, sizes, structures
+
+
+def _message_id(header: bytes) -> str:
+    text = header.decode("ascii", "replace")
+    _name, _colon, value = text.partition(":")
+    value = " ".join(value.split())
+    start, end = value.find("<"), value.find(">")
+    return value[start:end + 1] if 0 <= start < end else ""
+
+
+def _read_folder(client, name: str, since: date, result: PassResult,
+                 progress: Callable[[int], None]) -> None:
+    info = client.select_folder(name, readonly=True)
+    validity = int(info.get(b"UIDVALIDITY", 0) or 0)
+    state = _folder_state(name)
+    if state.uid_validity != validity:
+        state.uid_validity, state.last_uid = validity, 0
+    uid_next = int(info.get(b"UIDNEXT", 0) or 0)
+    if uid_next and uid_next - 1 <= state.last_uid:
+        _save_state(state, state.last_uid)
+        return
+    uids = _new_uids(client, state, since)
+    known_ids = known_message_ids()
+    known = known_applications()
+    for start in range(0, len(uids), BATCH):
+        chunk = uids[start:start + BATCH]
+        wanted, sizes, structures = _unknown(client, chunk, known_ids)
+        raws = fetch_raw(client, wanted, sizes, structures) if wanted else {}
+        with database().atomic():
+            taken = take_messages(((raws[uid], name) for uid in wanted if uid in raws), known)
+            _save_state(state, chunk[-1])
+        known_ids.update(t.message_id for t in taken)
+        result.taken.extend(taken)
+        result.looked_at += len(chunk)
+        progress(result.looked_at)
+    if not uids:
+        _save_state(state, max(state.last_uid, uid_next - 1 if uid_next else 0))
+
+
+def run_pass(client, folders: Iterable[str] = ("INBOX",),
+             progress: Callable[[int], None] | None = None) -> PassResult:
+    """Read every folder in ``folders`` once with the logged-in ``client`` (an
+    ``IMAPClient``); keep the replies about an application and return what was read.
+
+    Raises what the client raises when the connection fails; what was stored
+    before stays stored.
+    """
+    result = PassResult()
+    since = read_since()
+    if since is None:
+        return result
+    for name in dict.fromkeys(folders):
+        _read_folder(client, name, since, result, progress or (lambda _count: None))
+        result.folders += 1
+    return result

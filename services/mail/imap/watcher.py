@@ -1,0 +1,169 @@
+"""The mailbox watcher: a thread that reads new mail as it arrives, off the UI thread.
+
+It connects, runs a pass (:func:`services.mail.imap.mail_pass.run_pass`), then
+waits for new mail: with ``IDLE`` where the server offers it (RFC 2177: the
+client must renew an IDLE at least every 29 minutes, or the server may drop
+it; it is renewed after :data:`IDLE_RENEW_S`), otherwise by checking every
+:data:`POLL_S`. After an error it waits longer each time (:data:`BACKOFF_S`)
+and says so once per failing streak, not at every retry; it says when the
+account works again. Waiting uses events and the monotonic clock, so
+:meth:`MailboxWatcher.stop` and :meth:`MailboxWatcher.check_now` answer at once.
+"""
+
+from __future__ import annotations
+
+import imaplib
+import logging
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable
+
+import peewee
+
+from services.core.connection import thread_connection
+from services.mail.account import KeyringProblem
+from services.mail.imap.connection import ImapProblem, close_imap
+from services.mail.imap.imap_account import ImapAccount
+from services.mail.imap.mail_pass import PassResult, run_pass
+from services.mail.imap.sent_copy import append_pending
+
+__all__ = ["BACKOFF_S", "IDLE_RENEW_S", "POLL_S", "MailboxWatcher"]
+
+log = logging.getLogger(__name__)
+
+#: Renew an IDLE after this many seconds (below the 29 minutes RFC 2177 allows).
+IDLE_RENEW_S = 25 * 60
+#: Without IDLE, check this often.
+POLL_S = 10 * 60
+#: The waits after the 1st, 2nd, ... failure in a row; the last one repeats.
+BACKOFF_S = (15, 60, 5 * 60, 15 * 60, 30 * 60)
+#: How long one ``IDLE`` check blocks before looking at the stop and wake flags.
+_IDLE_TICK_S = 1.0
+
+#: What a dropped or broken connection raises in the IMAP client.
+CONNECTION_ERRORS = (imaplib.IMAP4.error, OSError, socket.timeout, ssl.SSLError, EOFError)
+
+
+def problem_sentence(exc: BaseException, host: str) -> str:
+    """A sentence for an error that stopped a pass (never the error's own text, which
+    may quote the conversation with the server)."""
+    if isinstance(exc, ImapProblem | KeyringProblem):
+        return exc.message
+    if isinstance(exc, peewee.OperationalError):
+        return ("Next Steps could not save the mail it read, because another program is "
+                "using your data. It tries again shortly.")
+    return (f"The connection to {host} broke off while Next Steps was reading your mail. "
+            "It tries again shortly; nothing read so far is lost.")
+
+
+class MailboxWatcher:
+    """Watch the mailbox on a thread of its own until :meth:`stop`.
+
+    ``connect()`` returns a logged-in ``IMAPClient`` for ``account`` (or raises
+    :class:`ImapProblem`). Each pass reads INBOX and the account's folders, then
+    appends the pending Sent copies. The callbacks run on the watcher's thread:
+    ``on_pass(result)`` after every pass that read something new,
+    ``on_problem(sentence)`` once when the account stops working (and once for a
+    Sent copy that could not be added), ``on_recovered()`` when it works again.
+    """
+
+    def __init__(self, account: ImapAccount, connect: Callable[[], object], *,
+                 on_pass: Callable[[PassResult], None],
+                 on_problem: Callable[[str], None],
+                 on_recovered: Callable[[], None] = lambda: None,
+                 poll_s: float = POLL_S, idle_renew_s: float = IDLE_RENEW_S,
+                 backoff_s: tuple[float, ...] = BACKOFF_S) -> None:
+        self._account, self._connect = account, connect
+        self._on_pass, self._on_problem, self._on_recovered = on_pass, on_problem, on_recovered
+        self._poll_s, self._idle_renew_s, self._backoff_s = poll_s, idle_renew_s, backoff_s
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.failures = 0
+        self.passes = 0
+
+    # -- control ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start watching (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="mailbox-watcher",
+                                            daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop watching and wait up to ``timeout`` seconds for the thread to end."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def check_now(self) -> None:
+        """Run a pass as soon as possible (ends a wait or an IDLE)."""
+        self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        """True while the thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- the loop --------------------------------------------------------------------------
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            client = None
+            try:
+                with thread_connection():
+                    client = self._connect()
+                    self._serve(client)
+            except (ImapProblem, KeyringProblem, peewee.OperationalError,
+                    *CONNECTION_ERRORS) as exc:
+                self._failed(exc)
+            finally:
+                if client is not None:
+                    close_imap(client)
+
+    def _serve(self, client) -> None:
+        """Pass, wait, pass again, until stopped or the connection fails."""
+        idle = b"IDLE" in set(client.capabilities())
+        while not self._stop.is_set():
+            self._wake.clear()
+            result = run_pass(client, ("INBOX", *self._account.folders))
+            copies = append_pending(client, self._account)
+            self.passes += 1
+            if self.failures:
+                self.failures = 0
+                self._on_recovered()
+            if result.taken:
+                self._on_pass(result)
+            if copies.problem:
+                self._on_problem(copies.problem)
+            if idle:
+                self._idle(client)
+            else:
+                self._wake.wait(self._poll_s)
+                client.noop()
+
+    def _idle(self, client) -> None:
+        """Wait in IDLE until new mail, a wake, a stop, or the renewal time."""
+        client.idle()
+        renew_at = time.monotonic() + self._idle_renew_s
+        try:
+            while not self._stop.is_set() and not self._wake.is_set():
+                responses = client.idle_check(timeout=min(_IDLE_TICK_S, self._idle_renew_s))
+                if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
+                    return
+                if time.monotonic() >= renew_at:
+                    return
+        finally:
+            client.idle_done()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.failures += 1
+        sentence = problem_sentence(exc, self._account.host)
+        log.warning("mailbox watcher: %s (%s)", type(exc).__name__, sentence)
+        if self.failures == 1:
+            self._on_problem(sentence)
+        wait = self._backoff_s[min(self.failures, len(self._backoff_s)) - 1]
+        self._wake.clear()
+        self._wake.wait(wait)
