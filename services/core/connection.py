@@ -73,3 +73,19 @@ def reopen() -> bool:
         log.warning("could not reopen the database", exc_info=exc)
         return False
     return True
+
+
+@contextlib.contextmanager
+def thread_connection() -> Iterator[None]:
+    """Make sure this thread has its own open database connection; close it afterwards if
+    it was opened here (peewee keeps one connection per thread, and the data is opened
+    without autoconnect)."""
+    db = database().obj
+    opened = db.is_closed()
+    if opened:
+        db.connect()
+    try:
+        yield
+    finally:
+        if opened and not db.is_closed():
+            db.close()

@@ -30,8 +30,7 @@ from __future__ import annotations
 import logging
 import ssl
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -40,10 +39,12 @@ import peewee
 from models.base import database_proxy, utc_now
 from models.email import Email
 from models.values import EmailState
+from services.core.connection import thread_connection
 from services.mail.account import Account, validate_account
 from services.mail.delivery import Outcome as _Outcome
 from services.mail.delivery import attempt as _attempt
 from services.mail.headers import HeaderProblem
+from services.mail.interrupted import recover_interrupted
 from services.mail.message import PreparedMessage, new_message_id, prepare
 from services.mail.smtp import Step
 
@@ -59,12 +60,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 CLAIMABLE = (EmailState.QUEUED.value, EmailState.FAILED.value)
-
-INTERRUPTED_SENTENCE = (
-    "Next Steps stopped while this message was being sent, so it may or may not have arrived. "
-    "Check your Sent folder before sending it again; it will not be resent by itself."
-)
-
 
 class SendResult(NamedTuple):
     """Where a message ended up after :func:`send_one`, with a sentence for the user."""
@@ -170,38 +165,6 @@ def mark_arrived(email_id: int) -> bool:
             .execute()
         )
     return bool(changed)
-
-
-def recover_interrupted() -> int:
-    """At start-up: rows left in *sending* by a crash become *uncertain* (never resent).
-
-    Returns how many rows were changed.
-    """
-    with thread_connection(), _transaction():
-        changed = (
-            Email.update(state=EmailState.UNCERTAIN.value, error=INTERRUPTED_SENTENCE,
-                         updated_at=utc_now())
-            .where(Email.state == EmailState.SENDING.value)
-            .execute()
-        )
-    if changed:
-        log.warning("%s email(s) were interrupted while sending; marked uncertain", changed)
-    return changed
-
-
-@contextmanager
-def thread_connection() -> Iterator[None]:
-    """Make sure this thread has its own open database connection; close it after if we
-    opened it (peewee keeps one connection per thread)."""
-    db = database_proxy.obj
-    opened = db.is_closed()
-    if opened:
-        db.connect()
-    try:
-        yield
-    finally:
-        if opened and not db.is_closed():
-            db.close()
 
 
 # -- internals ------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ class MainWindow(WindowCommands, QMainWindow):
         #: Whether closing saves the geometry and section (off in start-up benchmarks).
         self.remember_state = remember_state
         self._restart = restart
-        #: The reminders (ui.shell.tray.ReminderSystem), once started: see attach_reminders.
+        #: The reminders (ui.shell.reminder_system.ReminderSystem) once started (attach_reminders).
         self.reminder_system = None
         #: Asked when the window is closed: True keeps the app running (in the tray).
         self.keep_running_in_tray: Callable[[], bool] | None = None
