@@ -51,8 +51,8 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
     from services.core.version import __version__
     from services.data import demo
     from ui.shell.main_window import MainWindow
+    from ui.shell.reminder_system import start_reminders
     from ui.shell.theme import apply_theme
-    from ui.shell.tray import start_reminders
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     paths = DataPaths(data_dir)

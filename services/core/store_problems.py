@@ -15,7 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from models import database
+from models import sqlite_files
 from services.core.paths import DataPaths, disk_is_full, has_database
 from services.data import backups
 
@@ -174,7 +174,7 @@ def problem_for(paths: DataPaths, kind: str, detail: str = "") -> StoreProblem:
 def open_problem(paths: DataPaths, exc: BaseException) -> StoreProblem:
     """The :class:`StoreProblem` for an error met while opening or checking the database."""
     detail = str(exc) or type(exc).__name__
-    if database.is_corruption_error(exc):
+    if sqlite_files.is_corruption_error(exc):
         return corrupt_problem(paths, detail)
     return problem_for(paths, cause_kind(paths, exc), detail)
 

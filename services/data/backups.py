@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from models import clock
-from models.database import backup_to, keep_out_of_wal
+from models.sqlite_files import backup_to, keep_out_of_wal
 from services.core.data_folder import claimed_partial
 from services.core.paths import DataPaths
 

@@ -45,6 +45,7 @@ from services.mail.delivery import Outcome as _Outcome
 from services.mail.delivery import attempt as _attempt
 from services.mail.headers import HeaderProblem
 from services.mail.imap.sent_copy import remember_copy
+from services.mail.interrupted import recover_interrupted
 from services.mail.message import PreparedMessage, new_message_id, prepare
 from services.mail.smtp import Step
 
@@ -60,12 +61,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 CLAIMABLE = (EmailState.QUEUED.value, EmailState.FAILED.value)
-
-INTERRUPTED_SENTENCE = (
-    "Next Steps stopped while this message was being sent, so it may or may not have arrived. "
-    "Check your Sent folder before sending it again; it will not be resent by itself."
-)
-
 
 class SendResult(NamedTuple):
     """Where a message ended up after :func:`send_one`, with a sentence for the user."""
@@ -171,23 +166,6 @@ def mark_arrived(email_id: int) -> bool:
             .execute()
         )
     return bool(changed)
-
-
-def recover_interrupted() -> int:
-    """At start-up: rows left in *sending* by a crash become *uncertain* (never resent).
-
-    Returns how many rows were changed.
-    """
-    with thread_connection(), _transaction():
-        changed = (
-            Email.update(state=EmailState.UNCERTAIN.value, error=INTERRUPTED_SENTENCE,
-                         updated_at=utc_now())
-            .where(Email.state == EmailState.SENDING.value)
-            .execute()
-        )
-    if changed:
-        log.warning("%s email(s) were interrupted while sending; marked uncertain", changed)
-    return changed
 
 
 # -- internals ------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ _WINDOW = textwrap.dedent("""
         seen["views"] = window.build_all_views()
         startup.app.quit()
 
-    # Later than the reminders' start (ui.shell.tray.AFTER_START_MS after the first paint).
+    # Later than the reminders' start (reminder_system.AFTER_START_MS after the first paint).
     QTimer.singleShot(4000, report)
     seen["code"] = startup.run()
     print(json.dumps(seen))

@@ -97,7 +97,7 @@ _SLOW = textwrap.dedent("""
     import sqlite3, sys
     from pathlib import Path
     sys.path.insert(0, sys.argv[1])
-    from models.database import keep_out_of_wal
+    from models.sqlite_files import keep_out_of_wal
     from services.data import backups
 
     def copy(partial):

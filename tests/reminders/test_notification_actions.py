@@ -19,7 +19,7 @@ from services.reminders import custom
 from services.reminders.rules import ReminderKind
 from tests.support.dbus_services import CAPABILITIES, DesktopServices
 from ui.shell.main_window import MainWindow
-from ui.shell.tray import start_reminders
+from ui.shell.reminder_system import start_reminders
 
 pytestmark = pytest.mark.xvfb
 

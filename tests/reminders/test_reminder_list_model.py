@@ -14,7 +14,7 @@ from services.reminders.queries import ReminderItem
 from services.reminders.rules import ReminderKind
 from ui.reminders.reminder_list import ReminderListModel
 from ui.shell.main_window import MainWindow
-from ui.shell.tray import start_reminders
+from ui.shell.reminder_system import start_reminders
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

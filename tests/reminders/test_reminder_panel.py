@@ -18,7 +18,8 @@ from ui.reminders.panel import MissedRemindersDialog, ReminderPanel
 from ui.reminders.reminder_list import CUSTOM_SNOOZE
 from ui.reminders.snooze_dialog import SnoozeDialog
 from ui.shell.main_window import MainWindow
-from ui.shell.tray import ReminderSystem, notification_text, start_reminders
+from ui.shell.reminder_system import ReminderSystem, start_reminders
+from ui.shell.tray import notification_text
 
 
 def make_window(qtbot, store) -> MainWindow:
@@ -263,7 +264,7 @@ def test_screenshots_tool_renders_both_pictures(tmp_path):
 
 
 def test_a_normal_start_starts_reminders_a_moment_after_the_first_paint(qtbot, demo_store):
-    from ui.shell.tray import AFTER_START_MS
+    from ui.shell.reminder_system import AFTER_START_MS
 
     assert 500 <= AFTER_START_MS <= 5000
     win = make_window(qtbot, demo_store)

@@ -23,7 +23,8 @@ from services.reminders import custom
 from services.reminders.rules import ReminderKind
 from tests.support.dbus_services import DesktopServices
 from ui.shell.main_window import MainWindow
-from ui.shell.tray import TRAY_HINT_TITLE, start_reminders
+from ui.shell.reminder_system import start_reminders
+from ui.shell.tray import TRAY_HINT_TITLE
 
 pytestmark = pytest.mark.xvfb
 

@@ -60,7 +60,7 @@ def main(data_dir: str) -> int:
     from services.data import demo
     from services.reminders.rules import ReminderKind
     from ui.shell.main_window import MainWindow
-    from ui.shell.tray import start_reminders
+    from ui.shell.reminder_system import start_reminders
 
     paths = DataPaths(Path(data_dir))
     store = open_store(paths)

@@ -191,7 +191,7 @@ class Startup:
     @staticmethod
     def _tray_available() -> bool:
         # Start-up: each step imports what it runs when it runs (not before the first paint).
-        from ui.shell.tray import tray_available
+        from ui.shell.reminder_system import tray_available
 
         return tray_available()
 
@@ -268,7 +268,8 @@ class Startup:
         self._open_reminders()
 
     def _open_reminders(self) -> None:
-        from ui.shell.tray import AFTER_START_MS, start_reminders  # scheduler, panel, tray
+        # Start-up: reminders load their parts when they start (ui.shell.reminder_system).
+        from ui.shell.reminder_system import AFTER_START_MS, start_reminders
 
         if self.reminders is None:
             self.reminders = start_reminders(self.window, minimized=self.minimized,
@@ -350,17 +351,18 @@ class Startup:
         run_in_background(lambda: check_database(paths), self._on_integrity_result)
 
     def _on_integrity_result(self, problem) -> None:
-        # Start-up: each step imports what it runs when it runs (not before the first paint).
-        from ui.shell.store_recovery import RETRY
-
         if problem is None:
             log.info("integrity check ok")
         elif problem.kind != "corrupt":
             # Not damage: the file could not be checked now (busy, a disk error). It opens
             # normally; a write that fails says why.
             log.warning("integrity check not done (%s): %s", problem.kind, problem.detail)
-        elif self._offer_recovery(problem) == RETRY:
-            self._check_integrity_in_background()
+        else:
+            # Start-up: recovery's dialogs load only when the file is damaged.
+            from ui.shell.store_recovery import RETRY
+
+            if self._offer_recovery(problem) == RETRY:
+                self._check_integrity_in_background()
 
     def _offer_recovery(self, problem) -> str:
         """Ask about ``problem`` while the window is up; restart on a restored or new file,

@@ -78,7 +78,7 @@ class MainWindow(WindowCommands, QMainWindow):
         #: Whether closing saves the geometry and section (off in start-up benchmarks).
         self.remember_state = remember_state
         self._restart = restart
-        #: The reminders (ui.shell.tray.ReminderSystem), once started: see attach_reminders.
+        #: The reminders (ui.shell.reminder_system.ReminderSystem) once started (attach_reminders).
         self.reminder_system = None
         #: The mailbox watcher (ui.mail.mailbox_watch.MailboxWatch), once the start-up made it.
         self.mailbox_watch = None

@@ -1,0 +1,144 @@
+"""The wiring of reminders at start: :class:`ReminderSystem` and :func:`start_reminders`.
+
+:func:`start_reminders` is called once after the first paint: a moment later
+(:data:`AFTER_START_MS`) it starts the
+:class:`~ui.reminders.scheduler.ReminderScheduler`, puts the
+:class:`~ui.reminders.panel.ReminderPanel` above the window's sections, and,
+where the desktop has a system tray, shows a :class:`~ui.shell.tray.ReminderTray`.
+This module is imported right after the first paint, so it imports none of
+them itself: they load (with the ORM, about 5 MB) when reminders start.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+
+if TYPE_CHECKING:  # imported when reminders start, not when the app does
+    from ui.reminders.panel import MissedRemindersDialog, ReminderPanel
+    from ui.reminders.scheduler import ReminderScheduler
+    from ui.shell.tray import ReminderTray
+
+__all__ = ["AFTER_START_MS", "ReminderSystem", "start_reminders", "tray_available"]
+
+log = logging.getLogger(__name__)
+
+
+#: How long after the first paint a normal start waits before starting reminders (ms): the
+#: window, its list and the integrity check come first; nothing about reminders is urgent to
+#: the second, and they need the ORM (about 12 MB and 0.1-0.2 s at 10,000 applications).
+AFTER_START_MS = 1500
+
+
+class ReminderSystem(QObject):
+    """Everything reminders need while the app runs (kept by :class:`ui.shell.app.Startup`).
+
+    :meth:`start` opens the database if needed, starts the scheduler, puts the
+    panel above the window's sections, shows the tray icon where there is a
+    tray, and lists the reminders that came due while the app was closed.
+    """
+
+    started = Signal()
+
+    def __init__(self, window: QWidget, *, scheduler: ReminderScheduler | None = None,
+                 use_tray: bool | None = None, minimized: bool = False) -> None:
+        super().__init__(window)
+        self.window = window
+        self.scheduler: ReminderScheduler | None = scheduler
+        self.use_tray = use_tray
+        self.minimized = minimized
+        self.panel: ReminderPanel | None = None
+        self.tray: ReminderTray | None = None
+        self.missed: list = []
+        self.missed_dialog: MissedRemindersDialog | None = None
+        self._timer: QTimer | None = None
+
+    @property
+    def is_started(self) -> bool:
+        """True once :meth:`start` ran."""
+        return self.panel is not None
+
+    def start_later(self, delay_ms: int) -> None:
+        """Start after ``delay_ms`` (cancelled if the window goes away first)."""
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.start)
+        self._timer.start(delay_ms)
+
+    def start(self) -> None:
+        """Start reminders now (see the class); does nothing the second time."""
+        if self.is_started:
+            return
+        # Start-up: what reminders need loads when they start (see the module's docstring).
+        from ui.reminders.panel import MissedRemindersDialog, ReminderPanel, open_reminder
+        from ui.reminders.scheduler import ReminderScheduler
+        from ui.shell.tray import ReminderTray
+
+        if self.scheduler is None:
+            self.scheduler = ReminderScheduler(self)
+        window = self.window
+        if hasattr(window, "ensure_store"):
+            window.ensure_store()
+        opener = lambda item: open_reminder(window, item)  # noqa: E731
+        self.missed = self.scheduler.start()
+        self.panel = ReminderPanel(self.scheduler, opener, window)
+        if hasattr(window, "add_banner"):
+            window.add_banner(self.panel)
+        if tray_available() if self.use_tray is None else self.use_tray:
+            self.tray = ReminderTray(window, self.scheduler, self)
+            self.tray.show()
+        if self.missed:  # listed once: in the panel; their dialog only for a tray start
+            self.missed_dialog = MissedRemindersDialog(self.missed, self.scheduler, opener,
+                                                       window)
+            if self.tray is not None:
+                self.tray.missed_dialog = self.missed_dialog
+                if self.minimized:
+                    self.tray.notify_missed(self.missed)
+        log.info("reminders ready (%s tray; %d missed)", "with a" if self.tray else "no",
+                 len(self.missed))
+        self.started.emit()
+
+    def data_changed(self) -> None:
+        """The data changed (a save, a sent email): recompute the reminders soon (before the
+        start there is nothing to do: the start computes them)."""
+        if self.scheduler is not None:
+            self.scheduler.data_changed()
+
+    def stop(self) -> None:
+        """Stop the timers and remove the tray icon."""
+        if self._timer is not None:
+            self._timer.stop()
+        if self.scheduler is not None:
+            self.scheduler.stop()
+        if self.tray is not None:
+            self.tray.hide()
+
+
+def tray_available() -> bool:
+    """True when the desktop has a system tray (never offscreen)."""
+    return QSystemTrayIcon.isSystemTrayAvailable()
+
+
+def start_reminders(window: QWidget, *, scheduler: ReminderScheduler | None = None,
+                    use_tray: bool | None = None, minimized: bool = False,
+                    delay_ms: int = 0) -> ReminderSystem:
+    """Start reminders for ``window``, now or ``delay_ms`` later; return their owner.
+
+    Puts the panel above the sections (``window.add_banner``), shows the tray
+    icon where there is a tray (``use_tray`` overrides the detection), and
+    lists the reminders that came due while the app was closed once: in the
+    panel, or, when the app started ``minimized`` in the tray (the panel cannot
+    be seen), in one notification that opens their dialog. Call
+    :meth:`ReminderSystem.data_changed` after saves. A normal start passes
+    ``delay_ms=AFTER_START_MS``.
+    """
+    system = ReminderSystem(window, scheduler=scheduler, use_tray=use_tray,
+                            minimized=minimized)
+    if delay_ms > 0:
+        system.start_later(delay_ms)
+    else:
+        system.start()
+    return system
