@@ -8,6 +8,12 @@ that from doubling anything. Messages are read in batches: a batch is stored
 (:func:`services.mail.inbox.keeping.take_messages`, one transaction) before the
 folder's last UID moves past it, so a connection dropped mid-fetch loses nothing
 and the next pass reads the unfinished batch again without doubling it.
+
+Before any body is fetched, a few header fields of each new message are read:
+a message already kept or ignored is skipped, and one that no application can
+match (:class:`~services.mail.inbox.sifting.Sieve`, which reads only the sender
+and the thread headers) is stored as read from those fields alone, so most of
+a mailbox is never downloaded nor parsed whole.
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ from models.application import Application
 from models.inbox import MailFolder
 from models.values import OPEN_STAGES
 from services.core.connection import database
-from services.mail.imap.fetching import fetch_raw
+from services.mail.imap.fetching import WHOLE_LIMIT, fetch_raw
+from services.mail.inbox.inbound import parse_message
 from services.mail.inbox.keeping import Taken, known_applications, known_message_ids, take_messages
+from services.mail.inbox.sifting import Sieve
 
 __all__ = ["BATCH", "MAX_DAYS_BACK", "PassResult", "read_since", "run_pass"]
 
@@ -30,6 +38,8 @@ __all__ = ["BATCH", "MAX_DAYS_BACK", "PassResult", "read_since", "run_pass"]
 BATCH = 200
 #: The furthest back a pass reads.
 MAX_DAYS_BACK = 180
+#: The header fields read first: what the sieve reads, and what a message set aside keeps.
+_HEAD = b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID FROM SUBJECT DATE IN-REPLY-TO REFERENCES)]"
 
 
 @dataclass
@@ -82,31 +92,29 @@ def _save_state(state: MailFolder, last_uid: int) -> None:
     state.save()
 
 
-def _unknown(client, uids: list[int], known_ids: set[str]):
-    """Sizes and structures of the messages in ``uids`` whose Message-ID is not known."""
-    data = client.fetch(uids, [b"RFC822.SIZE", b"BODYSTRUCTURE",
-                               b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
-    sizes, structures, wanted = {}, {}, []
+def _unknown(client, uids: list[int], known_ids: set[str], sieve: Sieve):
+    """Of the messages in ``uids`` whose Message-ID is not known: the sizes of those some
+    application could match (their bodies are to be fetched) and the structures of the large
+    ones among them, and the header fields of those none can (all there is to store of them)."""
+    data = client.fetch(uids, [b"RFC822.SIZE", _HEAD])
+    sizes, wanted, heads = {}, [], {}
     for uid in uids:
         item = data.get(uid)
         if item is None:
             continue  # expunged meanwhile
-        header = next((v for k, v in item.items() if k.startswith(b"BODY[HEADER")), b"")
-        message_id = _message_id(header or b"")
-        if message_id and message_id in known_ids:
+        header = next((v for k, v in item.items() if k.startswith(b"BODY[HEADER")), b"") or b""
+        head = parse_message(header)
+        if head.message_id and head.message_id in known_ids:
+            continue
+        if head.message_id and not sieve.could_match(head):
+            heads[uid] = header
             continue
         sizes[uid] = item.get(b"RFC822.SIZE") or 0
-        structures[uid] = item.get(b"BODYSTRUCTURE")
         wanted.append(uid)
-    return wanted, sizes, structures
-
-
-def _message_id(header: bytes) -> str:
-    text = header.decode("ascii", "replace")
-    _name, _colon, value = text.partition(":")
-    value = " ".join(value.split())
-    start, end = value.find("<"), value.find(">")
-    return value[start:end + 1] if 0 <= start < end else ""
+    large = [uid for uid in wanted if sizes[uid] > WHOLE_LIMIT]
+    found = client.fetch(large, [b"BODYSTRUCTURE"]) if large else {}
+    structures = {uid: item.get(b"BODYSTRUCTURE") for uid, item in found.items()}
+    return wanted, sizes, structures, heads
 
 
 def _read_folder(client, name: str, since: date, result: PassResult,
@@ -123,12 +131,14 @@ def _read_folder(client, name: str, since: date, result: PassResult,
     uids = _new_uids(client, state, since)
     known_ids = known_message_ids()
     known = known_applications()
+    sieve = Sieve(known)
     for start in range(0, len(uids), BATCH):
         chunk = uids[start:start + BATCH]
-        wanted, sizes, structures = _unknown(client, chunk, known_ids)
+        wanted, sizes, structures, heads = _unknown(client, chunk, known_ids, sieve)
         raws = fetch_raw(client, wanted, sizes, structures) if wanted else {}
+        raws.update(heads)
         with database().atomic():
-            taken = take_messages(((raws[uid], name) for uid in wanted if uid in raws), known)
+            taken = take_messages(((raws[uid], name) for uid in chunk if uid in raws), known)
             _save_state(state, chunk[-1])
         known_ids.update(t.message_id for t in taken)
         result.taken.extend(taken)

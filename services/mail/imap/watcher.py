@@ -6,14 +6,18 @@ client must renew an IDLE at least every 29 minutes, or the server may drop
 it; it is renewed after :data:`IDLE_RENEW_S`), otherwise by checking every
 :data:`POLL_S`. After an error it waits longer each time (:data:`BACKOFF_S`)
 and says so once per failing streak, not at every retry; it says when the
-account works again. Waiting uses events and the monotonic clock, so
-:meth:`MailboxWatcher.stop` and :meth:`MailboxWatcher.check_now` answer at once.
+account works again. Waits are a ``select`` on a socket pair (a self-pipe that
+:meth:`MailboxWatcher.stop` and :meth:`MailboxWatcher.check_now` write to), so they end at
+once when asked; ``select`` timeouts are relative, so they also hold where the clocks are
+shifted (``threading.Event.wait`` with a timeout waits on an absolute monotonic deadline,
+which libfaketime, used by the any-hour test runs, turns into a wait of hours).
 """
 
 from __future__ import annotations
 
 import imaplib
 import logging
+import select
 import socket
 import ssl
 import threading
@@ -58,6 +62,48 @@ def problem_sentence(exc: BaseException, host: str) -> str:
             "It tries again shortly; nothing read so far is lost.")
 
 
+class Bell:
+    """A flag that a waiting thread can be woken by: :meth:`ring` sets it, :meth:`sleep`
+    waits until it is set or the time is up."""
+
+    def __init__(self) -> None:
+        self._flag = threading.Event()
+        self._read, self._write = socket.socketpair()
+        self._read.setblocking(False)
+        self._write.setblocking(False)
+
+    def ring(self) -> None:
+        """Set the flag and wake a sleeper."""
+        self._flag.set()
+        try:
+            self._write.send(b"!")
+        except (BlockingIOError, OSError):  # full (a wake is pending anyway) or closed
+            pass
+
+    def is_set(self) -> bool:
+        """True once rung, until :meth:`clear`."""
+        return self._flag.is_set()
+
+    def clear(self) -> None:
+        """Unset the flag and forget pending wakes."""
+        self._flag.clear()
+        try:
+            while self._read.recv(4096):
+                pass
+        except (BlockingIOError, OSError):
+            pass
+
+    def sleep(self, seconds: float) -> None:
+        """Wait up to ``seconds`` unless the flag is or gets set."""
+        if not self._flag.is_set():
+            select.select([self._read], [], [], max(seconds, 0))
+
+    def close(self) -> None:
+        """Close the socket pair."""
+        self._read.close()
+        self._write.close()
+
+
 class MailboxWatcher:
     """Watch the mailbox on a thread of its own until :meth:`stop`.
 
@@ -79,7 +125,7 @@ class MailboxWatcher:
         self._on_pass, self._on_problem, self._on_recovered = on_pass, on_problem, on_recovered
         self._poll_s, self._idle_renew_s, self._backoff_s = poll_s, idle_renew_s, backoff_s
         self._stop = threading.Event()
-        self._wake = threading.Event()
+        self._wake = Bell()
         self._thread: threading.Thread | None = None
         self.failures = 0
         self.passes = 0
@@ -95,13 +141,15 @@ class MailboxWatcher:
     def stop(self, timeout: float = 10.0) -> None:
         """Stop watching and wait up to ``timeout`` seconds for the thread to end."""
         self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
+        self._wake.ring()
+        if self._thread is None:
+            self._wake.close()
+        else:
             self._thread.join(timeout)
 
     def check_now(self) -> None:
         """Run a pass as soon as possible (ends a wait or an IDLE)."""
-        self._wake.set()
+        self._wake.ring()
 
     @property
     def running(self) -> bool:
@@ -122,6 +170,7 @@ class MailboxWatcher:
             finally:
                 if client is not None:
                     close_imap(client)
+        self._wake.close()
 
     def _serve(self, client) -> None:
         """Pass, wait, pass again, until stopped or the connection fails."""
@@ -141,7 +190,7 @@ class MailboxWatcher:
             if idle:
                 self._idle(client)
             else:
-                self._wake.wait(self._poll_s)
+                self._wake.sleep(self._poll_s)
                 client.noop()
 
     def _idle(self, client) -> None:
@@ -166,4 +215,5 @@ class MailboxWatcher:
             self._on_problem(sentence)
         wait = self._backoff_s[min(self.failures, len(self._backoff_s)) - 1]
         self._wake.clear()
-        self._wake.wait(wait)
+        if not self._stop.is_set():
+            self._wake.sleep(wait)

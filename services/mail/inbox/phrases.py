@@ -38,6 +38,11 @@ _SPELLINGS = {"ä": "(?:ä|ae)", "ö": "(?:ö|oe)", "ü": "(?:ü|ue)", "ß": "(?
 _EXCERPT_CHARS = 160
 #: A sentence: up to its end mark, or up to an empty line (single line breaks are wrapping).
 _SENTENCE = re.compile(r"[^\s.!?](?:[^.!?\n]|\n(?![ \t]*\n)|[.!?](?=\w))*[.!?]*")
+#: What a phrase spells with plain letters and digits (lower case), its *cues*.
+_CUE = re.compile(r"[a-z0-9]+")
+#: The characters an IGNORECASE pattern matches to an ASCII letter that ``str.lower`` does
+#: not turn into one (the Kelvin sign it does).
+_TO_ASCII = {0x130: "i", 0x131: "i", 0x17F: "s"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class Phrase:
     weight: float
     language: str
     pattern: re.Pattern
+    #: Every match holds these (see :func:`cues`); a text without one is not searched.
+    cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,13 @@ class SentenceRule:
     weight: float
     all_of: tuple[re.Pattern, ...]
     none_of: re.Pattern | None
+    #: For each ``all_of`` group, the cues of each of its words.
+    cues: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    def may_hold(self, folded: str) -> bool:
+        """False when the text :func:`folded` gives cannot hold a word of every group."""
+        return all(any(all(cue in folded for cue in word) for word in group)
+                   for group in self.cues)
 
     def holds(self, sentence: str) -> bool:
         """True when ``sentence`` has a word of each ``all_of`` group and none of ``none_of``."""
@@ -116,6 +130,20 @@ def compile_words(words) -> re.Pattern:
     return re.compile("|".join(f"(?:{_phrase_source(w)})" for w in words), re.IGNORECASE)
 
 
+def cues(text: str) -> tuple[str, ...]:
+    """The runs of ASCII letters and digits of a phrase, lower case: any text the phrase's
+    pattern finds holds each of them once :func:`folded`, so a text that lacks one need
+    not be searched."""
+    runs = (run for token in text.split() if token not in ("...", "…")
+            for run in _CUE.findall(token.rstrip("*").lower()))
+    return tuple(dict.fromkeys(runs))
+
+
+def folded(text: str) -> str:
+    """``text`` in lower case, with the few letters IGNORECASE reads as ASCII made so."""
+    return text.translate(_TO_ASCII).lower()
+
+
 def _phrase_source(text: str) -> str:
     pieces: list[str] = []
     gap = False
@@ -144,7 +172,9 @@ def _rules(code: str, entries) -> tuple[SentenceRule, ...]:
         none_of = entry.get("none_of") or []
         rules.append(SentenceRule(entry["kind"], float(entry["weight"]),
                                   tuple(compile_words(group) for group in entry["all_of"]),
-                                  compile_words(none_of) if none_of else None))
+                                  compile_words(none_of) if none_of else None,
+                                  tuple(tuple(cues(word) for word in group)
+                                        for group in entry["all_of"])))
     return tuple(rules)
 
 
@@ -155,7 +185,7 @@ def _language(code: str, data: dict) -> Language:
             log.warning("mail phrases %s: unknown kind in %r, skipped", code, entry)
             continue
         phrases.append(Phrase(entry["text"], entry["kind"], float(entry["weight"]), code,
-                              compile_phrase(entry["text"])))
+                              compile_phrase(entry["text"]), cues(entry["text"])))
     months = {name.lower(): number for number, names in enumerate(data.get("months", []), 1)
               for name in names}
     weekdays = {name.lower(): number for number, names in enumerate(data.get("weekdays", []))
@@ -197,22 +227,29 @@ def _excerpt(text: str) -> str:
 def find_hits(text: str) -> tuple[Hit, ...]:
     """Every phrase of every language found in ``text``, each phrase once, in text order."""
     hits = []
+    lower = folded(text)
     for language in languages():
         for phrase in language.phrases:
+            if not all(cue in lower for cue in phrase.cues):
+                continue  # a quick test first: most phrases are not in most texts
             found = phrase.pattern.search(text)
             if found:
                 hits.append(Hit(phrase.kind, phrase.weight, _excerpt(found.group()), language,
                                 found.start(), found.end()))
-        hits.extend(_rule_hits(text, language))
+        hits.extend(_rule_hits(text, language, lower))
     return tuple(sorted(hits, key=lambda hit: hit.start))
 
 
-def _rule_hits(text: str, language: Language) -> list[Hit]:
-    """For each sentence rule of ``language``, the first sentence of ``text`` it holds for."""
+def _rule_hits(text: str, language: Language, lower: str) -> list[Hit]:
+    """For each sentence rule of ``language``, the first sentence of ``text`` it holds for
+    (``lower`` is ``folded(text)``)."""
     hits = []
+    rules = [rule for rule in language.rules if rule.may_hold(lower)]
+    if not rules:
+        return hits
     sentences = [(m.start(), m.end(), " ".join(m.group().split()))
                  for m in _SENTENCE.finditer(text)]
-    for rule in language.rules:
+    for rule in rules:
         for start, end, sentence in sentences:
             if rule.holds(sentence):
                 excerpt = _excerpt(sentence.rstrip("."))

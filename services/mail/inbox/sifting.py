@@ -40,7 +40,9 @@ class Sieve:
                 self.domains.add(address.rpartition("@")[2].strip())
         self.sent.discard("")
         self.people.discard("")
-        self.domains.discard("")
+        # Matching never attaches by a free-mail or job-board domain (a friend's gmail.com).
+        self.domains = {d for d in self.domains
+                        if d and not tables.is_free_mail(d) and not tables.is_job_board(d)}
 
     def could_match(self, message) -> bool:
         """False only when no way of matching can attach ``message`` to a known application."""

@@ -87,7 +87,12 @@ def test_a_refused_login_exits_1_with_a_sentence_and_no_password(
     assert out == ""
     assert "refused the login" in err
     assert CANARY not in err + caplog.text
-    assert CANARY.encode() not in searching.database.read_bytes()
+    backup = searching.root / "backup.json"
+    assert main(["--data-dir", str(searching.root), "export", "--format", "json",
+                 "-o", str(backup)]) == 0
+    for path in searching.root.rglob("*"):
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes(), path
 
 
 def test_an_unreachable_server_exits_1(searching, capsys, monkeypatch, imap_server):

@@ -211,3 +211,19 @@ def test_nothing_is_read_without_an_open_application(imap_server, imap_user, sto
     finally:
         close_imap(client)
     assert InboxMessage.select().count() == 0
+
+
+def test_a_10000_message_mailbox_is_read_once_completely(mailbox, imap_server):
+    client, _put, (address, password) = mailbox
+    raws = [message(f"Our newsletter, issue {n}.",
+                    sender=f"Shop {n % 50} <news@shop{n % 50}.example>",
+                    subject=f"Offers of the week {n}", message_id=f"<bulk.{n}@shop.example>")
+            for n in range(9_990)]
+    raws += [reply(n) for n in range(10)]
+    imap_server.append_many(address, password, raws)
+    result = run_pass(client)
+    assert result.looked_at == 10_000
+    assert len(result.new_matches) == 10
+    assert InboxMessage.select().count() == 10
+    assert IgnoredMessage.select().count() == 9_990
+    assert run_pass(client).looked_at == 0
