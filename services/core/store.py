@@ -380,3 +380,13 @@ def keep_aside_and_restore(paths: DataPaths, backup: backups.BackupInfo | None) 
     if backup is None:
         return backups.set_aside(paths, label)
     return backups.restore_backup(paths, backup.path, label=label)
+
+
+def open_for_command(paths: DataPaths, err) -> Store | None:
+    """The data opened for a command-line command, or None after printing why it cannot be
+    opened (``FAIL`` and the problem's sentence, on ``err``)."""
+    try:
+        return open_store(paths)
+    except StoreProblem as problem:
+        print(f"FAIL {problem.message}", file=err)
+        return None

@@ -28,7 +28,11 @@ from typing import TextIO
 from services.calendar.ics_export import export_file
 from services.calendar.ics_import import import_files
 from services.core.paths import DataPaths
-from services.core.store import StoreProblem, lost_data_problem, open_store, write_problem
+from services.core.store import (
+    lost_data_problem,
+    open_for_command,
+    write_problem,
+)
 from services.data.csv_export import export_applications_csv
 from services.data.csv_import import import_applications_csv
 from services.data.csv_report import REJECTED, SKIPPED
@@ -53,14 +57,6 @@ def file_kind(path: Path) -> str | None:
     """``json``, ``csv``, ``ics`` or ``mail`` from a file's extension; None for anything
     else."""
     return _KINDS.get(Path(path).suffix.lower())
-
-
-def _open(paths: DataPaths, err: TextIO):
-    try:
-        return open_store(paths)
-    except StoreProblem as problem:
-        print(f"FAIL {problem.message}", file=err)
-        return None
 
 
 def _describe(result, default: str, done: str = "imported", noun: str = "item") -> str:
@@ -221,7 +217,7 @@ def _refusal(path: Path) -> str | None:
 
 def _open_for_import(paths: DataPaths, err: TextIO):
     """The opened data, or None after saying why nothing can be imported into it."""
-    store = _open(paths, err)
+    store = open_for_command(paths, err)
     if store is not None and store.read_only:
         print(f"FAIL {store.read_only_message}", file=err)
         store.close()
@@ -274,7 +270,7 @@ def run_export(
         print(f"FAIL {lost.message}" if lost else
               f"FAIL there is no Next Steps data in {paths.root} to export.", file=err)
         return FAILED
-    store = _open(paths, err)
+    store = open_for_command(paths, err)
     if store is None:
         return FAILED
     try:

@@ -42,7 +42,7 @@ from services.mail.smtp import test_connection as try_account
 from services.mail.smtp_problems import ConnectionProblem
 from ui.mail.keyring_calls import call_keyring, is_pending, read_password
 from ui.mail.mailbox_form import MailboxForm
-from ui.shell.accessible import message_label
+from ui.shell.accessible import message_label, message_line
 from ui.shell.tasks import run_in_background
 
 log = logging.getLogger(__name__)
@@ -179,18 +179,9 @@ class AccountPage(QWidget):
 
     def _build_messages(self, layout: QVBoxLayout) -> None:
         """What saving did, what the connection test found, and what the keyring said."""
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        message_label(self.status, "Account status")
-        layout.addWidget(self.status)
-        self.result = QLabel(self)
-        self.result.setWordWrap(True)
-        message_label(self.result, "Connection test result")
-        layout.addWidget(self.result)
-        self.keyring_line = QLabel(self)
-        self.keyring_line.setWordWrap(True)
-        message_label(self.keyring_line, "Keyring status")
-        layout.addWidget(self.keyring_line)
+        self.status = message_line(layout, self, "Account status")
+        self.result = message_line(layout, self, "Connection test result")
+        self.keyring_line = message_line(layout, self, "Keyring status")
 
     # -- reading and writing ----------------------------------------------------------------
     def load(self) -> None:

@@ -28,7 +28,7 @@ from services.mail.account import KeyringProblem, backend_name
 from services.mail.imap.imap_account import DEFAULT_PORTS, ImapAccount, imap_password
 from services.mail.secrets import KeyringStatus, keyring_status
 from services.mail.sender import thread_connection
-from ui.shell.accessible import message_label
+from ui.shell.accessible import message_label, message_line
 
 __all__ = ["SECURITY_HINT", "SECURITY_LABELS", "MailboxFields", "StoredPasswords",
            "password_note", "stored_passwords"]
@@ -158,14 +158,8 @@ class MailboxFields(QGroupBox):
         return buttons
 
     def _build_messages(self, layout: QVBoxLayout) -> None:
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        message_label(self.status, "Incoming mail status")
-        layout.addWidget(self.status)
-        self.result = QLabel(self)
-        self.result.setWordWrap(True)
-        message_label(self.result, "Mailbox connection test result")
-        layout.addWidget(self.result)
+        self.status = message_line(layout, self, "Incoming mail status")
+        self.result = message_line(layout, self, "Mailbox connection test result")
 
 class StoredPasswords(NamedTuple):
     """What the keyring holds for the mailbox: its status, whether the password in question

@@ -33,6 +33,16 @@ def message_label(label: QLabel, role: str) -> QLabel:
     return label
 
 
+def message_line(layout, parent: QWidget, role: str) -> QLabel:
+    """A word-wrapped, empty :func:`message_label` for sentences about ``role``, added to
+    ``layout``."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    message_label(label, role)
+    layout.addWidget(label)
+    return label
+
+
 def buddy_label(text: str, buddy: QWidget, parent: QWidget | None = None) -> QLabel:
     """A label for ``buddy`` (``&`` marks its Alt key), created next to it.
 

@@ -109,19 +109,17 @@ class WindowCommands:
         self.reminders_changed()
 
     def _on_application_saved(self, application_id: int) -> None:
-        view = self._views.get("applications")
-        if view is not None:
-            view.reload_one(application_id)
-        for key in ("calendar", "dashboard"):
-            other = self._views.get(key)
-            if other is not None and hasattr(other, "refresh"):
-                other.refresh()
-        self.refresh_status()
+        self._show_changed([application_id])
         self.reminders_changed()
 
     def applications_changed(self, application_ids) -> None:
         """Refresh what shows these applications after a change made from a message (a stage,
         an offer, an interview), and the replies."""
+        self._show_changed(application_ids)
+        self.refresh_messages()
+
+    def _show_changed(self, application_ids) -> None:
+        """The list's rows of these applications, the calendar, the dashboard, the status."""
         view = self._views.get("applications")
         for application_id in dict.fromkeys(application_ids):
             if view is not None:
@@ -131,7 +129,6 @@ class WindowCommands:
             if other is not None and hasattr(other, "refresh"):
                 other.refresh()
         self.refresh_status()
-        self.refresh_messages()
 
     def refresh_messages(self) -> None:
         """Count the replies still to look at in the navigation ("Inbox (3)"), tell what

@@ -15,7 +15,7 @@ import json
 from typing import TextIO
 
 from services.core.paths import DataPaths
-from services.core.store import StoreProblem, open_store
+from services.core.store import open_for_command
 from services.mail.account import AccountProblem, KeyringProblem
 from services.mail.imap.connection import ImapProblem, close_imap, open_imap
 from services.mail.imap.imap_account import (
@@ -37,14 +37,6 @@ _NO_ACCOUNT = ("No mailbox is set up, so there is nothing to check. Set it in Se
                "--security tls --user U (the password is read from standard input).")
 
 
-def _store(paths: DataPaths, err: TextIO):
-    try:
-        return open_store(paths)
-    except StoreProblem as problem:
-        print(f"FAIL {problem.message}", file=err)
-        return None
-
-
 def _check(account: ImapAccount, as_json: bool, out: TextIO, err: TextIO) -> int:
     """Connect, run one pass, print what it kept; the number of new matches."""
     client = open_imap(account, imap_password(account))
@@ -63,7 +55,7 @@ def _check(account: ImapAccount, as_json: bool, out: TextIO, err: TextIO) -> int
 
 def run_mail_check(paths: DataPaths, as_json: bool, out: TextIO, err: TextIO) -> int:
     """``mail check [--json]``: one pass; the exit code."""
-    store = _store(paths, err)
+    store = open_for_command(paths, err)
     if store is None:
         return FAILED
     try:
@@ -99,7 +91,7 @@ def run_mail_account(paths: DataPaths, values: dict, stdin: TextIO, out: TextIO,
     """``mail account``: save the IMAP account from ``values`` (host, port, security,
     user, sent_folder, same_password) and, unless it shares the SMTP password, the
     password from ``stdin``; the exit code."""
-    store = _store(paths, err)
+    store = open_for_command(paths, err)
     if store is None:
         return FAILED
     try:

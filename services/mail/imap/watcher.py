@@ -15,6 +15,7 @@ which libfaketime, used by the any-hour test runs, turns into a wait of hours).
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 import select
@@ -75,10 +76,8 @@ class Bell:
     def ring(self) -> None:
         """Set the flag and wake a sleeper."""
         self._flag.set()
-        try:
+        with contextlib.suppress(OSError):  # full (a wake is pending anyway) or closed
             self._write.send(b"!")
-        except (BlockingIOError, OSError):  # full (a wake is pending anyway) or closed
-            pass
 
     def is_set(self) -> bool:
         """True once rung, until :meth:`clear`."""
