@@ -5,9 +5,10 @@ moved or deleted) and read from the UID after the last one seen. A folder
 whose ``UIDVALIDITY`` changed (RFC 3501 §2.3.1.1: its UIDs were renumbered)
 is read again from the start; the Message-IDs already kept or ignored keep
 that from doubling anything. Messages are read in batches: a batch is stored
-(:func:`services.mail.inbox.keeping.take_messages`, one transaction) before the
-folder's last UID moves past it, so a connection dropped mid-fetch loses nothing
-and the next pass reads the unfinished batch again without doubling it.
+(:func:`services.mail.inbox.keeping.take_messages`, one short transaction after
+the parsing) before the folder's last UID moves past it, so a connection dropped
+mid-fetch loses nothing and the next pass reads the unfinished batch again without
+doubling it.
 
 Before any body is fetched, a few header fields of each new message are read:
 a message already kept or ignored is skipped, and one that no application can
@@ -137,8 +138,10 @@ def _read_folder(client, name: str, since: date, result: PassResult,
         wanted, sizes, structures, heads = _unknown(client, chunk, known_ids, sieve)
         raws = fetch_raw(client, wanted, sizes, structures) if wanted else {}
         raws.update(heads)
+        # Two short transactions, the batch then the folder's progress; one around both would
+        # hold the write lock while take_messages parses the batch.
+        taken = take_messages(((raws[uid], name) for uid in chunk if uid in raws), known)
         with database().atomic():
-            taken = take_messages(((raws[uid], name) for uid in chunk if uid in raws), known)
             _save_state(state, chunk[-1])
         known_ids.update(t.message_id for t in taken)
         result.taken.extend(taken)
