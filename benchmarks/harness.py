@@ -39,7 +39,8 @@ class BenchmarkError(Exception):
 @dataclass
 class Figure:
     """One measured figure; ``target`` is the highest acceptable ratio to the baseline,
-    ``limit`` the highest acceptable value itself (in ``unit``), for absolute targets."""
+    ``limit`` the highest acceptable value itself (in ``unit``), for absolute targets, and
+    ``floor`` the lowest acceptable value, for figures where more is better."""
 
     name: str
     value: float
@@ -47,10 +48,13 @@ class Figure:
     ratio_to_baseline: float | None = None
     target: float | None = None
     limit: float | None = None
+    floor: float | None = None
 
     @property
     def verdict(self) -> str:
-        """``ok`` or ``MISSED`` against the target or limit; empty when there is neither."""
+        """``ok`` or ``MISSED`` against the target, limit or floor; empty without one."""
+        if self.floor is not None:
+            return "ok" if self.value >= self.floor else "MISSED"
         if self.limit is not None:
             return "ok" if self.value <= self.limit else "MISSED"
         if self.target is None or self.ratio_to_baseline is None:
@@ -59,7 +63,10 @@ class Figure:
 
     @property
     def target_text(self) -> str:
-        """The target as the table shows it: ``≤1.5x`` or ``<16 ms``; empty without one."""
+        """The target as the table shows it: ``≤1.5x``, ``<16 ms`` or ``≥0.95``; empty
+        without one."""
+        if self.floor is not None:
+            return f"≥{self.floor:g}"
         if self.limit is not None:
             return f"<{self.limit:g} {self.unit}"
         return "" if self.target is None else f"≤{self.target:g}x"
@@ -77,6 +84,8 @@ class Figure:
         }
         if self.limit is not None:
             data["limit"] = self.limit
+        if self.floor is not None:
+            data["floor"] = self.floor
         return data
 
 

@@ -244,6 +244,11 @@ SUITES: list[Suite] = [
     Suite("imports", ("ics_unfold_800k_lines_s", "ics_parse_8mb_s", "csv_import_100k_s",
                       "csv_import_1m_blank_peak_mb"),
           lambda ctx: _imports_bench().figures(ctx.runs)),
+    # benchmarks/inbox_bench.py says how each inbox figure is measured (needs root and Dovecot).
+    Suite("inbox", ("inbox_first_pass_10k_s", "inbox_idle_pass_ms", "inbox_peak_rss_ratio",
+                    "list_filter_idle_ms", "list_filter_during_sync_ms",
+                    "inbox_suggestion_precision", "inbox_suggestion_recall"),
+          lambda ctx: _inbox_bench().figures(ctx)),
 ]
 
 
@@ -288,6 +293,12 @@ def _reminders_bench():
     from benchmarks import reminders_bench
 
     return reminders_bench
+
+
+def _inbox_bench():
+    from benchmarks import inbox_bench
+
+    return inbox_bench
 
 
 # --- Running --------------------------------------------------------------------------------
