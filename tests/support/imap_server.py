@@ -92,6 +92,14 @@ _SPECIAL_USE = {"Sent": "\\Sent", "Drafts": "\\Drafts", "Trash": "\\Trash"}
 _INDEX_FILES = ("dovecot-uidlist", "dovecot.index")
 
 
+def server_env() -> dict[str, str]:
+    """The environment for Dovecot and doveadm: this one without libfaketime. The any-hour
+    runs shift the clock of the app and the tests; a mail server is another machine with
+    its own clock, and Dovecot under a shifted clock stopped answering after a kick."""
+    return {key: value for key, value in os.environ.items()
+            if key != "LD_PRELOAD" and not key.startswith("FAKETIME")}
+
+
 class ImapServerError(RuntimeError):
     """The test server could not do what was asked; the message quotes its log."""
 
@@ -155,7 +163,7 @@ class ImapServer:
         with stderr:
             self._process = subprocess.Popen(
                 [_binary("dovecot"), "-F", "-c", str(self.config)],
-                stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr)
+                stdin=subprocess.DEVNULL, stdout=stderr, stderr=stderr, env=server_env())
         penalty = self.folder / "run" / "anvil-auth-penalty"  # see the module's notes
         self._wait_until(penalty.exists, "Dovecot did not start")
         penalty.unlink()
@@ -207,7 +215,8 @@ class ImapServer:
 
     def _doveadm(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> str:
         done = subprocess.run([_binary("doveadm"), "-c", str(self.config), *args],
-                              capture_output=True, text=True, timeout=WAIT_S, check=False)
+                              capture_output=True, text=True, timeout=WAIT_S, check=False,
+                              env=server_env())
         if done.returncode not in ok_codes:
             raise ImapServerError(f"doveadm {' '.join(args)} failed: {done.stderr.strip()}")
         return done.stdout
