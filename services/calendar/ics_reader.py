@@ -164,7 +164,7 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError:
-        pass
+        pass  # not UTF-8: Windows-1252 is tried next
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:

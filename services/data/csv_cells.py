@@ -176,7 +176,7 @@ def parse_day(text: str, order: str = "dmy") -> date:
         if value.isdigit() and 20000 <= int(value) <= 80000:
             return date(1899, 12, 30) + timedelta(days=int(value))
     except ValueError:
-        pass
+        pass  # an impossible date (31.02.2026): said below like any unreadable one
     raise ValueError(f"“{text.strip()[:40]}” is not a date the app can read; write it as "
                      "2026-03-14")
 

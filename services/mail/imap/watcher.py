@@ -86,11 +86,9 @@ class Bell:
     def clear(self) -> None:
         """Unset the flag and forget pending wakes."""
         self._flag.clear()
-        try:
+        with contextlib.suppress(OSError):  # drained (BlockingIOError) or closed
             while self._read.recv(4096):
-                pass
-        except (BlockingIOError, OSError):
-            pass
+                continue
 
     def sleep(self, seconds: float) -> None:
         """Wait up to ``seconds`` unless the flag is or gets set."""
