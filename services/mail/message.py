@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from email import policy
 from email.errors import MessageError
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser, BytesParser
@@ -174,11 +175,26 @@ def _fold_ids(name: str, ids: tuple[str, ...]) -> str:
     return "\n ".join(lines)
 
 
+def _set_address(message: EmailMessage, header: str, name: str, address: str) -> None:
+    """One mailbox in ``header``. A non-ASCII name is written as encoded words made here:
+    the email package would split it at a real space between two encoded words, and RFC 2047
+    readers drop whitespace between encoded words, so "Zoé Durand" could read "ZoéDurand".
+    Header keeps every space inside an encoded word."""
+    if name.isascii():
+        message[header] = Address(display_name=name, addr_spec=address)
+        return
+    phrase = Header(name, "utf-8", header_name=header).encode(maxlinelen=_FOLD_WIDTH,
+                                                               linesep="\n")
+    last = phrase.rpartition("\n")[2] or f"{header}: {phrase}"
+    gap = "\n " if len(last) + len(address) + 3 > _FOLD_WIDTH else " "
+    message.set_raw(header, f"{phrase}{gap}<{address}>")
+
+
 def _compose(from_name, from_address, to_name, to_address, subject, date, message_id,
              body, thread=("", ())) -> EmailMessage:
     message = EmailMessage(policy=policy.SMTP)
-    message["From"] = Address(display_name=from_name, addr_spec=from_address)
-    message["To"] = Address(display_name=to_name, addr_spec=to_address)
+    _set_address(message, "From", from_name, from_address)
+    _set_address(message, "To", to_name, to_address)
     message["Subject"] = subject
     message["Date"] = date
     message["Message-ID"] = message_id
