@@ -25,13 +25,14 @@ notifications, job alerts, tracking systems' mail about other companies; 2 to 40
     ``benchmarks/generate.py``'s 10,000 applications (the data of ``list_filter_10k_ms``),
     a fresh mailbox as above saved as the account. Keystrokes into the list's search
     field are timed as ``list_filter_10k_ms`` is (set the text, until the table has
-    repainted), first idle, then while a mailbox watcher thread (the app's
-    ``MailboxWatcher``, its result shown in the window as the app shows it) makes its
-    first pass. ``inbox_peak_rss_ratio`` is
-    the peak RSS during the pass (``VmHWM``, reset once idle) over the idle RSS
-    (``VmRSS``). Limit 1.3. ``list_filter_during_sync_ms`` is the median keystroke while
-    the pass runs; its limit is 1.5 times ``list_filter_idle_ms``, the idle median of the
-    same run.
+    repainted), first idle, then while the app's mailbox watcher makes its first pass
+    (as the window runs it: the watcher's thread waits, the pass runs in a process of its
+    own, its summary shown in the window as the app shows it; the password in a Secret
+    Service the suite starts). ``inbox_peak_rss_ratio`` is the window's process's peak RSS
+    during the pass (``VmHWM``, reset once idle) over its idle RSS (``VmRSS``). Limit 1.3.
+    ``inbox_pass_process_peak_mb`` is the pass process's own peak RSS (no limit; it ends
+    with the pass). ``list_filter_during_sync_ms`` is the median keystroke while the pass
+    runs; its limit is 1.5 times ``list_filter_idle_ms``, the idle median of the same run.
 
 ``inbox_suggestion_precision``, ``inbox_suggestion_recall``
     ``benchmarks/inbox_corpus.py``'s evaluation of the suggested stage changes over the
@@ -62,6 +63,7 @@ from services.mail.imap.mail_pass import run_pass  # noqa: E402
 from services.mail.inbox.keeping import take_messages  # noqa: E402
 from tests.support.corpus_store import add_corpus_applications  # noqa: E402
 from tests.support.imap_server import ImapServer, unavailable_reason  # noqa: E402
+from tests.support.keyring_service import KeyringService  # noqa: E402
 
 FIRST_PASS_LIMIT_S = 20
 IDLE_PASS_LIMIT_MS = 200
@@ -151,7 +153,20 @@ def _app_data(ctx) -> Path:
 def _run_child(ctx, server: ImapServer, user: str, folder: Path) -> dict:
     config = {"host": server.host, "port": server.tls_port, "user": user,
               "password": PASSWORD, "ca_file": str(server.ca_file), "rounds": max(3, ctx.runs)}
-    env = dict(ctx.env, NEXTSTEPS_BENCH_IMAP=json.dumps(config))
+    # The pass process reads the password from the keyring, as the app's does: a real
+    # Secret Service of the benchmark's own (the measured children's file keyring is
+    # refused by the app).
+    secrets = KeyringService(ctx.root / "inbox-keyring")
+    try:
+        env = dict(ctx.env, NEXTSTEPS_BENCH_IMAP=json.dumps(config),
+                   DBUS_SESSION_BUS_ADDRESS=secrets.address,
+                   PYTHON_KEYRING_BACKEND="keyring.backends.SecretService.Keyring")
+        return _child_report(ctx, env, folder)
+    finally:
+        secrets.close()
+
+
+def _child_report(ctx, env: dict, folder: Path) -> dict:
     argv = [ctx.python, str(ROOT / "benchmarks" / "inbox_child.py"), str(folder)]
     report = ctx.launcher.run(argv, ROOT, env, CHILD_TIMEOUT_S)
     lines = [line for line in report["stdout"].splitlines() if line.startswith("{")]
@@ -174,12 +189,15 @@ def app_figures(ctx, server: ImapServer) -> list[Figure]:
     idle_median, during_median = statistics.median(idle), statistics.median(during)
     _say(f"app with {found['applications']:,} applications: idle RSS "
          f"{found['idle_rss_kb'] / 1024:.1f} MB, peak during the first pass "
-         f"{found['peak_rss_kb'] / 1024:.1f} MB; the watcher's pass took {found['pass_s']:.1f} s")
+         f"{found['peak_rss_kb'] / 1024:.1f} MB; the watcher's pass took {found['pass_s']:.1f} s "
+         f"in a process of its own, whose peak RSS was "
+         f"{found['pass_process_peak_kb'] / 1024:.1f} MB")
     _say(f"typed {', '.join(map(repr, found['typed']))}: idle {len(idle)} keystrokes, median "
          f"{idle_median:.2f} ms, max {max(idle):.1f}; during the pass {len(during)}, median "
          f"{during_median:.2f} ms, 90th percentile "
          f"{statistics.quantiles(during, n=10)[-1]:.1f}, max {max(during):.1f} ms")
     return [Figure("inbox_peak_rss_ratio", ratio, "x", limit=PEAK_RSS_LIMIT),
+            Figure("inbox_pass_process_peak_mb", found["pass_process_peak_kb"] / 1024, "MB"),
             Figure("list_filter_idle_ms", idle_median, "ms"),
             Figure("list_filter_during_sync_ms", during_median, "ms",
                    limit=round(DURING_SYNC_FACTOR * idle_median, 2))]

@@ -67,7 +67,7 @@ def make_watch(qtbot, window, imap_server):
     made: list[MailboxWatch] = []
 
     def build() -> MailboxWatch:
-        watch = MailboxWatch(window, tls_context=imap_server.client_context(), timeout=10,
+        watch = MailboxWatch(window, ca_file=str(imap_server.ca_file), timeout=10,
                              backoff_s=(0.1,), notices=MailNotices(window))
         window.mailbox_watch = watch
         made.append(watch)

@@ -28,10 +28,9 @@ from PySide6.QtCore import QObject, Qt, Signal
 from services.core import settings
 from services.core.connection import database
 from services.mail.account import KeyringProblem
-from services.mail.imap.connection import ImapProblem, close_imap, open_imap
+from services.mail.imap.connection import ImapProblem, open_imap
 from services.mail.imap.imap_account import ImapAccount, imap_password, load_imap_account
-from services.mail.imap.mail_pass import run_pass
-from services.mail.imap.sent_copy import append_pending
+from services.mail.imap.pass_process import PassProcess
 from services.mail.imap.watcher import (
     BACKOFF_S,
     CONNECTION_ERRORS,
@@ -66,9 +65,9 @@ class _Bridge(QObject):
 class MailboxWatch(QObject):
     """Runs the mailbox watcher for ``window`` and shows what it finds (see the module).
 
-    ``tls_context``, ``timeout``, ``poll_s``, ``idle_renew_s`` and ``backoff_s`` exist for
-    tests (a context trusting a test CA, short waits); ``notices`` replaces the desktop
-    notifications (:class:`ui.mail.mail_notices.MailNotices`).
+    ``ca_file``, ``timeout``, ``poll_s``, ``idle_renew_s`` and ``backoff_s`` exist for
+    tests (a certificate authority to trust besides the system's, short waits); ``notices``
+    replaces the desktop notifications (:class:`ui.mail.mail_notices.MailNotices`).
     """
 
     #: The text of each notification shown: "Lumen Analytics replied: interview invitation".
@@ -78,13 +77,16 @@ class MailboxWatch(QObject):
     #: Emitted with each problem sentence as it is said.
     problem_said = Signal(str)
 
-    def __init__(self, window, *, tls_context: ssl.SSLContext | None = None,
+    def __init__(self, window, *, ca_file: str | None = None,
                  timeout: float = 30.0, poll_s: float = POLL_S,
                  idle_renew_s: float = IDLE_RENEW_S, backoff_s: tuple[float, ...] = BACKOFF_S,
                  notices: MailNotices | None = None) -> None:
         super().__init__(window)
         self.window = window
-        self._tls_context, self._timeout = tls_context, timeout
+        self._tls_context = ssl.create_default_context(cafile=ca_file) if ca_file else None
+        # The pass process trusts the same authority (Python's ssl reads SSL_CERT_FILE).
+        self._pass_env = {"SSL_CERT_FILE": ca_file} if ca_file else {}
+        self._timeout = timeout
         self._waits = {"poll_s": poll_s, "idle_renew_s": idle_renew_s, "backoff_s": backoff_s}
         self.notices = notices if notices is not None else MailNotices(window, self)
         self.enabled = False
@@ -163,8 +165,8 @@ class MailboxWatch(QObject):
     def _start_watcher(self, account: ImapAccount, generation: int) -> None:
         bridge = self._bridge
         watcher = MailboxWatcher(
-            account, lambda: self._connect(account),
-            on_pass=lambda result: _emit(bridge.passed, generation, result),
+            account, lambda: self._connect(account), run_pass=self._pass_process(),
+            on_pass=lambda summary: _emit(bridge.passed, generation, summary),
             on_problem=lambda sentence: _emit(bridge.problem, generation, sentence,
                                               watcher.failures > 0),
             on_recovered=lambda: _emit(bridge.recovered, generation),
@@ -190,28 +192,23 @@ class MailboxWatch(QObject):
         return open_imap(account, password, tls_context=self._tls_context,
                          timeout=self._timeout)
 
+    def _pass_process(self) -> PassProcess:
+        """The runner of each pass: a child process (see services.mail.imap.pass_process)."""
+        return PassProcess(self.window.paths.root, env=self._pass_env)
+
     def _check_once(self, account: ImapAccount) -> None:
-        """One pass on a worker (the mailbox is saved but not watched)."""
+        """One pass in a child process, waited for on a worker (the mailbox is saved but not
+        watched)."""
         self._checking = True
         generation = self._generation
         self._status("Checking your mail…", SHORT_MS)
+        run = self._pass_process()
 
-        def work():
-            with thread_connection():
-                client = self._connect(account)
-                try:
-                    result = run_pass(client, ("INBOX", *account.folders))
-                    copies = append_pending(client, account)
-                finally:
-                    close_imap(client)
-            return result, copies.problem
-
-        def done(answer) -> None:
+        def done(summary) -> None:
             self._checking = False
-            result, copy_problem = answer
-            self._passed(generation, result)
-            if copy_problem:
-                self._problem(generation, copy_problem, False)
+            self._passed(generation, summary)
+            if summary.copy_problem:
+                self._problem(generation, summary.copy_problem, False)
 
         def failed(exc: BaseException) -> None:
             self._checking = False
@@ -219,13 +216,13 @@ class MailboxWatch(QObject):
                 log.error("checking the mail failed unexpectedly", exc_info=exc)
             self._problem(generation, problem_sentence(exc, account.host), True)
 
-        run_in_background(work, done, failed)
+        run_in_background(run, done, failed)
 
     # -- what the watcher found -----------------------------------------------------------------
-    def _passed(self, generation: int, result) -> None:
+    def _passed(self, generation: int, summary) -> None:
         if generation != self._generation:
             return
-        if result.new_matches and hasattr(self.window, "refresh_messages"):
+        if summary.new and hasattr(self.window, "refresh_messages"):
             self.window.refresh_messages()
         views = pending_notifications()
         for view in views:

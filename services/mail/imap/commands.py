@@ -4,6 +4,10 @@
 ``--json``, one JSON object per line) and a closing summary on standard error;
 exit 0, or 1 with a sentence when the account is not set up, the keyring cannot
 give the password, or the server cannot be reached or refuses the login.
+The window's watcher runs ``mail check --json`` for each pass and reads it this way
+(:mod:`services.mail.imap.pass_process`): the JSON lines on standard output, and on
+standard error a sentence per Sent copy not added, then the summary; or, with exit 1, the
+sentence why the pass could not run.
 ``mail account`` saves the IMAP account; the password comes from standard input
 only (never from the arguments, which other users can read in the process list).
 """
@@ -13,6 +17,8 @@ from __future__ import annotations
 import getpass
 import json
 from typing import TextIO
+
+import peewee
 
 from services.core.paths import DataPaths
 from services.core.store import open_for_command
@@ -68,7 +74,7 @@ def run_mail_check(paths: DataPaths, as_json: bool, out: TextIO, err: TextIO) ->
         except (ImapProblem, KeyringProblem) as problem:
             print(problem.message, file=err)
             return FAILED
-        except CONNECTION_ERRORS as exc:
+        except (*CONNECTION_ERRORS, peewee.OperationalError) as exc:
             print(problem_sentence(exc, account.host), file=err)
             return FAILED
         noun = "message" if count == 1 else "messages"

@@ -45,7 +45,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 #: The kinds of :class:`ImapProblem`.
-KINDS = frozenset({"unreachable", "login", "certificate", "timeout", "protocol", "keyring"})
+KINDS = frozenset({"unreachable", "login", "certificate", "timeout", "protocol", "keyring",
+                   "pass"})
 #: The usual names of the Sent folder, tried in this order when none is marked ``\\Sent``.
 SENT_FOLDER_NAMES = ("Sent", "Sent Items", "Sent Messages", "[Gmail]/Sent Mail", "Gesendet",
                      "Gesendete Objekte", "INBOX.Sent")

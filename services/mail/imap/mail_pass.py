@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from models import clock
 from models.application import Application
@@ -33,7 +34,7 @@ from services.mail.inbox.inbound import parse_message
 from services.mail.inbox.keeping import Taken, known_applications, known_message_ids, take_messages
 from services.mail.inbox.sifting import Sieve
 
-__all__ = ["BATCH", "MAX_DAYS_BACK", "PassResult", "read_since", "run_pass"]
+__all__ = ["BATCH", "MAX_DAYS_BACK", "PassResult", "PassSummary", "read_since", "run_pass"]
 
 #: Messages fetched and stored together.
 BATCH = 200
@@ -45,16 +46,22 @@ _HEAD = b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID FROM SUBJECT DATE IN-REPLY-TO REFE
 
 @dataclass
 class PassResult:
-    """What one pass read: the messages it kept or ignored, and how many it looked at."""
+    """What one pass read: the messages it newly kept for an application, how many it stored
+    as read (kept or ignored), and how many it looked at. Only the kept ones are held (a
+    first pass over a large mailbox would otherwise hold a result per message)."""
 
-    taken: list[Taken] = field(default_factory=list)
+    new_matches: list[Taken] = field(default_factory=list)
+    read: int = 0
     looked_at: int = 0
     folders: int = 0
 
-    @property
-    def new_matches(self) -> list[Taken]:
-        """The messages kept for an application in this pass."""
-        return [t for t in self.taken if t.kept and not t.duplicate]
+
+class PassSummary(NamedTuple):
+    """What the watcher hands on after a pass: how many messages were newly kept for an
+    application, and the sentence for a Sent copy that could not be added ("" when none)."""
+
+    new: int
+    copy_problem: str = ""
 
 
 def read_since() -> date | None:
@@ -144,7 +151,8 @@ def _read_folder(client, name: str, since: date, result: PassResult,
         with database().atomic():
             _save_state(state, chunk[-1])
         known_ids.update(t.message_id for t in taken)
-        result.taken.extend(taken)
+        result.new_matches.extend(t for t in taken if t.kept and not t.duplicate)
+        result.read += sum(1 for t in taken if not t.duplicate)
         result.looked_at += len(chunk)
         progress(result.looked_at)
     if not uids:

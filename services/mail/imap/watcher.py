@@ -31,10 +31,10 @@ from services.core.connection import thread_connection
 from services.mail.account import KeyringProblem
 from services.mail.imap.connection import ImapProblem, close_imap
 from services.mail.imap.imap_account import ImapAccount
-from services.mail.imap.mail_pass import PassResult, run_pass
+from services.mail.imap.mail_pass import PassSummary, run_pass
 from services.mail.imap.sent_copy import append_pending
 
-__all__ = ["BACKOFF_S", "IDLE_RENEW_S", "POLL_S", "MailboxWatcher"]
+__all__ = ["BACKOFF_S", "IDLE_RENEW_S", "POLL_S", "MailboxWatcher", "in_process"]
 
 log = logging.getLogger(__name__)
 
@@ -101,26 +101,40 @@ class Bell:
         self._write.close()
 
 
+def in_process(account: ImapAccount) -> Callable[[object], PassSummary]:
+    """A pass on the calling thread with the watcher's ``client``: INBOX and the account's
+    folders, then the pending Sent copies."""
+    def run(client) -> PassSummary:
+        result = run_pass(client, ("INBOX", *account.folders))
+        copies = append_pending(client, account)
+        return PassSummary(len(result.new_matches), copies.problem)
+    return run
+
+
 class MailboxWatcher:
     """Watch the mailbox on a thread of its own until :meth:`stop`.
 
     ``connect()`` returns a logged-in ``IMAPClient`` for ``account`` (or raises
-    :class:`ImapProblem`). Each pass reads INBOX and the account's folders, then
-    appends the pending Sent copies. The callbacks run on the watcher's thread:
-    ``on_pass(result)`` after every pass that read something new,
+    :class:`ImapProblem`). Each pass is ``run_pass(client)``, which returns a
+    :class:`~services.mail.imap.mail_pass.PassSummary`: by default :func:`in_process`; the
+    window passes a :class:`~services.mail.imap.pass_process.PassProcess`, which has
+    ``cancel()``, called by :meth:`stop`. The callbacks run on the watcher's thread:
+    ``on_pass(summary)`` after every pass that kept new messages,
     ``on_problem(sentence)`` once when the account stops working (and once for a
     Sent copy that could not be added), ``on_recovered()`` when it works again.
     """
 
     def __init__(self, account: ImapAccount, connect: Callable[[], object], *,
-                 on_pass: Callable[[PassResult], None],
+                 on_pass: Callable[[PassSummary], None],
                  on_problem: Callable[[str], None],
                  on_recovered: Callable[[], None] = lambda: None,
+                 run_pass: Callable[[object], PassSummary] | None = None,
                  poll_s: float = POLL_S, idle_renew_s: float = IDLE_RENEW_S,
                  backoff_s: tuple[float, ...] = BACKOFF_S) -> None:
         self._account, self._connect = account, connect
         self._on_pass, self._on_problem, self._on_recovered = on_pass, on_problem, on_recovered
         self._poll_s, self._idle_renew_s, self._backoff_s = poll_s, idle_renew_s, backoff_s
+        self._pass = run_pass if run_pass is not None else in_process(account)
         self._stop = threading.Event()
         self._wake = Bell()
         self._thread: threading.Thread | None = None
@@ -139,6 +153,9 @@ class MailboxWatcher:
         """Stop watching and wait up to ``timeout`` seconds for the thread to end."""
         self._stop.set()
         self._wake.ring()
+        cancel = getattr(self._pass, "cancel", None)
+        if cancel is not None:
+            cancel()
         if self._thread is None:
             self._wake.close()
         else:
@@ -174,16 +191,15 @@ class MailboxWatcher:
         idle = b"IDLE" in set(client.capabilities())
         while not self._stop.is_set():
             self._wake.clear()
-            result = run_pass(client, ("INBOX", *self._account.folders))
-            copies = append_pending(client, self._account)
+            summary = self._pass(client)
             self.passes += 1
             if self.failures:
                 self.failures = 0
                 self._on_recovered()
-            if result.taken:
-                self._on_pass(result)
-            if copies.problem:
-                self._on_problem(copies.problem)
+            if summary.new:
+                self._on_pass(summary)
+            if summary.copy_problem:
+                self._on_problem(summary.copy_problem)
             if idle:
                 self._idle(client)
             else:
@@ -191,7 +207,9 @@ class MailboxWatcher:
                 client.noop()
 
     def _idle(self, client) -> None:
-        """Wait in IDLE until new mail, a wake, a stop, or the renewal time."""
+        """Wait in IDLE on INBOX (examined: read-only) until new mail, a wake, a stop, or
+        the renewal time."""
+        client.select_folder("INBOX", readonly=True)
         client.idle()
         renew_at = time.monotonic() + self._idle_renew_s
         try:

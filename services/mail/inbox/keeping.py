@@ -71,19 +71,21 @@ def known_applications() -> list[KnownApplication]:
     for app_id, name, email in (
             Interviewer.select(InterviewRound.application, Interviewer.name, Interviewer.email)
             .join(InterviewRound).where(Interviewer.email != "")
-            .order_by(InterviewRound.id, Interviewer.position, Interviewer.id).tuples()):
+            .order_by(InterviewRound.id, Interviewer.position, Interviewer.id).tuples()
+            .iterator()):
         people.setdefault(app_id, []).append((name, email))
     sent: dict[int, list[str]] = {}
     for app_id, message_id in (
             Email.select(Email.application, Email.message_id)
             .where(Email.state.in_(_SENT_STATES) & Email.message_id.is_null(False))
-            .order_by(Email.id).tuples()):
+            .order_by(Email.id).tuples().iterator()):
         sent.setdefault(app_id, []).append(message_id)
     rows = (Application.select(
         Application.id, Application.company, Application.stage, Application.channel,
         Application.agency_name, Application.recruiter_name, Application.recruiter_email,
-        Application.contact_name, Application.contact_email).order_by(Application.id).tuples())
-    return [_known(row, people.get(row[0], ()), sent.get(row[0], ())) for row in rows]
+        Application.contact_name, Application.contact_email).order_by(Application.id).tuples()
+        .iterator())
+    return [_known(row, people.pop(row[0], ()), sent.pop(row[0], ())) for row in rows]
 
 
 def _known(row: tuple, interviewers, sent_ids) -> KnownApplication:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cached_property
 
 from services.applications.folding import fold
 from services.mail.inbox import tables
@@ -60,7 +61,8 @@ class KnownApplication:
 
     ``people`` are ``(name, email)`` pairs (interviewers, contacts, the agency's
     recruiter); ``domains`` the company's mail domains; ``sent_message_ids`` the
-    Message-IDs of the notes the app sent for it.
+    Message-IDs of the notes the app sent for it. What matching derives from them is
+    worked out once per application (a pass compares thousands of messages with it).
     """
 
     application_id: int
@@ -70,6 +72,35 @@ class KnownApplication:
     domains: tuple[str, ...] = ()
     sent_message_ids: tuple[str, ...] = ()
     open: bool = True
+
+    @cached_property
+    def sent_keys(self) -> frozenset[str]:
+        """The sent Message-IDs as compared: without brackets, lower case."""
+        return frozenset(_id_key(i) for i in self.sent_message_ids) - {""}
+
+    @cached_property
+    def addresses(self) -> dict[str, str]:
+        """Each known person's address (lower case) → their name (the first one given)."""
+        found: dict[str, str] = {}
+        for name, email in self.people:
+            if email and email.strip():
+                found.setdefault(email.strip().lower(), name)
+        return found
+
+    @cached_property
+    def mail_domains(self) -> frozenset[str]:
+        """The company's own mail domains: given and the people's, without free-mail,
+        job-board and applicant-tracking domains."""
+        domains = {d.strip().lower().lstrip("@") for d in self.domains if d.strip()}
+        domains |= {address.rpartition("@")[2].strip() for address in self.addresses}
+        return frozenset(d for d in domains if d and not tables.is_free_mail(d)
+                         and not tables.is_job_board(d) and tables.ats_name(d) is None)
+
+    @cached_property
+    def name_keys(self) -> frozenset[str]:
+        """The company's and the agency's names as searched for (:func:`company_key`)."""
+        return frozenset({company_key(self.company), company_key(self.agency_name or "")}
+                         - {""})
 
 
 @dataclass(frozen=True)
@@ -141,7 +172,7 @@ def _id_key(message_id: str) -> str:
 def _by_thread(message, known) -> MatchResult | None:
     asked = {_id_key(i) for i in (message.in_reply_to, *message.references) if i}
     asked.discard("")
-    apps = [app for app in known if asked & {_id_key(i) for i in app.sent_message_ids}]
+    apps = [app for app in known if not asked.isdisjoint(app.sent_keys)]
     return _result(apps, Strength.THREAD,
                    "It answers a note you sent from Next Steps about {companies}.")
 
@@ -152,27 +183,19 @@ def _by_person(message, known) -> MatchResult | None:
         return None
     apps, name = [], ""
     for app in known:
-        for person_name, email in app.people:
-            if email and email.strip().lower() == address:
-                apps.append(app)
-                name = name or person_name
+        if address in app.addresses:
+            apps.append(app)
+            name = name or app.addresses[address]
     who = f"{name} ({address})" if name else address
     return _result(apps, Strength.PERSON,
                    f"It comes from {who}, whom you know from your application to {{companies}}.")
-
-
-def _company_domains(app: KnownApplication) -> set[str]:
-    domains = {d.strip().lower().lstrip("@") for d in app.domains if d.strip()}
-    domains |= {email.rpartition("@")[2].strip().lower() for _, email in app.people if email}
-    return {d for d in domains if d and not tables.is_free_mail(d) and not tables.is_job_board(d)
-            and tables.ats_name(d) is None}
 
 
 def _by_domain(message, known) -> MatchResult | None:
     domain = message.sender_domain
     if not domain or tables.is_free_mail(domain) or tables.is_job_board(domain):
         return None
-    apps = [app for app in known if tables.domain_key(domain, _company_domains(app))]
+    apps = [app for app in known if tables.domain_key(domain, app.mail_domains)]
     return _result(apps, Strength.DOMAIN,
                    f"It comes from {domain}, the mail domain of {{companies}}.")
 
@@ -187,7 +210,7 @@ def _by_ats(message, known) -> MatchResult | None:
     named: dict[str, list[KnownApplication]] = {}
     where: dict[str, str] = {}
     for app in known:
-        for key in {company_key(app.company), company_key(app.agency_name or "")} - {""}:
+        for key in app.name_keys:
             place = next((label for label, text in places if names_in(key, text)), None)
             if place is not None:
                 named.setdefault(key, []).append(app)
