@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from jeepney import DBusAddress, DBusErrorResponse, new_method_call
+from jeepney import DBusAddress, DBusErrorResponse, MessageType, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 
 ACCESSIBLE = "org.a11y.atspi.Accessible"
@@ -103,10 +103,13 @@ class AtspiClient:
     # -- raw calls --------------------------------------------------------------------
     def call(self, bus: str, path: str, interface: str, method: str,
              signature: str | None = None, body: tuple = ()):
-        """One method call; returns the reply's body."""
+        """One method call; returns the reply's body. An error reply (the object went away
+        while the tree was read) raises DBusErrorResponse, as it would from a proxy."""
         address = DBusAddress(path, bus_name=bus, interface=interface)
         reply = self.conn.send_and_get_reply(
             new_method_call(address, method, signature, body), timeout=10)
+        if reply.header.message_type == MessageType.error:
+            raise DBusErrorResponse(reply)
         return reply.body
 
     def prop(self, bus: str, path: str, interface: str, name: str):
