@@ -156,7 +156,9 @@ def _run_child(ctx, server: ImapServer, user: str, folder: Path) -> dict:
     # The pass process reads the password from the keyring, as the app's does: a real
     # Secret Service of the benchmark's own (the measured children's file keyring is
     # refused by the app).
-    secrets = KeyringService(ctx.root / "inbox-keyring")
+    folder_of_secrets = ctx.root / "inbox-keyring"
+    folder_of_secrets.mkdir(exist_ok=True)
+    secrets = KeyringService(folder_of_secrets)
     try:
         env = dict(ctx.env, NEXTSTEPS_BENCH_IMAP=json.dumps(config),
                    DBUS_SESSION_BUS_ADDRESS=secrets.address,

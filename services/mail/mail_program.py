@@ -24,9 +24,11 @@ from models import clock
 from models.email import Email
 from services.mail.drafts import email_row
 from services.mail.headers import HeaderProblem, address_problem, check_text
-from services.mail.message import html_body
+from services.mail.message import WIRE_POLICY, add_thread, check_thread, html_body, thread_ids
 
 __all__ = ["eml_bytes", "mailto_url"]
+
+_REFUSE = "The email file was not saved: {}. Check the names, addresses and subject."
 
 
 def _checked_fields(email: Email) -> tuple[str, str, str]:
@@ -46,7 +48,9 @@ def _crlf(text: str) -> str:
 
 
 def mailto_url(email_id: int) -> str:
-    """A ``mailto:`` URL (RFC 6068) for the message: address, subject and body, UTF-8.
+    """A ``mailto:`` URL (RFC 6068) for the message: address, subject and body, UTF-8, and
+    for a reply its ``In-Reply-To`` and ``References`` (RFC 6068 lets a URL carry any header;
+    Thunderbird, for one, threads the draft by them).
 
     Every character outside RFC 3986's unreserved set is percent-encoded
     (``@`` is kept in the address); line breaks in the body become
@@ -55,15 +59,20 @@ def mailto_url(email_id: int) -> str:
     """
     email = email_row(email_id)
     _to_name, to_address, subject = _checked_fields(email)
+    parent, references = thread_ids(email.in_reply_to, email.references)
+    thread = (f"&In-Reply-To={quote(parent, safe='')}"
+              f"&References={quote(' '.join(references), safe='')}") if parent else ""
     return (f"mailto:{quote(to_address, safe='@')}"
-            f"?subject={quote(subject, safe='')}&body={quote(_crlf(email.body), safe='')}")
+            f"?subject={quote(subject, safe='')}&body={quote(_crlf(email.body), safe='')}"
+            f"{thread}")
 
 
 def eml_bytes(email_id: int, sender_name: str, sender_address: str) -> bytes:
     """The message as an RFC 5322 ``.eml`` file a mail program opens as a draft to send.
 
     ``multipart/alternative`` with a plain-text and an HTML part, UTF-8,
-    ``X-Unsent: 1``. Without a sender address there is no ``From:`` (the mail
+    ``X-Unsent: 1``; a reply carries ``In-Reply-To`` and ``References`` (as a sent one
+    does: :func:`services.mail.message.thread_ids`), so the mail program threads it. Without a sender address there is no ``From:`` (the mail
     program fills it in); without a recipient address, no ``To:``. Raises
     :class:`HeaderProblem` (a :class:`ValueError`) for an unsafe header
     field, and when the message does not parse back to exactly the headers
@@ -90,17 +99,22 @@ def eml_bytes(email_id: int, sender_name: str, sender_address: str) -> bytes:
     message["Subject"] = subject
     message["Date"] = format_datetime(clock.local_now())
     message["X-Unsent"] = "1"
+    thread = thread_ids(email.in_reply_to, email.references)
+    if thread[0]:
+        add_thread(message, thread)
+        expected |= {"in-reply-to", "references"}
     message.set_content(body, cte="quoted-printable")
     message.add_alternative(html_body(body), subtype="html", cte="quoted-printable")
-    data = message.as_bytes(policy=policy.SMTP)
+    data = message.as_bytes(policy=WIRE_POLICY)
     _verify_eml(data, expected, subject, (from_name, from_address), (to_name, to_address))
+    check_thread(data, thread, _REFUSE)
     return data
 
 
 def _verify_eml(data: bytes, expected: set[str], subject: str, sender: tuple[str, str],
                 recipient: tuple[str, str]) -> None:
     """Parse the file back: exactly the expected headers, each once, saying what was asked."""
-    refuse = "The email file was not saved: {}. Check the names, addresses and subject."
+    refuse = _REFUSE
     parsed = BytesParser(policy=policy.default).parsebytes(data)
     names = sorted(name.lower() for name in parsed)
     if names != sorted(expected) or parsed.defects:

@@ -37,9 +37,12 @@ __all__ = [
     "MAX_LINE_BYTES",
     "MAX_REFERENCES",
     "HeaderProblem",
+    "WIRE_POLICY",
     "MessageFields",
     "PreparedMessage",
+    "add_thread",
     "build_message",
+    "check_thread",
     "html_body",
     "new_message_id",
     "prepare",
@@ -64,7 +67,7 @@ _WELL_FORMED_ID = re.compile(rf"<{_ATOM}{{1,250}}@{_ATOM}{{1,250}}>")
 _FOLD_WIDTH = 78
 #: Writes the threading headers exactly as folded here: the email package would turn a
 #: Message-ID longer than a line into encoded words, which no mail program threads.
-_WIRE_POLICY = policy.SMTP.clone(refold_source="none")
+WIRE_POLICY = policy.SMTP.clone(refold_source="none")
 
 
 class MessageFields(NamedTuple):
@@ -124,7 +127,7 @@ def prepare(source: Any, account: Account, *, date: str | None = None) -> Prepar
         message = _compose(from_name, from_address, to_name, to_address, subject,
                            date or format_datetime(clock.local_now()), message_id, fields.body,
                            thread)
-        data = message.as_bytes(policy=_WIRE_POLICY)
+        data = message.as_bytes(policy=WIRE_POLICY)
     except (ValueError, TypeError, LookupError, MessageError) as exc:  # the email package
         # refused a part (an address it cannot parse raises HeaderParseError, a MessageError)
         raise HeaderProblem(
@@ -190,6 +193,16 @@ def _set_address(message: EmailMessage, header: str, name: str, address: str) ->
     message.set_raw(header, f"{phrase}{gap}<{address}>")
 
 
+def add_thread(message: EmailMessage, thread: tuple[str, tuple[str, ...]]) -> None:
+    """Give ``message`` the ``In-Reply-To`` and ``References`` of ``thread`` (from
+    :func:`thread_ids`; nothing when it answers nothing), as raw values folded between IDs:
+    serialise with :data:`WIRE_POLICY` so they are written as they are."""
+    parent, references = thread
+    if parent:
+        message.set_raw("In-Reply-To", parent)
+        message.set_raw("References", _fold_ids("References", references))
+
+
 def _compose(from_name, from_address, to_name, to_address, subject, date, message_id,
              body, thread=("", ())) -> EmailMessage:
     message = EmailMessage(policy=policy.SMTP)
@@ -198,11 +211,7 @@ def _compose(from_name, from_address, to_name, to_address, subject, date, messag
     message["Subject"] = subject
     message["Date"] = date
     message["Message-ID"] = message_id
-    parent, references = thread
-    if parent:
-        # Raw values, written as folded here (see _WIRE_POLICY).
-        message.set_raw("In-Reply-To", parent)
-        message.set_raw("References", _fold_ids("References", references))
+    add_thread(message, thread)
     body = body.replace("\r\n", "\n").replace("\r", "\n")
     message.set_content(body, cte="quoted-printable")
     message.add_alternative(html_body(body), subtype="html", cte="quoted-printable")
@@ -234,7 +243,7 @@ def verify(
         _compare(BytesParser(policy=policy.default).parsebytes(data), refuse, sender=sender,
                  recipient=recipient, subject=subject, message_id=message_id,
                  threaded=bool(thread[0]))
-        _compare_thread(data, thread, refuse)
+        check_thread(data, thread, refuse)
     except (ValueError, TypeError, LookupError, AttributeError, MessageError) as exc:
         if isinstance(exc, HeaderProblem):
             raise
@@ -276,8 +285,9 @@ def _compare(parsed, refuse, *, sender, recipient, subject, message_id, threaded
         raise HeaderProblem(refuse.format("its body is not the expected text and HTML parts"))
 
 
-def _compare_thread(data: bytes, thread: tuple[str, tuple[str, ...]], refuse: str) -> None:
-    """The threading headers as written (not decoded) must name exactly ``thread``."""
+def check_thread(data: bytes, thread: tuple[str, tuple[str, ...]], refuse: str) -> None:
+    """Raise :class:`HeaderProblem` (``refuse`` with the reason) unless the threading
+    headers of ``data`` as written (not decoded) name exactly ``thread``."""
     parent, references = thread
     if not parent:
         return

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from models.email import Email
 from services.mail import mail_program
 from services.mail.drafts import update_draft
 from services.mail.headers import HeaderProblem
@@ -155,3 +156,36 @@ def test_the_parse_back_check_stops_what_the_first_check_missed(lumen_drafts, mo
     assert sorted(k.lower() for k in message) == sorted(
         ["from", "to", "subject", "date", "x-unsent", "mime-version", "content-type"])
     assert [a.addr_spec for a in message["To"].addresses] == [prepared[1].to_address]
+
+
+# -- a reply's thread -----------------------------------------------------------------------------
+
+PARENT = "<reply.7@lumen-analytics.example>"
+
+
+def set_thread(email_id: int, in_reply_to: str, references: str) -> None:
+    """What a reply written from a message stores (the composer never edits it)."""
+    Email.update(in_reply_to=in_reply_to, references=references).where(
+        Email.id == email_id).execute()
+FIRST = "<note.1@example.com>"
+
+
+def test_a_replys_eml_and_mailto_carry_its_thread(lumen_drafts):
+    _app, _rnd, prepared = lumen_drafts
+    draft = prepared[1].email_id
+    set_thread(draft, PARENT, f"{FIRST} {PARENT}")
+    message = _parse(mail_program.eml_bytes(draft, "Sam", "sam@example.com"))
+    assert str(message["In-Reply-To"]) == PARENT
+    assert str(message["References"]).split() == [FIRST, PARENT]
+    query = parse_qs(urlsplit(mailto_url(draft)).query, strict_parsing=True)
+    assert query["In-Reply-To"] == [PARENT]
+    assert query["References"] == [f"{FIRST} {PARENT}"]
+
+
+def test_a_malformed_thread_is_left_out_not_written(lumen_drafts):
+    _app, _rnd, prepared = lumen_drafts
+    draft = prepared[1].email_id
+    set_thread(draft, "<broken\r\nBcc: x@y.z>", FIRST)
+    message = _parse(mail_program.eml_bytes(draft, "Sam", "sam@example.com"))
+    assert "In-Reply-To" not in message and "References" not in message
+    assert "In-Reply-To" not in parse_qs(urlsplit(mailto_url(draft)).query)
