@@ -72,11 +72,11 @@ def eml_bytes(email_id: int, sender_name: str, sender_address: str) -> bytes:
 
     ``multipart/alternative`` with a plain-text and an HTML part, UTF-8,
     ``X-Unsent: 1``; a reply carries ``In-Reply-To`` and ``References`` (as a sent one
-    does: :func:`services.mail.message.thread_ids`), so the mail program threads it. Without a sender address there is no ``From:`` (the mail
-    program fills it in); without a recipient address, no ``To:``. Raises
-    :class:`HeaderProblem` (a :class:`ValueError`) for an unsafe header
-    field, and when the message does not parse back to exactly the headers
-    asked for.
+    does: :func:`services.mail.message.thread_ids`), so the mail program threads it.
+    Without a sender address there is no ``From:`` (the mail program fills it in); without
+    a recipient address, no ``To:``. Raises :class:`HeaderProblem` (a :class:`ValueError`)
+    for an unsafe header field, and when the message does not parse back to exactly the
+    headers asked for.
     """
     email = email_row(email_id)
     to_name, to_address, subject = _checked_fields(email)
