@@ -50,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="start in the system tray without showing the window (used by start at login; "
         "the window is shown anyway where there is no tray)",
     )
-    parser.add_argument("--benchmark-startup", action="store_true", help=argparse.SUPPRESS)
+    # make bench's probes (ui/shell/bench_probe.py): "paint" when given without a value.
+    parser.add_argument("--benchmark-startup", nargs="?", const="paint", default=False,
+                        choices=_BENCH_PROBES, help=argparse.SUPPRESS)
     _add_file_commands(parser)
     return parser
 
@@ -206,6 +208,9 @@ def run_self_test(paths, demo: bool) -> int:
 #: Flags of a plain start that :func:`parse_plain_start` reads without argparse.
 _PLAIN_FLAGS = {"--demo": "demo", "--self-test": "self_test", "--minimized": "minimized",
                 "--benchmark-startup": "benchmark_startup"}
+#: The probes of ``--benchmark-startup=PROBE`` (ui.shell.bench_probe.PROBES; not imported
+#: here, so that a plain start does not load Qt before it needs to).
+_BENCH_PROBES = ("paint", "typing", "section", "stalls")
 
 
 def parse_plain_start(argv: list[str]) -> argparse.Namespace | None:
@@ -220,8 +225,12 @@ def parse_plain_start(argv: list[str]) -> argparse.Namespace | None:
     position = 0
     while position < len(argv):
         argument = argv[position]
-        if argument in _PLAIN_FLAGS:
+        if argument == "--benchmark-startup":
+            values["benchmark_startup"] = "paint"
+        elif argument in _PLAIN_FLAGS:
             values[_PLAIN_FLAGS[argument]] = True
+        elif argument.partition("=")[::2] in {("--benchmark-startup", p) for p in _BENCH_PROBES}:
+            values["benchmark_startup"] = argument.partition("=")[2]
         elif argument == "--data-dir" and position + 1 < len(argv) \
                 and not argv[position + 1].startswith("-"):
             position += 1

@@ -108,11 +108,14 @@ class Subject:
 
 @dataclass(frozen=True)
 class Sample:
-    """One run of a subject: start-up time, RSS at first paint and whole-lifetime peak RSS."""
+    """One run of a subject: start-up time, RSS at first paint and whole-lifetime peak RSS;
+    ``probe`` holds what a probe of ``main.py --benchmark-startup=PROBE`` printed
+    (``answered_ms``: from the spawn to its ``answered`` line; ``longest_stall_ms``)."""
 
     startup_ms: float
     first_paint_rss_kb: int
     peak_rss_kb: int
+    probe: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -129,6 +132,10 @@ class Samples:
     def median_peak_rss_mb(self) -> float:
         """Median whole-lifetime peak RSS in MB (KB / 1024)."""
         return statistics.median(sample.peak_rss_kb for sample in self.runs) / 1024
+
+    def probe_values(self, key: str) -> list[float]:
+        """Every run's ``key`` from its probe (see :class:`Sample`)."""
+        return [sample.probe[key] for sample in self.runs]
 
 
 def compile_project(root: Path) -> None:
@@ -169,6 +176,19 @@ def child_env(home: Path) -> dict[str, str]:
 def _tail(text: str, lines: int = STDERR_TAIL_LINES) -> str:
     kept = text.rstrip().splitlines()[-lines:]
     return "\n".join("    " + line for line in kept) or "    (empty)"
+
+
+def _parse_probe(stdout: str, t0: float) -> dict[str, float]:
+    """What a probe printed: ``answered <time.time()>`` (kept as ms from ``t0``) and
+    ``longest_stall_ms <ms>``."""
+    found: dict[str, float] = {}
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] == "answered":
+            found["answered_ms"] = (float(parts[1]) - t0) * 1000
+        elif len(parts) == 2 and parts[0] == "longest_stall_ms":
+            found["longest_stall_ms"] = float(parts[1])
+    return found
 
 
 def _parse_first_paint(stdout: str) -> tuple[float, int] | None:
@@ -259,7 +279,8 @@ def run_once(
             f"  stderr tail:\n{_tail(stderr)}"
         )
     first_paint, rss_kb = parsed
-    return Sample((first_paint - report["t0"]) * 1000, rss_kb, report["maxrss_kb"])
+    return Sample((first_paint - report["t0"]) * 1000, rss_kb, report["maxrss_kb"],
+                  _parse_probe(stdout, report["t0"]))
 
 
 def measure_interleaved(

@@ -229,6 +229,14 @@ SUITES: list[Suite] = [
                          "list_sort_100k_ms", "list_load_10k_ms", "list_load_first_100k_ms"),
           _list_figures),
     Suite("dashboard", ("dashboard_10k_ms",), _dashboard_figures),
+    # benchmarks/interactive_bench.py says how each of these figures is measured.
+    Suite("interactive", ("interactive_10k_ms", "first_section_switch_ms",
+                          "startup_longest_stall_ms"),
+          lambda ctx: _interactive_bench().figures_10k(ctx),
+          lambda ctx: _interactive_bench().subjects_10k(ctx)),
+    Suite("startup_100k", ("startup_100k_ms", "interactive_100k_ms", "peak_rss_100k_mb"),
+          lambda ctx: _interactive_bench().figures_100k(ctx),
+          lambda ctx: _interactive_bench().subjects_100k(ctx)),
     # benchmarks/reminders_bench.py says how each reminder figure is measured.
     Suite("reminders", ("reminders_next_due_100k_ms",),
           lambda ctx: _reminders_bench().next_due_figures(ctx)),
@@ -293,6 +301,12 @@ def _reminders_bench():
     from benchmarks import reminders_bench
 
     return reminders_bench
+
+
+def _interactive_bench():
+    from benchmarks import interactive_bench
+
+    return interactive_bench
 
 
 def _inbox_bench():

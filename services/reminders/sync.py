@@ -100,7 +100,7 @@ def sync(now: datetime, zone: ZoneInfo | str | None = None) -> SyncResult:
     wanted = derive(now, zone)
     scope_start = stored(_scope_start(now, zone))
     now_text = stored(now)
-    with database_proxy.atomic():
+    with database_proxy.atomic("IMMEDIATE"):  # read and write under one lock (a worker runs it)
         rows = _rows_not_done()
         live = [w for w in wanted if w.expires_at is None or stored(w.expires_at) > now_text]
         expired = _expire_lapsed(wanted, rows, now_text)

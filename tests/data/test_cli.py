@@ -243,6 +243,8 @@ def test_in_process_import_into_a_read_only_store_is_refused(data_paths, monkeyp
 
 
 _PLAIN_TOKENS = ["--demo", "--self-test", "--minimized", "--benchmark-startup", "--data-dir",
+                 "--benchmark-startup=typing", "--benchmark-startup=stalls",
+                 "--benchmark-startup=nope",
                  "--data-dir=/tmp/a b", "--data-dir=", "/tmp/x", "", "-x", "import", "--dem",
                  "--data-dir=-v", "é"]
 
@@ -264,3 +266,9 @@ def test_a_plain_start_is_read_as_argparse_reads_it(argv):
                                   ["--data-dir"], ["--dem"], ["--data-dir", "-x"]])
 def test_anything_but_a_plain_start_goes_to_argparse(argv):
     assert command_line.parse_plain_start(argv) is None
+
+
+def test_the_benchmark_probes_are_the_apps():
+    from ui.shell.bench_probe import PROBES
+
+    assert command_line._BENCH_PROBES == PROBES

@@ -18,6 +18,7 @@ from services.core.snapshot import read_snapshot
 from services.reminders import custom
 from services.reminders.rules import ReminderKind
 from tests.support.dbus_services import CAPABILITIES, DesktopServices
+from tests.support.reminders_ready import reminders_started
 from ui.shell.main_window import MainWindow
 from ui.shell.reminder_system import start_reminders
 
@@ -43,7 +44,7 @@ def running(qtbot, qapp, desktop, demo_store):
     window.resize(1000, 700)
     window.show()
     qtbot.waitExposed(window)
-    system = start_reminders(window)
+    system = reminders_started(qtbot, start_reminders(window))
     qtbot.waitUntil(lambda: system.tray.notifier.service.state == "ready", timeout=5000)
     window.hide()  # closed to the tray
     seen = len(desktop.notifications)
@@ -161,7 +162,7 @@ def test_markup_is_escaped_where_the_daemon_reads_it(qtbot, qapp, desktop, demo_
     desktop.set_capabilities([*CAPABILITIES, "body-markup"])
     window = MainWindow(demo_store.paths, read_snapshot(demo_store.paths), "test", demo_store)
     qtbot.addWidget(window)
-    system = start_reminders(window, minimized=True)
+    system = reminders_started(qtbot, start_reminders(window, minimized=True))
     try:
         seen = len(desktop.notifications)
         _due_now(system, "Ask <Harbor & Pine> about the start date")

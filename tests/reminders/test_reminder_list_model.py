@@ -12,6 +12,7 @@ from models import clock
 from services.core.snapshot import read_snapshot
 from services.reminders.queries import ReminderItem
 from services.reminders.rules import ReminderKind
+from tests.support.reminders_ready import reminders_started
 from ui.reminders.reminder_list import ReminderListModel
 from ui.shell.main_window import MainWindow
 from ui.shell.reminder_system import start_reminders
@@ -66,7 +67,7 @@ def test_the_panels_model_passes_the_model_tester_with_the_demo_reminders(qtbot,
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    system = start_reminders(window)
+    system = reminders_started(qtbot, start_reminders(window))
     try:
         model = system.panel.list.model
         assert model.rowCount() > 3

@@ -13,6 +13,7 @@ from models.reminder import Reminder
 from services.core.snapshot import read_snapshot
 from services.reminders import custom, queries
 from services.reminders.rules import ReminderKind
+from tests.support.reminders_ready import reminders_started
 from ui.reminders import panel as reminder_panel
 from ui.reminders.panel import MissedRemindersDialog, ReminderPanel
 from ui.reminders.reminder_list import CUSTOM_SNOOZE
@@ -35,7 +36,7 @@ def make_window(qtbot, store) -> MainWindow:
 def started(qtbot, demo_store):
     """The demo search with reminders started on its window, as after a normal start."""
     win = make_window(qtbot, demo_store)
-    system = start_reminders(win)
+    system = reminders_started(qtbot, start_reminders(win))
     yield win, system
     if system.missed_dialog is not None:
         system.missed_dialog.close()
@@ -79,7 +80,7 @@ def test_the_missed_reminders_are_listed_once(qtbot, started, demo_store):
     dialog.close()
     system.stop()
     # A second start on the same data: nothing came due meanwhile, so no list.
-    again = start_reminders(win)
+    again = reminders_started(qtbot, start_reminders(win))
     try:
         assert again.missed == [] and again.missed_dialog is None
     finally:
@@ -222,7 +223,7 @@ def test_every_control_has_an_accessible_name(started):
 
 def test_the_panel_hides_when_nothing_is_due(qtbot, store):
     win = make_window(qtbot, store)
-    system = start_reminders(win)
+    system = reminders_started(qtbot, start_reminders(win))
     try:
         assert isinstance(system, ReminderSystem)
         assert system.panel.items() == [] and not system.panel.isVisible()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -263,3 +264,49 @@ def test_a_write_lock_held_by_another_program_delays_reminders_without_losing_th
         if holder.poll() is None:
             holder.kill()
             holder.wait()
+
+
+def test_the_start_in_the_background_recomputes_off_the_ui_thread(qtbot, scheduler,
+                                                                  monkeypatch):
+    early = custom.add_custom("Call Ana", START - timedelta(hours=2), now=START)
+    threads = []
+    real_sync = reminder_sync.sync
+
+    def recorded(*args):
+        threads.append(threading.current_thread())
+        return real_sync(*args)
+
+    monkeypatch.setattr(reminder_scheduler, "sync", recorded)
+    answers = []
+    scheduler.start_in_background(lambda missed, outstanding: answers.append(
+        ([m.id for m in missed], [o.id for o in outstanding])))
+    qtbot.waitUntil(lambda: bool(answers), timeout=5000)
+    assert answers == [([early], [early])]
+    assert threads and threads[0] is not threading.main_thread()
+    assert Reminder.get_by_id(early).state == "shown"
+    assert scheduler.timer_interval_ms() == MAX_WAIT_MS
+
+
+def test_a_check_asked_for_while_one_runs_follows_it_once(qtbot, scheduler, monkeypatch):
+    scheduler.start()
+    release, calls = threading.Event(), []
+    real_sync = reminder_sync.sync
+
+    def slow(*args):
+        calls.append(1)
+        release.wait(10)  # a correctness bound: the test releases it at once
+        return real_sync(*args)
+
+    monkeypatch.setattr(reminder_scheduler, "sync", slow)
+    scheduler.data_changed()
+    qtbot.waitUntil(lambda: calls == [1], timeout=5000)
+    custom.add_custom("Added meanwhile", START - timedelta(minutes=5), now=START)
+    scheduler.data_changed()
+    scheduler.data_changed()
+    qtbot.wait(50)
+    assert calls == [1]  # the second waits for the first
+    with qtbot.waitSignal(scheduler.fired, timeout=5000) as fired:
+        release.set()
+    qtbot.waitUntil(lambda: not scheduler._checking, timeout=5000)
+    assert len(calls) == 2
+    assert [item.text for item in fired.args[0]] == ["Added meanwhile"]

@@ -22,6 +22,7 @@ from services.core.snapshot import read_snapshot
 from services.reminders import custom
 from services.reminders.rules import ReminderKind
 from tests.support.dbus_services import DesktopServices
+from tests.support.reminders_ready import reminders_started
 from ui.shell.main_window import MainWindow
 from ui.shell.reminder_system import start_reminders
 from ui.shell.tray import TRAY_HINT_TITLE
@@ -49,7 +50,7 @@ def app_with_tray(qtbot, qapp, desktop, demo_store):
     window.show()
     qtbot.waitExposed(window)
     seen = len(desktop.notifications)
-    system = start_reminders(window)
+    system = reminders_started(qtbot, start_reminders(window))
     yield window, system, seen
     if system.missed_dialog is not None:
         system.missed_dialog.close()
@@ -108,7 +109,7 @@ def test_missed_reminders_at_a_minimized_start_are_one_notification(qtbot, deskt
     window = MainWindow(demo_store.paths, read_snapshot(demo_store.paths), "test", demo_store)
     qtbot.addWidget(window)
     seen = len(desktop.notifications)
-    system = start_reminders(window, minimized=True)
+    system = reminders_started(qtbot, start_reminders(window, minimized=True))
     try:
         assert system.missed and not system.missed_dialog.isVisible()
         desktop.wait_for(lambda: new_notifications(desktop, seen), pump=pump)

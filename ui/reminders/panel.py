@@ -61,11 +61,12 @@ class ReminderPanel(QFrame):
     """The reminders due, above the window's sections; hidden when there is none.
 
     Place it with ``window.add_banner(panel)``; it refreshes itself when the
-    scheduler says reminders changed.
+    scheduler says reminders changed. ``items`` are the outstanding reminders when the
+    caller has them already (read on a worker at start-up); otherwise they are read here.
     """
 
     def __init__(self, scheduler, opener: Callable[[object], None],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, items: list | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ReminderPanel")
         self.setAccessibleName("Reminders")
@@ -94,11 +95,13 @@ class ReminderPanel(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.list)
         scheduler.changed.connect(self.refresh)
-        self.refresh()
+        self.refresh(items)
 
-    def refresh(self) -> None:
-        """Reload the outstanding reminders; hide when there are none."""
-        items = self.scheduler.outstanding()
+    def refresh(self, items: list | None = None) -> None:
+        """Show ``items`` (default: the outstanding reminders, read now); hide when there
+        are none."""
+        if items is None:
+            items = self.scheduler.outstanding()
         count = len(items)
         self.heading.setText("1 reminder" if count == 1 else f"{count:,} reminders")
         self.list.set_items(items)

@@ -50,17 +50,25 @@ class ReminderListModel(QAbstractTableModel):
     def __init__(self, zone_provider: Callable[[], object], parent=None) -> None:
         super().__init__(parent)
         self._items: list = []
-        self._rows: list[tuple[str, str, str]] = []
+        self._rows: dict[int, tuple[str, str, str]] = {}
         self._zone = zone_provider
 
     def set_items(self, items: Sequence) -> None:
-        """Replace the rows."""
+        """Replace the rows (their texts are made when a row is first shown: a long search
+        can have thousands of reminders outstanding)."""
         self.beginResetModel()
         self._items = list(items)
-        zone = self._zone()
-        self._rows = [(item.title, when_text(item.due_instant, zone), item.text)
-                      for item in self._items]
+        self._rows = {}
         self.endResetModel()
+
+    def _row(self, row: int) -> tuple[str, str, str]:
+        """What, when and details of ``row``, made once."""
+        texts = self._rows.get(row)
+        if texts is None:
+            item = self._items[row]
+            texts = (item.title, when_text(item.due_instant, self._zone()), item.text)
+            self._rows[row] = texts
+        return texts
 
     def items(self) -> list:
         """The reminders shown, in order."""
@@ -91,9 +99,9 @@ class ReminderListModel(QAbstractTableModel):
             return None
         row = index.row()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._rows[row][index.column()]
+            return self._row(row)[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            title, when, text = self._rows[row]
+            title, when, text = self._row(row)
             return f"{title} ({when}): {text}"
         if role == self.ItemRole:
             return self._items[row]

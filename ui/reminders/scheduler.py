@@ -33,11 +33,13 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 
 from models import clock
+from services.core.connection import thread_connection
 from services.core.store import write_problem
 from services.reminders import queries, states
 from services.reminders.queries import due, missed_since_last_run, next_due_instant
 from services.reminders.states import mark_shown
 from services.reminders.sync import sync
+from ui.shell.tasks import run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ class ReminderScheduler(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
-        self._timer.timeout.connect(self.check)
+        self._timer.timeout.connect(self.check_in_background)
         self._watch = QTimer(self)
         self._watch.setInterval(WATCH_INTERVAL_MS)
         self._watch.setTimerType(Qt.TimerType.VeryCoarseTimer)
@@ -94,13 +96,14 @@ class ReminderScheduler(QObject):
         self._soon = QTimer(self)
         self._soon.setSingleShot(True)
         self._soon.setInterval(0)
-        self._soon.timeout.connect(self.check)
+        self._soon.timeout.connect(self.check_in_background)
         self._next_due: datetime | None = None
         self._last_wall: datetime | None = None
         self._last_mono = 0.0
         self._zone_key = ""
         self._running = False
         self._state_connected = False
+        self._checking = self._check_again = False
 
     # -- time -----------------------------------------------------------------------------------
     def now(self) -> datetime:
@@ -130,9 +133,46 @@ class ReminderScheduler(QObject):
         """Recompute, take the reminders that came due while the app was closed, and arm.
 
         Returns those missed reminders (already marked shown): the caller shows
-        them once, as a list.
+        them once, as a list. :meth:`start_in_background` does the same off the UI thread.
         """
+        now, zone = self._begin()
+        try:
+            result, missed = _recompute(now, zone, missed_since_last_run)
+        except Exception as exc:
+            if not self._wait_when_refused(exc):
+                raise
+            return []
+        self._started(now, result, missed)
+        return missed
 
+    def start_in_background(self, on_started: Callable[[list, list | None], None]) -> None:
+        """As :meth:`start`, with the recomputing on a worker thread (a third of a second
+        with 10,000 applications: the window must not wait for it); then, on the UI thread,
+        ``on_started(missed, outstanding)`` (the reminders to list, read on the worker too;
+        None when the start failed)."""
+        now, zone = self._begin()
+        self._checking = True  # a check asked for meanwhile follows the start
+
+        def work() -> tuple:
+            with thread_connection():
+                return (*_recompute(now, zone, missed_since_last_run), queries.outstanding(now))
+
+        def done(answer) -> None:
+            result, missed, outstanding = answer
+            self._started(now, result, missed)
+            self._checked_once()
+            on_started(missed, outstanding)
+
+        def failed(exc: BaseException) -> None:
+            if not self._wait_when_refused(exc):
+                log.error("reminders could not start", exc_info=exc)
+            self._checked_once()
+            on_started([], None)
+
+        run_in_background(work, done, failed)
+
+    def _begin(self) -> tuple[datetime, ZoneInfo]:
+        """Start the clock watch; the instant and zone the start computes for."""
         now = self.now()
         zone = self.zone()
         self._running = True
@@ -142,19 +182,13 @@ class ReminderScheduler(QObject):
         if app is not None and not self._state_connected:
             app.applicationStateChanged.connect(self._on_application_state)
             self._state_connected = True
-        try:
-            result = sync(now, zone)
-            missed = missed_since_last_run(now)
-            if missed:
-                mark_shown([item.id for item in missed], now)
-        except Exception as exc:
-            if not self._wait_when_refused(exc):
-                raise
-            return []
+        return now, zone
+
+    def _started(self, now: datetime, result, missed: list) -> None:
         log.info("reminders started: %s; %d came due while the app was closed", result,
                  len(missed))
-        self._arm(now)
-        return missed
+        if self._running:
+            self._arm(now)
 
     def stop(self) -> None:
         """Stop every timer."""
@@ -179,22 +213,55 @@ class ReminderScheduler(QObject):
 
     @Slot()
     def check(self) -> list:
-        """Recompute, deliver what is due now, re-arm; return what was delivered."""
+        """Recompute, deliver what is due now, re-arm; return what was delivered.
+        (:meth:`check_in_background` does the same off the UI thread.)"""
         if not self._running:
             return []
-
         self._soon.stop()
-        now = self.now()
-        zone = self.zone()
+        now, zone = self.now(), self.zone()
         try:
-            result = sync(now, zone)
-            items = due(now)
-            if items:
-                mark_shown([item.id for item in items], now)
+            result, items = _recompute(now, zone, due)
         except Exception as exc:
             if not self._wait_when_refused(exc):
                 raise
             return []
+        self._checked(now, zone, result, items)
+        return items
+
+    @Slot()
+    def check_in_background(self) -> None:
+        """:meth:`check` with the recomputing on a worker thread: what the timers run (after
+        every save, and when a reminder comes due). A check asked for while one runs
+        follows it."""
+        if not self._running:
+            return
+        if self._checking:
+            self._check_again = True
+            return
+        self._soon.stop()
+        self._checking, self._check_again = True, False
+        now, zone = self.now(), self.zone()
+
+        def done(answer) -> None:
+            if self._running:
+                self._checked(now, zone, *answer)
+            self._checked_once()
+
+        def failed(exc: BaseException) -> None:
+            if self._running and not self._wait_when_refused(exc):
+                log.error("reminders could not be checked", exc_info=exc)
+            self._checked_once()
+
+        run_in_background(lambda: _recompute_here(now, zone, due), done, failed)
+
+    def _checked_once(self) -> None:
+        """A background recomputing ended: run the check asked for meanwhile, if any."""
+        self._checking = False
+        if self._check_again:
+            self.check_in_background()
+
+    def _checked(self, now: datetime, zone: ZoneInfo, result, items: list) -> None:
+        """Re-arm and tell what a check found."""
         if items:
             log.info("reminders shown: %s", ", ".join(str(item.id) for item in items))
         self._remember_clock(zone)
@@ -203,7 +270,6 @@ class ReminderScheduler(QObject):
             self.fired.emit(items)
         if items or result.changed:
             self.changed.emit()
-        return items
 
     def _wait_when_refused(self, exc: BaseException) -> bool:
         """When the data refused the write (another program holds a lock, a full or
@@ -301,3 +367,19 @@ class ReminderScheduler(QObject):
         if self._running:
             self._arm(self.now())
         self.changed.emit()
+
+
+def _recompute(now: datetime, zone: ZoneInfo, take: Callable[[datetime], list]) -> tuple:
+    """Sync the derived reminders, take those ``take(now)`` finds (``due`` or the missed
+    ones) and mark them shown: (the sync's result, the taken reminders)."""
+    result = sync(now, zone)
+    items = take(now)
+    if items:
+        mark_shown([item.id for item in items], now)
+    return result, items
+
+
+def _recompute_here(now: datetime, zone: ZoneInfo, take: Callable[[datetime], list]) -> tuple:
+    """:func:`_recompute` on a worker thread, on a connection of its own."""
+    with thread_connection():
+        return _recompute(now, zone, take)

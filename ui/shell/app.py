@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from services.core.paths import DataPaths
 from ui.shell.restart import restart_app
-from ui.shell.single_instance import SingleInstance, ask_running_instance_to_activate
+from ui.shell.single_instance import SingleInstance, hand_over_to_running_copy
+from ui.shell.warm_up import warm_up_imports
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def make_application() -> QApplication:
 class Startup:
     """Brings the app up and owns what lives as long as it does."""
 
-    def __init__(self, paths: DataPaths, *, demo: bool, benchmark_startup: bool,
+    def __init__(self, paths: DataPaths, *, demo: bool, benchmark_startup: bool | str,
                  minimized: bool = False) -> None:
         self.paths = paths
         self.minimized = minimized
@@ -77,7 +77,7 @@ class Startup:
     def run(self) -> int:
         """Run until the user quits; return the exit code."""
         if not self.take_folder():
-            return self._hand_over_to_running_copy()
+            return hand_over_to_running_copy(self.paths)
         # Start-up: each step imports what it runs when it runs (not before the first paint).
         from ui.shell.errors import ErrorReporter
 
@@ -130,20 +130,6 @@ class Startup:
             self.store.close()
             self.store = None
         self.instance.release()
-
-    def _hand_over_to_running_copy(self) -> int:
-        if ask_running_instance_to_activate(self.paths):
-            print("Next Steps is already running; its window was brought to the front.")
-            return 0
-        # Start-up: each step imports what it runs when it runs (not before the first paint).
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.warning(
-            None, "Next Steps is already running",
-            f"Another copy of Next Steps is using {self.paths.root} but does not answer. "
-            "Close it, or start this one with another --data-dir.",
-        )
-        return 1
 
     def _show_window(self) -> bool:
         # Start-up: each step imports what it runs when it runs (not before the first paint).
@@ -221,34 +207,51 @@ class Startup:
             # complete, before any work deferred until after the paint.
             QTimer.singleShot(0, self._report_first_frame)
         QTimer.singleShot(0, self._finish_opening)
+        if self.benchmark_startup not in (False, True, "paint"):
+            # After the work queued above, as a key typed the moment the window shows waits.
+            QTimer.singleShot(0, self._start_probe)
+
+    def _start_probe(self) -> None:
+        # Start-up: each step imports what it runs when it runs (not before the first paint).
+        from ui.shell.bench_probe import start_probe
+
+        start_probe(self.window, self.benchmark_startup)
 
     def _report_first_frame(self) -> None:
-        """The line ``make bench`` reads (see benchmarks/harness.py)."""
+        """The lines ``make bench`` reads (see benchmarks/harness.py)."""
         # Start-up: each step imports what it runs when it runs (not before the first paint).
-        import resource
+        from ui.shell.prepaint import report_first_frame
 
-        # Start-up: each step imports what it runs when it runs (not before the first paint).
-        from ui.shell.prepaint import qt_namespace_loaded
-
-        rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        print(f"first_paint {time.time():.6f} rss_kb {rss_kb}", flush=True)
-        print(f"qt_namespace_loaded {int(qt_namespace_loaded())}", flush=True)
-        # Stay a moment so work deferred until after the first paint counts in peak memory.
-        QTimer.singleShot(300, self.app.quit)
+        report_first_frame()
+        if self.benchmark_startup in (True, "paint"):
+            # Stay a moment so work deferred until after the first paint counts in peak memory.
+            QTimer.singleShot(300, self.app.quit)
 
     def _finish_opening(self) -> None:
+        """The work after the first paint, one step per turn of the event loop (each a few
+        milliseconds, so a key typed meanwhile is answered between them): the colour
+        scheme confirmed, then
+        :meth:`_start_services`, then the reminders' timer; meanwhile the modules the next
+        seconds need are imported on a worker (:func:`warm_up_imports`)."""
         # Start-up: each step imports what it runs when it runs (not before the first paint).
         import gc
 
         gc.enable()  # command_line.main turns it off until the window is on screen
         if self._shut_down:
             return
+        warm_up_imports()
         if self._system_theme:
             # Start-up: each step imports what it runs when it runs (not before the first paint).
             from ui.shell.theme import confirm_system_theme
 
             if confirm_system_theme(self.app):
                 log.info("colour scheme corrected after the first paint")
+        QTimer.singleShot(0, self._start_services)
+
+    def _start_services(self) -> None:
+        """Logging, the integrity check, the answer to later launches, the daily backup."""
+        if self._shut_down:
+            return
         self._start_logging()
         if self.store is None:
             self._check_integrity_in_background()
@@ -265,7 +268,7 @@ class Startup:
             self._backup_timer.setInterval(BACKUP_CHECK_MS)
             self._backup_timer.timeout.connect(self._make_daily_backup)
             self._backup_timer.start()
-        self._open_reminders()
+        QTimer.singleShot(0, self._open_reminders)
 
     def _open_reminders(self) -> None:
         # Start-up: reminders load their parts when they start (ui.shell.reminder_system).
@@ -380,8 +383,9 @@ class Startup:
         return outcome
 
 
-def run_gui(paths: DataPaths, *, demo: bool = False, benchmark_startup: bool = False,
+def run_gui(paths: DataPaths, *, demo: bool = False, benchmark_startup: bool | str = False,
             minimized: bool = False) -> int:
-    """Run the window until the user quits; return the exit code."""
+    """Run the window until the user quits; return the exit code. ``benchmark_startup`` is
+    False, or the probe ``make bench`` runs (:mod:`ui.shell.bench_probe`; True: "paint")."""
     return Startup(paths, demo=demo, benchmark_startup=benchmark_startup,
                    minimized=minimized).run()

@@ -30,3 +30,15 @@ def qt_namespace_loaded() -> bool:
 def set_alignment(widget: QObject, alignment: int) -> None:
     """Set a label's or line edit's alignment from a plain int such as :data:`ALIGN_CENTER`."""
     widget.setProperty("alignment", alignment)
+
+
+def report_first_frame() -> None:
+    """Print the lines ``make bench`` reads once the first frame is complete
+    (benchmarks/harness.py): the time and peak RSS, and whether the Qt namespace was
+    built before it."""
+    import resource  # only in the benchmark mode
+    import time  # only in the benchmark mode
+
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"first_paint {time.time():.6f} rss_kb {rss_kb}", flush=True)
+    print(f"qt_namespace_loaded {int(qt_namespace_loaded())}", flush=True)

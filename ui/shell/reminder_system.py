@@ -38,7 +38,8 @@ class ReminderSystem(QObject):
 
     :meth:`start` opens the database if needed, starts the scheduler, puts the
     panel above the window's sections, shows the tray icon where there is a
-    tray, and lists the reminders that came due while the app was closed.
+    tray, and, once the scheduler has recomputed the reminders on a worker, lists the
+    reminders that came due while the app was closed and emits :attr:`started`.
     """
 
     started = Signal()
@@ -55,11 +56,15 @@ class ReminderSystem(QObject):
         self.missed: list = []
         self.missed_dialog: MissedRemindersDialog | None = None
         self._timer: QTimer | None = None
+        self._starting = False
+        self._opener = None
+        #: True once the start's recomputing is done and :attr:`started` was emitted.
+        self.ready = False
 
     @property
     def is_started(self) -> bool:
-        """True once :meth:`start` ran."""
-        return self.panel is not None
+        """True once :meth:`start` ran (its recomputing may still be under way)."""
+        return self._starting
 
     def start_later(self, delay_ms: int) -> None:
         """Start after ``delay_ms`` (cancelled if the window goes away first)."""
@@ -69,36 +74,56 @@ class ReminderSystem(QObject):
         self._timer.start(delay_ms)
 
     def start(self) -> None:
-        """Start reminders now (see the class); does nothing the second time."""
-        if self.is_started:
+        """Start reminders now (see the class); does nothing the second time. The
+        reminders are recomputed on a worker (a third of a second with 10,000
+        applications); the panel and the tray come once that is done."""
+        if self._starting:
             return
+        self._starting = True
         # Start-up: what reminders need loads when they start (see the module's docstring).
-        from ui.reminders.panel import MissedRemindersDialog, ReminderPanel, open_reminder
         from ui.reminders.scheduler import ReminderScheduler
-        from ui.shell.tray import ReminderTray
 
         if self.scheduler is None:
             self.scheduler = ReminderScheduler(self)
+        if hasattr(self.window, "ensure_store"):
+            self.window.ensure_store()
+        self.scheduler.start_in_background(self._show)
+
+    def _show(self, missed: list, outstanding: list | None) -> None:
+        """The start's recomputing is done: the panel above the sections and the tray icon,
+        then (on the next turn of the event loop, to keep each step short) what came due
+        while the app was closed."""
+        # Start-up: what reminders need loads when they start (see the module's docstring).
+        from ui.reminders.panel import ReminderPanel, open_reminder
+        from ui.shell.tray import ReminderTray
+
         window = self.window
-        if hasattr(window, "ensure_store"):
-            window.ensure_store()
-        opener = lambda item: open_reminder(window, item)  # noqa: E731
-        self.missed = self.scheduler.start()
-        self.panel = ReminderPanel(self.scheduler, opener, window)
+        self._opener = lambda item: open_reminder(window, item)
+        self.missed = missed
+        self.panel = ReminderPanel(self.scheduler, self._opener, window, outstanding)
         if hasattr(window, "add_banner"):
             window.add_banner(self.panel)
         if tray_available() if self.use_tray is None else self.use_tray:
             self.tray = ReminderTray(window, self.scheduler, self)
             self.tray.show()
-        if self.missed:  # listed once: in the panel; their dialog only for a tray start
-            self.missed_dialog = MissedRemindersDialog(self.missed, self.scheduler, opener,
-                                                       window)
+        QTimer.singleShot(0, self._show_missed)
+
+    def _show_missed(self) -> None:
+        """List what came due while the app was closed (in the panel; their dialog only for
+        a tray start); then :attr:`started`."""
+        # Start-up: what reminders need loads when they start (see the module's docstring).
+        from ui.reminders.panel import MissedRemindersDialog
+
+        if self.missed:
+            self.missed_dialog = MissedRemindersDialog(self.missed, self.scheduler,
+                                                       self._opener, self.window)
             if self.tray is not None:
                 self.tray.missed_dialog = self.missed_dialog
                 if self.minimized:
                     self.tray.notify_missed(self.missed)
         log.info("reminders ready (%s tray; %d missed)", "with a" if self.tray else "no",
                  len(self.missed))
+        self.ready = True
         self.started.emit()
 
     def data_changed(self) -> None:

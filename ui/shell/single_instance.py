@@ -122,3 +122,20 @@ def ask_running_instance_to_activate(paths: DataPaths, timeout_s: float = 3.0) -
         time.sleep(0.05)
     request.unlink(missing_ok=True)
     return False
+
+
+def hand_over_to_running_copy(paths: DataPaths) -> int:
+    """Another copy holds ``paths``: ask it to come to the front, or say why not; the
+    exit code for this copy."""
+    if ask_running_instance_to_activate(paths):
+        print("Next Steps is already running; its window was brought to the front.")
+        return 0
+    # Only when another copy does not answer (the Qt widgets are loaded by then anyway).
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.warning(
+        None, "Next Steps is already running",
+        f"Another copy of Next Steps is using {paths.root} but does not answer. "
+        "Close it, or start this one with another --data-dir.",
+    )
+    return 1

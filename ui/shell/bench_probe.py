@@ -1,0 +1,160 @@
+"""What ``make bench`` reads from inside the app: ``main.py --benchmark-startup[=PROBE]``.
+
+Every probe starts at the window's first paint and prints one line to standard output,
+then quits the app:
+
+- ``paint`` (plain ``--benchmark-startup``): ``first_paint <time.time()> rss_kb <peak>`` once
+  the first frame is complete; the app quits 300 ms later.
+- ``typing``: a key press (``n``) is posted to the applications' search box at the first
+  paint, behind the start-up work already queued (as a key typed the moment the window
+  shows would wait for it). Once the list holds every application, filtered by that
+  letter, and its rows are painted: ``answered <time.time()>``.
+- ``section``: a click on the Calendar section of the navigation, posted the same way;
+  once the calendar has painted: ``answered <time.time()>``.
+- ``stalls``: for :data:`STALL_WINDOW_S` after the first paint, a timer due every
+  :data:`TICK_MS` notes how late each tick comes; then ``longest_stall_ms <ms>`` (the
+  longest time the UI thread answered nothing, less the tick's own interval).
+
+``benchmarks/harness.py`` turns these lines into figures. A probe that has not answered
+within :data:`GIVE_UP_MS` quits without its line, which the benchmark reports as a failure.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+__all__ = ["GIVE_UP_MS", "PROBES", "STALL_WINDOW_S", "TICK_MS", "start_probe"]
+
+PROBES = ("paint", "typing", "section", "stalls")
+#: How long the stall probe watches the UI thread after the first paint.
+STALL_WINDOW_S = 2.0
+#: The stall probe's tick.
+TICK_MS = 4
+#: A probe that has not answered by then gives up.
+GIVE_UP_MS = 30_000
+#: The letter the typing probe types (most generated company names hold an "n").
+TYPED = "n"
+
+
+def start_probe(window, probe: str) -> None:
+    """Run ``probe`` (one of :data:`PROBES`) on ``window``, whose first frame is complete."""
+    app = QApplication.instance()
+    if probe == "typing":
+        _PaintWatch(window, window.view("applications").table.viewport(),
+                    lambda: _typed_and_complete(window)).arm(lambda: _type(window))
+    elif probe == "section":
+        _SectionWatch(window).arm()
+    elif probe == "stalls":
+        _StallWatch(window).start()
+    QTimer.singleShot(GIVE_UP_MS, app.quit)
+
+
+def _answered() -> None:
+    """Print the answer line on the next turn of the event loop (the frame is flushed by
+    then), and quit."""
+    def report() -> None:
+        print(f"answered {time.time():.6f}", flush=True)
+        QApplication.instance().quit()
+
+    QTimer.singleShot(0, report)
+
+
+def _type(window) -> None:
+    search = window.view("applications").search
+    search.setFocus()
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.postEvent(search, QKeyEvent(kind, Qt.Key.Key_N,
+                                                 Qt.KeyboardModifier.NoModifier, TYPED))
+
+
+def _typed_and_complete(window) -> bool:
+    index = window.view("applications").model.index_data
+    return index.complete and index.filter_text == TYPED
+
+
+class _PaintWatch(QObject):
+    """Calls :func:`_answered` at the first paint of ``widget`` once ``done()`` holds."""
+
+    def __init__(self, window, widget, done) -> None:
+        super().__init__(window)
+        self._widget, self._done, self._fired = widget, done, False
+
+    def arm(self, act) -> None:
+        """Watch the widget's paints, then post the user's action."""
+        self._widget.installEventFilter(self)
+        act()
+
+    def eventFilter(self, _watched, event) -> bool:
+        """Notice the paint that shows the answer."""
+        if not self._fired and event.type() == QEvent.Type.Paint and self._done():
+            self._fired = True
+            _answered()
+        return False
+
+
+class _SectionWatch(QObject):
+    """Posts a click on the Calendar section; answers at the calendar's first paint."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self._window = window
+        self._fired = False
+
+    def arm(self) -> None:
+        """Post the click (press and release) on the Calendar item's centre."""
+        window = self._window
+        window.stack.currentChanged.connect(self._shown)
+        row = window.view_keys().index("calendar")
+        nav = window.nav
+        centre = QPointF(nav.visualItemRect(nav.item(row)).center())
+        for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            QApplication.postEvent(nav.viewport(), QMouseEvent(
+                kind, centre, nav.viewport().mapToGlobal(QPoint(int(centre.x()),
+                                                                  int(centre.y()))),
+                Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier))
+
+    def _shown(self, index: int) -> None:
+        widget = self._window.stack.widget(index)
+        if widget is self._window._views.get("calendar"):
+            for child in (widget, *widget.findChildren(QObject)):
+                child.installEventFilter(self)
+
+    def eventFilter(self, _watched, event) -> bool:
+        """The calendar's first paint answers."""
+        if not self._fired and event.type() == QEvent.Type.Paint:
+            self._fired = True
+            _answered()
+        return False
+
+
+class _StallWatch(QObject):
+    """Notes the longest gap between ticks of a fast timer after the first paint."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        self._longest = 0.0
+        self._last = self._until = 0.0
+
+    def start(self) -> None:
+        """Watch for :data:`STALL_WINDOW_S` from now."""
+        self._last = time.perf_counter()
+        self._until = self._last + STALL_WINDOW_S
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self._longest = max(self._longest, (now - self._last) * 1000 - TICK_MS)
+        self._last = now
+        if now >= self._until:
+            self._timer.stop()
+            print(f"longest_stall_ms {self._longest:.1f}", flush=True)
+            QApplication.instance().quit()

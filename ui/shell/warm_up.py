@@ -1,0 +1,43 @@
+"""Importing, on a worker thread, the modules the first seconds after the paint need.
+
+The seconds after the first paint import the data's ORM, the reminders' engine and the
+mailbox's client; imported by the UI thread, each import was a stall of tens of
+milliseconds (a key typed then waited for it). :func:`warm_up_imports` imports them on a
+daemon thread right after the paint, so the UI thread finds them loaded. Only modules
+that import no Qt are listed: PySide builds its types lazily, and that is left to the UI
+thread (tests/shell/test_bench_probe.py checks the list).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+
+__all__ = ["AFTER_PAINT_MODULES", "warm_up_imports"]
+
+log = logging.getLogger(__name__)
+
+#: The modules, in the order the seconds after the paint need them.
+AFTER_PAINT_MODULES = (
+    "logging.handlers", "services.core.logs", "peewee", "services.core.store",
+    "services.reminders.sync", "services.reminders.queries", "services.reminders.states",
+    "services.mail.imap.connection", "services.mail.imap.imap_account",
+    "services.mail.imap.watcher", "services.mail.imap.pass_process",
+    "services.mail.inbox.actions",
+)
+
+
+def warm_up_imports(modules: tuple[str, ...] = AFTER_PAINT_MODULES) -> threading.Thread:
+    """Import ``modules`` on a daemon thread; return it. (Only modules that import no Qt:
+    PySide builds its types lazily, and that is left to the UI thread.)"""
+    def work() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # the UI thread's own import will say what is wrong
+                log.debug("warm-up import of %s failed", name, exc_info=True)
+
+    thread = threading.Thread(target=work, name="warm-up-imports", daemon=True)
+    thread.start()
+    return thread
