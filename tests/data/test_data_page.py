@@ -219,9 +219,10 @@ def test_the_first_start_of_the_day_makes_the_daily_backup_after_the_first_paint
         qtbot, data_paths):
     """ui.shell.app runs services.data.backups.daily_backup_if_due on a worker once the
     window is up."""
-    from models import database
+    from models import clock, database
     from services.core.store import open_store
     from ui.shell import app as app_module
+    from ui.shell import daily_backup
 
     open_store(data_paths).close()
     database.close()
@@ -236,14 +237,26 @@ def test_the_first_start_of_the_day_makes_the_daily_backup_after_the_first_paint
                         == ["daily"], timeout=10000)
         first = backups.list_backups(data_paths.backups)[0]
         assert backups.file_problems(first.path) == []
-        # Still open the next day: the timer's check makes that day's backup. (A new day is
-        # played by removing today's; waiting for midnight is not an option in a test.)
-        timer = startup._backup_timer
-        assert timer.isActive() and timer.interval() == app_module.BACKUP_CHECK_MS
+        # Still open the next day: the timer, single-shot to just after the next UTC
+        # midnight, makes that day's backup. (A new day is played by removing today's;
+        # waiting for midnight is not an option in a test.)
+        timer = startup.backups.timer
+        assert timer.isActive() and timer.isSingleShot()
+        assert timer.interval() == daily_backup.ms_until_next_day(clock.now())
         first.path.unlink()
         timer.timeout.emit()
         qtbot.waitUntil(lambda: [i.reason for i in backups.list_backups(data_paths.backups)]
                         == ["daily"], timeout=10000)
     finally:
         startup.shutdown()
-    assert not startup._backup_timer.isActive()
+    assert not startup.backups.timer.isActive()
+
+
+def test_the_backup_timer_waits_until_just_after_the_next_utc_midnight():
+    from datetime import UTC, datetime
+
+    from ui.shell.daily_backup import MARGIN_S, ms_until_next_day
+
+    assert ms_until_next_day(datetime(2026, 12, 4, 23, 0, tzinfo=UTC)) == (3600 + MARGIN_S) * 1000
+    late = datetime(2026, 12, 4, 23, 59, 59, tzinfo=UTC)
+    assert ms_until_next_day(late) == (1 + MARGIN_S) * 1000

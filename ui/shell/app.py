@@ -18,13 +18,12 @@ from PySide6.QtWidgets import QApplication
 from services.core.paths import DataPaths
 from ui.shell.restart import restart_app
 from ui.shell.single_instance import SingleInstance, hand_over_to_running_copy
-from ui.shell.warm_up import warm_up_imports
+from ui.shell.warm_up import WARM_UP_AFTER_MS, warm_up_imports
 
 log = logging.getLogger(__name__)
 
 #: How often a running app checks whether the day's backup is due (UTC days, like
 #: services.data.backups.daily_backup_if_due): it can stay open for days in the tray.
-BACKUP_CHECK_MS = 30 * 60 * 1000
 
 
 def open_store_interactively(paths: DataPaths, *, read_only: bool = False):
@@ -69,7 +68,7 @@ class Startup:
         self._logging = False
         self._shut_down = False
         self._system_theme = False
-        self._backup_timer: QTimer | None = None
+        self.backups = None
         #: True when the folder's lock could not be written: the data opens for reading only.
         self.read_only = False
         self._sends = None
@@ -118,8 +117,8 @@ class Startup:
         """Stop what runs on timers (reminders, the rest of the start-up), close the data and
         release the folder. Safe to call more than once."""
         self._shut_down = True
-        if self._backup_timer is not None:
-            self._backup_timer.stop()
+        if self.backups is not None:
+            self.backups.stop()
         if self._sends is not None:
             self._sends.stop()
         if self.reminders is not None:
@@ -231,15 +230,18 @@ class Startup:
         """The work after the first paint, one step per turn of the event loop (each a few
         milliseconds, so a key typed meanwhile is answered between them): the colour
         scheme confirmed, then
-        :meth:`_start_services`, then the reminders' timer; meanwhile the modules the next
-        seconds need are imported on a worker (:func:`warm_up_imports`)."""
+        :meth:`_start_services`, then the reminders' timer; before they start, the modules
+        they need are imported on a worker (:func:`warm_up_imports`)."""
         # Start-up: each step imports what it runs when it runs (not before the first paint).
         import gc
 
+        # What the start-up allocated lives as long as the app: kept out of the collector's
+        # full passes (each one walked all of it, a stall of tens of milliseconds).
+        gc.freeze()
         gc.enable()  # command_line.main turns it off until the window is on screen
         if self._shut_down:
             return
-        warm_up_imports()
+        QTimer.singleShot(WARM_UP_AFTER_MS, warm_up_imports)
         if self._system_theme:
             # Start-up: each step imports what it runs when it runs (not before the first paint).
             from ui.shell.theme import confirm_system_theme
@@ -261,13 +263,12 @@ class Startup:
             log.info("read-only data: no reminders, backups or answers to later launches")
             return
         self.instance.listen()
-        if self._backup_timer is None:
-            self._make_daily_backup()
-            # The app can stay open for days in the tray: the day's backup is checked again.
-            self._backup_timer = QTimer(self.app)
-            self._backup_timer.setInterval(BACKUP_CHECK_MS)
-            self._backup_timer.timeout.connect(self._make_daily_backup)
-            self._backup_timer.start()
+        if self.backups is None:
+            # Start-up: each step imports what it runs when it runs (not before the first paint).
+            from ui.shell.daily_backup import DailyBackups
+
+            self.backups = DailyBackups(self.paths, self.app)
+            self.backups.start()
         QTimer.singleShot(0, self._open_reminders)
 
     def _open_reminders(self) -> None:
@@ -278,7 +279,9 @@ class Startup:
             self.reminders = start_reminders(self.window, minimized=self.minimized,
                                              delay_ms=AFTER_START_MS)
             self.window.attach_reminders(self.reminders)
-            self.reminders.started.connect(self._watch_mailbox)
+            # Queued: a turn of its own after the reminders' (each step stays short).
+            self.reminders.started.connect(
+                lambda: QTimer.singleShot(0, self._watch_mailbox))
         log.info("main window shown")
 
     def _watch_mailbox(self) -> None:
@@ -290,22 +293,6 @@ class Startup:
             return
         self.window.mailbox_watch = MailboxWatch(self.window)
         self.window.mailbox_watch.start()
-
-    def _make_daily_backup(self) -> None:
-        """On a worker thread: leftovers of interrupted copies removed and the folder made
-        private (services.core.data_folder), then the day's backup when it is due."""
-        # Start-up: each step imports what it runs when it runs (not before the first paint).
-        from services.core.data_folder import tidy
-        from services.data.backups import daily_backup_if_due
-        from ui.shell.tasks import run_in_background
-
-        paths = self.paths
-
-        def work():
-            tidy(paths)
-            return daily_backup_if_due(paths)
-
-        run_in_background(work, lambda _info: None)
 
     def _restart(self) -> None:
         """Release the data folder, then start a fresh copy (after a restore)."""

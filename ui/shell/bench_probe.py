@@ -13,7 +13,8 @@ then quits the app:
   once the calendar has painted: ``answered <time.time()>``.
 - ``stalls``: for :data:`STALL_WINDOW_S` after the first paint, a timer due every
   :data:`TICK_MS` notes how late each tick comes; then ``longest_stall_ms <ms>`` (the
-  longest time the UI thread answered nothing, less the tick's own interval).
+  longest time the UI thread answered nothing, less the tick's own interval), and
+  ``longest_stall_at_ms <ms>`` (when it began, counted from the first paint).
 
 ``benchmarks/harness.py`` turns these lines into figures. A probe that has not answered
 within :data:`GIVE_UP_MS` quits without its line, which the benchmark reports as a failure.
@@ -141,20 +142,23 @@ class _StallWatch(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._tick)
-        self._longest = 0.0
-        self._last = self._until = 0.0
+        self._longest = self._at = 0.0
+        self._last = self._until = self._start = 0.0
 
     def start(self) -> None:
         """Watch for :data:`STALL_WINDOW_S` from now."""
-        self._last = time.perf_counter()
+        self._last = self._start = time.perf_counter()
         self._until = self._last + STALL_WINDOW_S
         self._timer.start()
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self._longest = max(self._longest, (now - self._last) * 1000 - TICK_MS)
+        stall = (now - self._last) * 1000 - TICK_MS
+        if stall > self._longest:
+            self._longest, self._at = stall, (self._last - self._start) * 1000
         self._last = now
         if now >= self._until:
             self._timer.stop()
             print(f"longest_stall_ms {self._longest:.1f}", flush=True)
+            print(f"longest_stall_at_ms {self._at:.0f}", flush=True)
             QApplication.instance().quit()

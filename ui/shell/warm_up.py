@@ -1,11 +1,13 @@
 """Importing, on a worker thread, the modules the first seconds after the paint need.
 
-The seconds after the first paint import the data's ORM, the reminders' engine and the
-mailbox's client; imported by the UI thread, each import was a stall of tens of
-milliseconds (a key typed then waited for it). :func:`warm_up_imports` imports them on a
-daemon thread right after the paint, so the UI thread finds them loaded. Only modules
-that import no Qt are listed: PySide builds its types lazily, and that is left to the UI
-thread (tests/shell/test_bench_probe.py checks the list).
+The reminders' start (1.5 s after the first paint) imports the data's ORM, the reminders'
+engine and the mailbox's client; imported by the UI thread, each import was a stall of
+tens of milliseconds (a key typed then waited for it). :func:`warm_up_imports` imports
+them on a daemon thread shortly before (:data:`WARM_UP_AFTER_MS` after the paint, not at
+once: about 20 MB of modules the first second does not use would raise the start-up's
+memory peak), so the UI thread finds them loaded. Only modules that import no Qt are
+listed: PySide builds its types lazily, and that is left to the UI thread
+(tests/shell/test_bench_probe.py checks the list).
 """
 
 from __future__ import annotations
@@ -14,13 +16,15 @@ import importlib
 import logging
 import threading
 
-__all__ = ["AFTER_PAINT_MODULES", "warm_up_imports"]
+__all__ = ["AFTER_PAINT_MODULES", "WARM_UP_AFTER_MS", "warm_up_imports"]
 
 log = logging.getLogger(__name__)
 
-#: The modules, in the order the seconds after the paint need them.
+#: When to start importing, counted from the first paint (ms): before the reminders start.
+WARM_UP_AFTER_MS = 800
+#: The modules, in the order the reminders' start needs them.
 AFTER_PAINT_MODULES = (
-    "logging.handlers", "services.core.logs", "peewee", "services.core.store",
+    "peewee", "services.core.store",
     "services.reminders.sync", "services.reminders.queries", "services.reminders.states",
     "services.mail.imap.connection", "services.mail.imap.imap_account",
     "services.mail.imap.watcher", "services.mail.imap.pass_process",
