@@ -64,6 +64,10 @@ def render(out_dir: Path, data_dir: Path) -> list[Path]:
         window.resize(*WINDOW_SIZE)
         window.show()
         system = start_reminders(window, use_tray=False)
+        deadline = time.monotonic() + 30  # the start recomputes the reminders on a worker
+        while not system.ready and time.monotonic() < deadline:
+            app.processEvents()
+            time.sleep(0.01)
         for _ in range(10):
             app.processEvents()
         out_dir.mkdir(parents=True, exist_ok=True)

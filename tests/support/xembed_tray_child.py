@@ -69,6 +69,10 @@ def main(data_dir: str) -> int:
     window.show()
     wait_until(app, window.isVisible)
     system = start_reminders(window)
+    # The start recomputes the reminders on a worker; the tray comes once that is done.
+    if not wait_until(app, lambda: system.ready, timeout=20):
+        print(json.dumps({"error": "reminders never became ready"}), flush=True)
+        return 2
     window.hide()
     thanks = next(i for i in system.scheduler.outstanding() if i.kind == ReminderKind.THANK_YOU)
     system.tray.notify([thanks])
