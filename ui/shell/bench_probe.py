@@ -45,10 +45,11 @@ def start_probe(window, probe: str) -> None:
     """Run ``probe`` (one of :data:`PROBES`) on ``window``, whose first frame is complete."""
     app = QApplication.instance()
     if probe == "typing":
-        _PaintWatch(window, window.view("applications").table.viewport(),
-                    lambda: _typed_and_complete(window)).arm(lambda: _type(window))
+        _PaintWatch(window, lambda: _typed_and_complete(window)).watch(
+            window.view("applications").table.viewport())
+        _type(window)
     elif probe == "section":
-        _SectionWatch(window).arm()
+        _SectionWatch(window, _PaintWatch(window, lambda: True)).arm()
     elif probe == "stalls":
         _StallWatch(window).start()
     QTimer.singleShot(GIVE_UP_MS, app.quit)
@@ -78,16 +79,16 @@ def _typed_and_complete(window) -> bool:
 
 
 class _PaintWatch(QObject):
-    """Calls :func:`_answered` at the first paint of ``widget`` once ``done()`` holds."""
+    """Calls :func:`_answered` at the first paint of a watched widget once ``done()`` holds."""
 
-    def __init__(self, window, widget, done) -> None:
-        super().__init__(window)
-        self._widget, self._done, self._fired = widget, done, False
+    def __init__(self, parent, done) -> None:
+        super().__init__(parent)
+        self._done, self._fired = done, False
 
-    def arm(self, act) -> None:
-        """Watch the widget's paints, then post the user's action."""
-        self._widget.installEventFilter(self)
-        act()
+    def watch(self, *widgets) -> None:
+        """Watch these widgets' paints."""
+        for widget in widgets:
+            widget.installEventFilter(self)
 
     def eventFilter(self, _watched, event) -> bool:
         """Notice the paint that shows the answer."""
@@ -98,12 +99,12 @@ class _PaintWatch(QObject):
 
 
 class _SectionWatch(QObject):
-    """Posts a click on the Calendar section; answers at the calendar's first paint."""
+    """Posts a click on the Calendar section; ``paints`` answers at the calendar's first
+    paint."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window, paints: _PaintWatch) -> None:
         super().__init__(window)
-        self._window = window
-        self._fired = False
+        self._window, self._paints = window, paints
 
     def arm(self) -> None:
         """Post the click (press and release) on the Calendar item's centre."""
@@ -120,17 +121,9 @@ class _SectionWatch(QObject):
                 Qt.KeyboardModifier.NoModifier))
 
     def _shown(self, index: int) -> None:
-        widget = self._window.stack.widget(index)
-        if widget is self._window._views.get("calendar"):
-            for child in (widget, *widget.findChildren(QObject)):
-                child.installEventFilter(self)
-
-    def eventFilter(self, _watched, event) -> bool:
-        """The calendar's first paint answers."""
-        if not self._fired and event.type() == QEvent.Type.Paint:
-            self._fired = True
-            _answered()
-        return False
+        if self._window.view_keys()[index] == "calendar":
+            widget = self._window.stack.widget(index)
+            self._paints.watch(widget, *widget.findChildren(QObject))
 
 
 class _StallWatch(QObject):
