@@ -284,9 +284,13 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     # The pure-Python modules of the first paint are imported before Qt: PySide reads the
     # source of every module imported after it (the import hook of its __feature__
-    # switches), about 3 ms here.
+    # switches), about 3 ms here; and then the hook is told not to (ui/shell/pyside_sources.py).
     import services.applications.index
     import services.core.snapshot  # noqa: F401
+    from ui.shell.pyside_sources import skip_feature_source_reads
+
+    skip_feature_source_reads()
+    # Each command imports only what it runs, so a plain start stays quick.
     from ui.shell.app import run_gui
 
     return run_gui(paths, demo=args.demo, benchmark_startup=args.benchmark_startup,
