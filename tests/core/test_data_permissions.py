@@ -33,9 +33,15 @@ def open_umask():
 
 
 def _modes(root: Path) -> dict[str, int]:
+    """The mode of every file and folder under ``root``; a file that goes away while the
+    folder is read (a backup's temporary copy and its journal, written on a worker thread
+    while a test waits) is left out."""
     found = {".": stat.S_IMODE(root.stat().st_mode)}
     for path in root.rglob("*"):
-        found[str(path.relative_to(root))] = stat.S_IMODE(path.lstat().st_mode)
+        try:
+            found[str(path.relative_to(root))] = stat.S_IMODE(path.lstat().st_mode)
+        except FileNotFoundError:
+            continue
     return found
 
 
