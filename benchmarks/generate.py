@@ -218,7 +218,7 @@ def generate(
     ``interviewers`` interviewers spread over the rounds (each round gets one
     first while there are enough). Dates run over the two years before
     ``today`` (default: the current UTC date). Deterministic for a given seed
-    and ``today``.
+    and ``today``. The list's keys are filled, as the app fills them after its start.
     """
     # The app's modules: only once ROOT is on sys.path (above).
     from models.application import Application
@@ -239,6 +239,13 @@ def generate(
             _insert(made.applications, made.stage_changes, round_rows, interviewer_rows)
     finally:
         store.close()
+    from services.applications.list_keys import connect_for_filling, fill_missing
+
+    con = connect_for_filling(DataPaths(Path(data_dir)))
+    try:
+        fill_missing(con)
+    finally:
+        con.close()
 
 
 @dataclass

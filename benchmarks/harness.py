@@ -179,13 +179,13 @@ def _tail(text: str, lines: int = STDERR_TAIL_LINES) -> str:
 
 
 def _parse_probe(stdout: str, t0: float) -> dict[str, float]:
-    """What a probe printed: ``answered <time.time()>`` (kept as ms from ``t0``) and
-    ``longest_stall_ms <ms>``."""
+    """What a probe printed: ``answered <time.time()>`` and ``listed <time.time()>`` (kept as
+    ms from ``t0``) and ``longest_stall_ms <ms>``."""
     found: dict[str, float] = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 2 and parts[0] == "answered":
-            found["answered_ms"] = (float(parts[1]) - t0) * 1000
+        if len(parts) == 2 and parts[0] in ("answered", "listed"):
+            found[f"{parts[0]}_ms"] = (float(parts[1]) - t0) * 1000
         elif len(parts) == 2 and parts[0] == "longest_stall_ms":
             found["longest_stall_ms"] = float(parts[1])
     return found

@@ -230,11 +230,12 @@ SUITES: list[Suite] = [
           _list_figures),
     Suite("dashboard", ("dashboard_10k_ms",), _dashboard_figures),
     # benchmarks/interactive_bench.py says how each of these figures is measured.
-    Suite("interactive", ("interactive_10k_ms", "first_section_switch_ms",
-                          "startup_longest_stall_ms"),
+    Suite("interactive", ("interactive_10k_ms", "interactive_10k_full_list_ms",
+                          "first_section_switch_ms", "startup_longest_stall_ms"),
           lambda ctx: _interactive_bench().figures_10k(ctx),
           lambda ctx: _interactive_bench().subjects_10k(ctx)),
-    Suite("startup_100k", ("startup_100k_ms", "interactive_100k_ms", "peak_rss_100k_mb"),
+    Suite("startup_100k", ("startup_100k_ms", "interactive_100k_ms",
+                           "interactive_100k_full_list_ms", "peak_rss_100k_mb"),
           lambda ctx: _interactive_bench().figures_100k(ctx),
           lambda ctx: _interactive_bench().subjects_100k(ctx)),
     # benchmarks/reminders_bench.py says how each reminder figure is measured.

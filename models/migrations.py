@@ -16,6 +16,7 @@ from models.application import Offer
 from models.database import schema_version
 from models.email import Email
 from models.inbox import IgnoredMessage, InboxMessage, MailFolder, SentCopy
+from models.list_key import ListKey, create_triggers
 from models.reminder import Reminder
 from models.schema import ALL_MODELS, CURRENT_VERSION, SchemaVersion
 from models.settings import Template
@@ -145,9 +146,16 @@ def _v3_to_v4(db: peewee.SqliteDatabase) -> None:
     db.create_tables([MailFolder, InboxMessage, IgnoredMessage, SentCopy])
 
 
+def _v4_to_v5(db: peewee.SqliteDatabase) -> None:
+    """The application list's keys and the triggers that forget them; the app fills them
+    (services.applications.list_keys), so the upgrade itself folds nothing."""
+    db.create_tables([ListKey])
+    create_triggers(db)
+
+
 #: Upgrade steps: the key is the version the step brings the database to.
 UPGRADES: dict[int, Callable[[peewee.SqliteDatabase], None]] = {
-    2: _v1_to_v2, 3: _v2_to_v3, 4: _v3_to_v4,
+    2: _v1_to_v2, 3: _v2_to_v3, 4: _v3_to_v4, 5: _v4_to_v5,
 }
 
 
@@ -175,6 +183,7 @@ def prepare_schema(
             )
         with db.atomic():
             db.create_tables(ALL_MODELS)
+            create_triggers(db)
             SchemaVersion.create(version=CURRENT_VERSION)
         return [CURRENT_VERSION]
     if found == CURRENT_VERSION:

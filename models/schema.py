@@ -9,6 +9,7 @@ from models.base import BaseModel, UTCDateTimeField, utc_now
 from models.email import Email
 from models.inbox import IgnoredMessage, InboxMessage, MailFolder, SentCopy
 from models.interview import Interviewer, InterviewRound, RoundSignal
+from models.list_key import ListKey
 from models.reminder import Reminder
 from models.settings import Setting, Template
 from models.version import CURRENT_VERSION
@@ -32,6 +33,7 @@ ALL_MODELS: list[type[BaseModel]] = [
     InterviewRound,
     Interviewer,
     RoundSignal,
+    ListKey,
     Email,
     Reminder,
     Template,

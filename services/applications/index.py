@@ -28,10 +28,16 @@ from itertools import compress
 from typing import NamedTuple
 
 from models.values import OPEN_STAGES
-from services.applications.folding import fold
 from services.applications.list_reading import count_applications, first_ids, read_rows
 from services.applications.list_rows import ListRow, column_keys, default_order, position
 from services.applications.prospects import DEFAULT_RESPONSE_BUSINESS_DAYS
+from services.applications.quick_search import (
+    OPEN_FILTER,
+    count_matches,
+    first_matches,
+    keys_complete,
+    words_of,
+)
 
 __all__ = ["COLUMNS", "COLUMN_KEYS", "OPEN_FILTER", "ApplicationIndex", "Column"]
 
@@ -55,8 +61,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_KEYS = frozenset(column.key for column in COLUMNS)
 
-#: The stage filter meaning "any open stage" (:data:`models.values.OPEN_STAGES`).
-OPEN_FILTER = "open"
 _OPEN_VALUES = frozenset(stage.value for stage in OPEN_STAGES)
 
 
@@ -134,6 +138,9 @@ class ApplicationIndex:
         self.descending = False
         self.filter_text = ""
         self.stage_filter: str | None = None
+        #: In an index not yet complete: how many applications in all match the filter
+        #: (None when unknown). Set by :meth:`load_matches`.
+        self.matched: int | None = None
         self._tokens: tuple[str, ...] = ()
         default = default_order(self._rows.values())
         self._orders: dict[tuple[str, bool], list[ListRow]] = {("stage", False): default}
@@ -166,16 +173,38 @@ class ApplicationIndex:
         if limit <= 0 or total == 0:
             return cls((), total=total, complete=False,
                        default_business_days=default_business_days)
-        rows = read_rows(con, now, default_business_days, first_ids(con, limit))
+        ids = first_matches(con, (), None, limit) if keys_complete(con) else first_ids(con, limit)
+        rows = read_rows(con, now, default_business_days, ids)
         return cls(rows, total=total, complete=False,
                    default_business_days=default_business_days)
+
+    @classmethod
+    def load_matches(cls, con: sqlite3.Connection, now: datetime, text: str,
+                     stage: str | None, limit: int,
+                     default_business_days: int = DEFAULT_RESPONSE_BUSINESS_DAYS,
+                     ) -> ApplicationIndex | None:
+        """The first ``limit`` applications matching a search, in the default order, with
+        :attr:`matched` counting every match: a search answered from the kept list keys
+        (:mod:`services.applications.quick_search`) before every row is read. None when
+        some application has no keys yet."""
+        if not keys_complete(con):
+            return None
+        words, stage = words_of(text), stage or None
+        rows = read_rows(con, now, default_business_days, first_matches(con, words, stage, limit))
+        index = cls(rows, total=count_applications(con), complete=False,
+                    default_business_days=default_business_days)
+        index.set_filter(text, stage)
+        index.matched = count_matches(con, words, stage)
+        return index
 
     # -- filtering ----------------------------------------------------------------------------
     def set_filter(self, text: str, stage: str | None = None) -> None:
         """Show the rows whose search key contains every word of ``text`` (folded), in
         ``stage`` (None: any; ``"open"``: any open stage); the sort order is kept."""
         stage = stage or None
-        tokens = tuple(fold(text).split())
+        tokens = words_of(text)
+        if not self.complete:
+            self.matched = None  # these rows are not all there is
         self.filter_text = text
         self.stage_filter = stage
         self._tokens = tokens
@@ -199,6 +228,8 @@ class ApplicationIndex:
         With ``keep_current``, the rows known to match the current filter (in any
         order) are put in the current order instead of filtering again.
         """
+        if not self.complete:
+            self.matched = None
         order = self._orders[(self.sort_column, self.descending)]
         base = _Result((), None, order)
         self._results = [base]

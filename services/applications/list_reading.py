@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from models.values import OPEN_STAGES, Stage
 from services.applications.folding import fold
+from services.applications.list_keys import search_key_of
 from services.applications.list_rows import STAGE_ORDER, STAGE_RANK, UNKNOWN_RANK, ListRow
 from services.applications.prospects import Verdict, assess, expected_response
 from services.core.instants import instant_from_text, utc_text, zone_of
@@ -26,9 +27,12 @@ __all__ = ["CLOSED_STAGES", "count_applications", "first_ids", "read_rows"]
 
 #: Stages no answer is expected in any more (the list shows no expected date for them).
 CLOSED_STAGES = frozenset(stage.value for stage in Stage if stage not in OPEN_STAGES)
+#: The application's columns, and its kept search key (:mod:`models.list_key`) when it has one.
 _APPLICATION_COLUMNS = (
-    "id, company, role, stage, channel, agency_name, recruiter_name, contact_name, notes"
+    "a.id, a.company, a.role, a.stage, a.channel, a.agency_name, a.recruiter_name, "
+    "a.contact_name, a.notes, k.search_key"
 )
+_FROM = "application a LEFT JOIN list_key k ON k.application_id = a.id"
 #: Bound variables per ``IN (...)`` list, well under SQLite's limit.
 _CHUNK = 500
 
@@ -107,9 +111,8 @@ def read_rows(con: sqlite3.Connection, now: datetime, default_business_days: int
     verdicts: dict[str | None, Verdict] = {}
     for in_list, params in _parts(ids):
         facts = _round_facts(con, now_text, in_list, params)
-        where = f"WHERE id{in_list}" if in_list else ""
-        applications = con.execute(f"SELECT {_APPLICATION_COLUMNS} FROM application {where}",
-                                   params)
+        where = f"WHERE a.id{in_list}" if in_list else ""
+        applications = con.execute(f"SELECT {_APPLICATION_COLUMNS} FROM {_FROM} {where}", params)
         _add_rows(rows, applications, facts, verdicts, default_business_days)
     return rows
 
@@ -147,7 +150,7 @@ def _add_rows(rows: list[ListRow], applications: Iterable[tuple], facts: _RoundF
     signals met."""
     names, last, upcoming = facts
     for (app_id, company, role, stage, channel, agency_name, recruiter_name, contact_name,
-         notes) in applications:
+         notes, search_key) in applications:
         last_interview = expected = verdict = None
         past = last.get(app_id)
         if past is not None:
@@ -160,8 +163,9 @@ def _add_rows(rows: list[ListRow], applications: Iterable[tuple], facts: _RoundF
             if stage not in CLOSED_STAGES:
                 day = last_interview.astimezone(zone_of(tz_name)).date()
                 expected = expected_response(day, value, unit, default_business_days).date
-        search_key = fold("\n".join((company, role, agency_name, recruiter_name,
-                                     contact_name, names.get(app_id) or "", notes)))
+        if search_key is None:
+            search_key = search_key_of(company, role, agency_name, recruiter_name,
+                                       contact_name, names.get(app_id) or "", notes)
         # fold() works character by character, so the company's key starts the search key.
         company_key = search_key.partition("\n")[0] if "\n" not in company else None
         rows.append(ListRow(

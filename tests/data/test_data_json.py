@@ -66,7 +66,7 @@ def test_export_has_the_documented_header(exported):
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["format"] == FORMAT == "nextsteps-backup"
     assert document["version"] == FORMAT_VERSION == 1
-    assert document["schema_version"] == CURRENT_VERSION == 4
+    assert document["schema_version"] == CURRENT_VERSION == 5
     assert set(document["tables"]) == {spec.table for spec in TABLES}
     assert len(document["tables"]["application"]) == 12
     first_round = document["tables"]["interview_round"][0]

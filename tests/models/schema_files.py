@@ -21,6 +21,8 @@ V3_FILE = FIXTURES / "schema_v3.sqlite3"
 
 #: The tables schema 4 added (the mailbox): an upgraded older file has them, empty.
 MAILBOX_TABLES = ("mail_folder", "inbox_message", "ignored_message", "sent_copy")
+#: The table schema 5 added (the list's keys): empty after an upgrade, the app fills it.
+LIST_KEY_TABLES = ("list_key",)
 #: The columns schema 4 added to older tables, with the value (quoted) an upgrade gives them.
 SCHEMA4_COLUMNS = {"email": {"in_reply_to": "''", "references": "''"}}
 
@@ -92,11 +94,12 @@ def rows_of(path: Path) -> dict[str, list[dict[str, str]]]:
 
 
 def upgraded_rows(before: dict[str, list[dict[str, str]]]) -> dict[str, list[dict[str, str]]]:
-    """What :func:`rows_of` gives once a file holding ``before`` is upgraded to schema 4: every
-    row kept, the columns schema 4 added holding their defaults, the mailbox tables empty."""
+    """What :func:`rows_of` gives once a file holding ``before`` is upgraded to schema 5: every
+    row kept, the columns schema 4 added holding their defaults, the mailbox tables and the
+    list keys empty."""
     after = {table: [row | SCHEMA4_COLUMNS.get(table, {}) for row in rows]
              for table, rows in before.items()}
-    return after | {table: [] for table in MAILBOX_TABLES}
+    return after | {table: [] for table in (*MAILBOX_TABLES, *LIST_KEY_TABLES)}
 
 
 def place_v1(paths: DataPaths) -> None:

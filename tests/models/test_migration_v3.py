@@ -63,7 +63,7 @@ def test_v3_upgrades_to_the_schema_of_a_new_file_with_its_data(upgraded, tmp_pat
     assert opened.created is False
     assert opened.upgraded_from == 3
     opened.close()
-    assert schema_version(opened.paths.database) == CURRENT_VERSION == 4
+    assert schema_version(opened.paths.database) == CURRENT_VERSION == 5
     assert schema_of(opened.paths.database) == fresh_schema(tmp_path)
     # Every row kept byte for byte; the mailbox tables are new and empty, and the email
     # rows' new threading columns hold their default.

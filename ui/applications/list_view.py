@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from PySide6.QtCore import QTimer, Signal
@@ -24,16 +23,16 @@ from models import clock
 from models.values import STAGE_LABELS, Stage
 from services.applications.index import COLUMNS, ApplicationIndex
 from services.core.snapshot import connect_for_reading
+from ui.applications.list_loading import ListLoading
 from ui.applications.sort_menu import SortButton
 from ui.applications.table_model import COL, ApplicationTableModel, header_labels
 from ui.shell.accessible import buddy_label, message_label
 from ui.shell.labels import section_title
 from ui.shell.prepaint import ALIGN_CENTER, set_alignment
 
-log = logging.getLogger(__name__)
-
 #: Rows loaded before the first paint. The rest are loaded the first time the
-#: user searches, filters, sorts or scrolls down (about 15 MB at 10,000 rows).
+#: user searches, filters, sorts or scrolls down (about 15 MB at 10,000 rows); a search
+#: before then shows this many of its first rows at once (ui/applications/list_loading.py).
 FIRST_SCREENFUL = 40
 UNDO_SECONDS = 8
 
@@ -85,11 +84,10 @@ class ApplicationsView(QWidget):
         layout.addWidget(self.nothing)
         layout.addWidget(self._build_undo_bar())
 
-        self._loading = False
+        self.loader = ListLoading(self)
         self._update_count()
-        # Everything else is loaded when first needed (see FIRST_SCREENFUL).
-        self.search.textEdited.connect(self.ensure_complete)
-        self.stage_filter.activated.connect(self.ensure_complete)
+        # Everything else is loaded when first needed (see FIRST_SCREENFUL); a search or a
+        # stage filter first answers from the kept list keys (ListLoading.search).
         self.table.horizontalHeader().sectionPressed.connect(self.ensure_complete)
         self._started = False
 
@@ -216,15 +214,26 @@ class ApplicationsView(QWidget):
         # Ctrl+N is File → New Application's (a second Ctrl+N here made both ambiguous).
         self.sort_button.attach(self.table, [column.header for column in COLUMNS],
                                 self.ensure_complete)
+        self.loader.fill_keys_later()
 
     # -- loading ------------------------------------------------------------------
-    def _now(self) -> datetime:
+    def now(self) -> datetime:
+        """The instant that splits past from future rounds in the rows read now."""
         return clock.now()
+
+    @staticmethod
+    def first_rows() -> int:
+        """How many rows are read before the whole list: :data:`FIRST_SCREENFUL`."""
+        return FIRST_SCREENFUL
+
+    @property
+    def _loading(self) -> bool:
+        return self.loader.loading
 
     def _first_index(self) -> ApplicationIndex:
         con = connect_for_reading(self.paths)
         try:
-            return ApplicationIndex.load_first(con, self._now(), FIRST_SCREENFUL)
+            return ApplicationIndex.load_first(con, self.now(), FIRST_SCREENFUL)
         finally:
             con.close()
 
@@ -248,39 +257,30 @@ class ApplicationsView(QWidget):
 
     def load_all(self) -> None:
         """Load every application on a worker thread, then show them (keeps filter and sort)."""
-        self._loading = True
+        self.loader.load_all()
         self._update_count()
-        paths, now = self.paths, self._now()
 
-        def work() -> ApplicationIndex:
-            con = connect_for_reading(paths)
-            try:
-                return ApplicationIndex.load(con, now)
-            finally:
-                con.close()
-
-        from ui.shell.tasks import run_in_background  # not needed before the first paint
-
-        run_in_background(work, self._on_loaded, self._on_load_failed)
-
-    def _on_loaded(self, index: ApplicationIndex) -> None:
-        self._loading = False
+    def show_everything(self, index: ApplicationIndex) -> None:
+        """Show the complete ``index`` (every application), with the filter now typed."""
         selected = self.current_id()
         self.model.replace_index(index)
+        text, stage = self.search.text(), self.stage_filter.currentData()
+        if (index.filter_text, index.stage_filter) != (text, stage or None):
+            self.model.set_filter(text, stage)
         if selected is not None:
             self.select_application(selected)
         self._update_count()
 
-    def _on_load_failed(self, exc: BaseException) -> None:
-        self._loading = False
-        log.error("loading the application list failed", exc_info=exc)
-        self.count_label.setText("Could not load every application; see the log.")
+    def show_answer(self, index: ApplicationIndex) -> None:
+        """Show a search's first rows, read before the whole list (ListLoading.search)."""
+        self.model.show_index(index)
+        self._update_count()
 
     def reload_one(self, application_id: int) -> None:
         """Re-read one application after it was saved, and select it."""
         con = connect_for_reading(self.paths)
         try:
-            self.model.index_data.upsert(con, application_id, self._now())
+            self.model.index_data.upsert(con, application_id, self.now())
         finally:
             con.close()
         self.model.refresh_rows()
@@ -294,25 +294,36 @@ class ApplicationsView(QWidget):
         self.search.selectAll()
 
     def _apply_filter(self, *_args) -> None:
-        self.model.set_filter(self.search.text(), self.stage_filter.currentData())
+        text, stage = self.search.text(), self.stage_filter.currentData()
+        index = self.model.index_data
+        if not index.complete and (index.sort_column, index.descending) == ("stage", False):
+            self.loader.search(text, stage)  # then everything is read
+            return
+        self.filter_rows_at_hand(text, stage)
+        self.ensure_complete()
+
+    def filter_rows_at_hand(self, text: str, stage: str | None) -> None:
+        """Filter the rows already read (every one once the whole list is read)."""
+        self.model.set_filter(text, stage)
         self._update_count()
 
     def _update_count(self) -> None:
         index = self.model.index_data
         shown, total = len(index.visible), index.total
-        if self._loading:
+        matched = shown if index.complete else index.matched
+        if matched is not None and matched != total:
+            self.count_label.setText(f"{matched:,} of {total:,}")
+        elif self._loading:
             self.count_label.setText(f"{total:,} · loading…")
-        elif not index.complete or shown == total:
-            self.count_label.setText(f"{total:,}")
         else:
-            self.count_label.setText(f"{shown:,} of {total:,}")
+            self.count_label.setText(f"{total:,}")
         if total == 0:
             self.nothing.setText("No applications yet. Add your first with “New application” "
                                  "(Ctrl+N); every interview, note and date will hang off it.")
-        elif shown == 0 and index.complete:
+        elif matched == 0:
             self.nothing.setText("Nothing matches your search. Try fewer or shorter words; "
                                  "accents and capitals do not matter.")
-        nothing = shown == 0 and (total == 0 or index.complete)
+        nothing = total == 0 or matched == 0
         self.nothing.setVisible(nothing)
         self.table.setVisible(not nothing)
 

@@ -81,6 +81,10 @@ class ApplicationTableModel(QAbstractTableModel):
         """Swap in another index (the full one after the first paint), keeping filter and sort."""
         index.sort_by(self._index.sort_column, self._index.descending)
         index.set_filter(self._index.filter_text, self._index.stage_filter)
+        self.show_index(index)
+
+    def show_index(self, index: ApplicationIndex) -> None:
+        """Show another index as it is (a search's first rows, already filtered)."""
         self.beginResetModel()
         self._index = index
         self._texts.clear()

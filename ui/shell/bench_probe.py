@@ -7,8 +7,11 @@ then quits the app:
   the first frame is complete; the app quits 300 ms later.
 - ``typing``: a key press (``n``) is posted to the applications' search box at the first
   paint, behind the start-up work already queued (as a key typed the moment the window
-  shows would wait for it). Once the list holds every application, filtered by that
-  letter, and its rows are painted: ``answered <time.time()>``.
+  shows would wait for it). Once the list shows the answer, painted (its first rows
+  matching that letter, in order, and how many match in all: from the kept list keys,
+  or from every application once all are read): ``answered <time.time()>``. The probe
+  then waits until every application is read and filtered, and prints
+  ``listed <time.time()>`` (scrolling to the end needs that).
 - ``section``: a click on the Calendar section of the navigation, posted the same way;
   once the calendar has painted: ``answered <time.time()>``.
 - ``stalls``: for :data:`STALL_WINDOW_S` after the first paint, a timer due every
@@ -45,8 +48,9 @@ def start_probe(window, probe: str) -> None:
     """Run ``probe`` (one of :data:`PROBES`) on ``window``, whose first frame is complete."""
     app = QApplication.instance()
     if probe == "typing":
-        _PaintWatch(window, lambda: _typed_and_complete(window)).watch(
-            window.view("applications").table.viewport())
+        view = window.view("applications")
+        _PaintWatch(window, lambda: _typed_and_answered(view), _Listed(view)).watch(
+            view.table.viewport())
         _type(window)
     elif probe == "section":
         _SectionWatch(window, _PaintWatch(window, lambda: True)).arm()
@@ -55,12 +59,15 @@ def start_probe(window, probe: str) -> None:
     QTimer.singleShot(GIVE_UP_MS, app.quit)
 
 
-def _answered() -> None:
+def _answered(then=None) -> None:
     """Print the answer line on the next turn of the event loop (the frame is flushed by
-    then), and quit."""
+    then); then call ``then()``, or quit."""
     def report() -> None:
         print(f"answered {time.time():.6f}", flush=True)
-        QApplication.instance().quit()
+        if then is None:
+            QApplication.instance().quit()
+        else:
+            then()
 
     QTimer.singleShot(0, report)
 
@@ -73,17 +80,40 @@ def _type(window) -> None:
                                                  Qt.KeyboardModifier.NoModifier, TYPED))
 
 
-def _typed_and_complete(window) -> bool:
-    index = window.view("applications").model.index_data
-    return index.complete and index.filter_text == TYPED
+def _typed_and_answered(view) -> bool:
+    index = view.model.index_data
+    return index.filter_text == TYPED and (index.complete or index.matched is not None)
+
+
+class _Listed(QObject):
+    """Once the answer is printed: waits for every application to be read and filtered by
+    the letter typed, prints ``listed <time.time()>`` and quits."""
+
+    def __init__(self, view) -> None:
+        super().__init__(view)
+        self._view = view
+        self._timer = QTimer(self)
+        self._timer.setInterval(1)
+        self._timer.timeout.connect(self._check)
+
+    def __call__(self) -> None:
+        self._timer.start()
+
+    def _check(self) -> None:
+        index = self._view.model.index_data
+        if index.complete and index.filter_text == TYPED:
+            self._timer.stop()
+            print(f"listed {time.time():.6f}", flush=True)
+            QApplication.instance().quit()
 
 
 class _PaintWatch(QObject):
-    """Calls :func:`_answered` at the first paint of a watched widget once ``done()`` holds."""
+    """Calls :func:`_answered` at the first paint of a watched widget once ``done()`` holds,
+    then ``then()`` (None: quit)."""
 
-    def __init__(self, parent, done) -> None:
+    def __init__(self, parent, done, then=None) -> None:
         super().__init__(parent)
-        self._done, self._fired = done, False
+        self._done, self._then, self._fired = done, then, False
 
     def watch(self, *widgets) -> None:
         """Watch these widgets' paints."""
@@ -94,7 +124,7 @@ class _PaintWatch(QObject):
         """Notice the paint that shows the answer."""
         if not self._fired and event.type() == QEvent.Type.Paint and self._done():
             self._fired = True
-            _answered()
+            _answered(self._then)
         return False
 
 

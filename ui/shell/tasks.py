@@ -11,6 +11,10 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 log = logging.getLogger(__name__)
 
 _running: set[_Relay] = set()
+#: Worker threads at least: long reads (the integrity check, the whole list at 100,000
+#: applications: seconds) must not hold back short ones (a search's first rows), and most
+#: of the work waits on SQLite or the disk with the GIL released.
+MIN_WORKERS = 4
 
 
 class _Relay(QObject):
@@ -78,4 +82,7 @@ def run_in_background(
     relay.failed.connect(failed)
     if on_progress is not None:
         relay.progress.connect(on_progress)
-    QThreadPool.globalInstance().start(_Job(work, relay, on_progress is not None))
+    pool = QThreadPool.globalInstance()
+    if pool.maxThreadCount() < MIN_WORKERS:
+        pool.setMaxThreadCount(MIN_WORKERS)
+    pool.start(_Job(work, relay, on_progress is not None))
