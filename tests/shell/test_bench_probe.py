@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from tests.conftest import ROOT, subprocess_env
-from ui.shell.warm_up import AFTER_PAINT_MODULES
+from ui.shell.warm_up import AFTER_PAINT_MODULES, MAILBOX_MODULES
 
 
 def run_probe(folder, probe: str) -> dict[str, str]:
@@ -37,7 +37,7 @@ def test_the_modules_warmed_up_on_a_worker_import_no_qt():
     """PySide builds its types lazily and that is left to the UI thread: the warm-up list
     must not pull Qt in (checked in a fresh interpreter)."""
     code = ("import importlib, sys\n"
-            f"for name in {AFTER_PAINT_MODULES!r}:\n"
+            f"for name in {AFTER_PAINT_MODULES + MAILBOX_MODULES!r}:\n"
             "    importlib.import_module(name)\n"
             "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -297,14 +297,13 @@ class Startup:
         log.info("main window shown")
 
     def _watch_mailbox(self) -> None:
-        """Once reminders run (their tray shows notifications), watch the mailbox for replies."""
+        """Once reminders run (their tray shows notifications), watch the mailbox for replies
+        (from when one is set up: ui.mail.mailbox_start)."""
         # Start-up: each step imports what it runs when it runs (not before the first paint).
-        from ui.mail.mailbox_watch import MailboxWatch
+        from ui.mail.mailbox_start import watch_when_set_up
 
-        if self._shut_down or self.window.mailbox_watch is not None:
-            return
-        self.window.mailbox_watch = MailboxWatch(self.window)
-        self.window.mailbox_watch.start()
+        if not self._shut_down and self.window.mailbox_watch is None:
+            watch_when_set_up(self.window)
 
     def _restart(self) -> None:
         """Release the data folder, then start a fresh copy (after a restore)."""

@@ -82,6 +82,9 @@ class MainWindow(WindowCommands, QMainWindow):
         self.reminder_system = None
         #: The mailbox watcher (ui.mail.mailbox_watch.MailboxWatch), once the start-up made it.
         self.mailbox_watch = None
+        #: Starts the watcher when a mailbox is saved; set by the start-up while none is
+        #: (ui.mail.mailbox_start).
+        self.start_mailbox_watch: Callable[[], None] | None = None
         #: Asked when the window is closed: True keeps the app running (in the tray).
         self.keep_running_in_tray: Callable[[], bool] | None = None
         self.setWindowTitle("Next Steps")

@@ -186,8 +186,11 @@ class SettingsView(QWidget):
     def _mail_account_saved(self, _account) -> None:
         """Either account was saved: the mailbox watcher starts again with what is saved."""
         watch = getattr(self.window_, "mailbox_watch", None)
+        start = getattr(self.window_, "start_mailbox_watch", None)
         if watch is not None:
             watch.account_changed()
+        elif start is not None:
+            start()  # the first mailbox saved since the start
 
     def _template_page(self) -> QWidget | None:
         return TemplatePage(self.window_)
