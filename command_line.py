@@ -279,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     # Each command imports only what it runs, so a plain start stays quick.
     import gc
 
+    from ui.shell.memory import use_builtin_hashes
+
+    use_builtin_hashes()  # before the ORM imports hashlib (see ui/shell/memory.py)
     # No cycle collection until the first frame is on screen (ui.shell.app turns it back on):
     # start-up allocates many long-lived objects and nothing worth collecting.
     gc.disable()

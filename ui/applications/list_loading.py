@@ -136,5 +136,6 @@ class ListLoading:
     def fill_keys_later(self) -> None:
         """Fill missing list keys on a worker, a moment after the first paint."""
         paths = self.view.paths
-        QTimer.singleShot(FILL_KEYS_AFTER_MS, lambda: run_in_background(
+        # Timed on the view: a view gone by then fills nothing.
+        QTimer.singleShot(FILL_KEYS_AFTER_MS, self.view, lambda: run_in_background(
             lambda: fill_keys(paths), lambda _done: None))

@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from ui.shell.memory import release_free_memory_soon
+
 log = logging.getLogger(__name__)
 
 _running: set[_Relay] = set()
@@ -52,6 +54,13 @@ class _Job(QRunnable):
             log.debug("background result dropped at shutdown")
 
 
+def _finished(relay: _Relay) -> None:
+    _running.discard(relay)
+    if not _running:
+        # What the workers freed stays with the C allocator until given back.
+        release_free_memory_soon(lambda: not _running)
+
+
 def run_in_background(
     work: Callable[..., Any],
     on_done: Callable[[Any], None],
@@ -68,11 +77,11 @@ def run_in_background(
     _running.add(relay)
 
     def done(result: Any) -> None:
-        _running.discard(relay)
+        _finished(relay)
         on_done(result)
 
     def failed(exc: BaseException) -> None:
-        _running.discard(relay)
+        _finished(relay)
         if on_error is None:
             log.error("background task failed", exc_info=exc)
         else:
