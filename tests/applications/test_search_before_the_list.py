@@ -165,3 +165,30 @@ def test_missing_keys_are_filled_after_the_start(qtbot, thirty, monkeypatch):
 def test_fill_keys_refuses_a_read_only_folder(thirty, monkeypatch):
     monkeypatch.setattr(list_loading, "read_only_uri", lambda _paths: "file:x?mode=ro")
     assert list_loading.fill_keys(thirty.paths) is False
+
+
+def test_an_answer_that_comes_after_a_sort_is_not_shown(qtbot, thirty, held_back, monkeypatch):
+    """The answer is in the default order: a list sorted meanwhile waits for every row."""
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    gate = threading.Event()
+    real = list_loading._matches
+
+    def slow(*args):
+        gate.wait(10)
+        return real(*args)
+
+    monkeypatch.setattr(list_loading, "_matches", slow)
+    view = _window(qtbot, thirty)
+    qtbot.keyClicks(view.search, "needle")
+    view.model.sort(0, Qt.SortOrder.DescendingOrder)  # by company, before the answer
+    gate.set()
+    qtbot.waitUntil(lambda: not view.loader._searching, timeout=5000)  # answered
+    index = view.model.index_data
+    assert index.sort_column == "company" and index.matched is None
+    held_back.release()
+    qtbot.waitUntil(lambda: view.model.index_data.complete, timeout=10000)
+    assert _companies(view) == ["Company 27", "Company 07"]
+    assert view.count_label.text() == "2 of 30"

@@ -120,7 +120,11 @@ class ListLoading:
                           lambda answer: self._answered(answer, wanted), self._search_failed)
 
     def _answered(self, answer: ApplicationIndex | None, asked: tuple[str, str | None]) -> None:
-        if self._wanted is None and not self.view.model.index_data.complete:
+        shown = self.view.model.index_data
+        # Shown unless a newer search waits, every row is read, or the list was sorted
+        # meanwhile (the answer is in the default order).
+        if self._wanted is None and not shown.complete and (
+                shown.sort_column, shown.descending) == ("stage", False):
             if answer is None:
                 self.view.filter_rows_at_hand(*asked)
             else:
