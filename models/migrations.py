@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import peewee
-from playhouse.migrate import SqliteMigrator, migrate
 
 from models.application import Offer
 from models.database import schema_version
@@ -59,6 +58,9 @@ def _rebuild_table(
     db.execute_sql(copy)
     db.execute_sql(f'DROP TABLE "{table}"')
     db.execute_sql(f'ALTER TABLE "{table}__new" RENAME TO "{table}"')
+    # playhouse.migrate (and the other databases' modules it loads): only for an upgrade.
+    from playhouse.migrate import SqliteMigrator, migrate
+
     migrator = SqliteMigrator(db)
     migrate(*(migrator.add_index(table, columns, unique) for columns, unique in indexes))
 

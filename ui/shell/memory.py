@@ -38,10 +38,11 @@ def _malloc_trim():
         return None
     # ctypes: only when memory is given back (this module is imported before the first paint).
     import ctypes
-    import ctypes.util
 
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+        # The process's own symbols, the C library's among them (ctypes.util.find_library
+        # would start a program to look for it).
+        return ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         return None
 
