@@ -28,6 +28,11 @@ def test_a_probe_answers_after_the_first_paint(demo_store, probe):
     assert float(lines["answered"]) > float(lines["first_paint"].split()[0])
 
 
+def test_the_typing_probe_also_says_when_the_whole_list_is_filtered(demo_store):
+    lines = run_probe(demo_store.paths.root, "typing")
+    assert float(lines["listed"]) >= float(lines["answered"])
+
+
 def test_the_stall_probe_says_how_long_the_ui_thread_was_busy(demo_store):
     lines = run_probe(demo_store.paths.root, "stalls")
     assert float(lines["longest_stall_ms"]) >= 0
