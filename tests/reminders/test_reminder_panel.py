@@ -66,6 +66,7 @@ def test_the_missed_reminders_are_listed_once(qtbot, started, demo_store):
     win, system = started
     # Shown once, where they stay useful: in the panel above the list; their dialog (for a
     # start minimised to a tray, where the panel cannot be seen) stays closed.
+    assert system._missed_dialog is None  # a dialog nobody opens is not made
     dialog = system.missed_dialog
     assert isinstance(dialog, MissedRemindersDialog) and not dialog.isVisible()
     assert system.panel.isVisible()

@@ -54,7 +54,7 @@ class ReminderSystem(QObject):
         self.panel: ReminderPanel | None = None
         self.tray: ReminderTray | None = None
         self.missed: list = []
-        self.missed_dialog: MissedRemindersDialog | None = None
+        self._missed_dialog: MissedRemindersDialog | None = None
         self._timer: QTimer | None = None
         self._starting = False
         self._opener = None
@@ -108,19 +108,30 @@ class ReminderSystem(QObject):
             self.tray.show()
         QTimer.singleShot(0, self._show_missed)
 
+    @property
+    def missed_dialog(self) -> MissedRemindersDialog | None:
+        """The list of what came due while the app was closed, made when first asked for
+        (the tray's notification of a start minimised to it opens it; otherwise the panel
+        lists them, and a dialog of thousands of rows nobody opens is not kept). None when
+        nothing came due."""
+        if self._missed_dialog is None and self.missed:
+            # Start-up: what reminders need loads when they start (see the module's docstring).
+            from ui.reminders.panel import MissedRemindersDialog
+
+            self._missed_dialog = MissedRemindersDialog(self.missed, self.scheduler,
+                                                        self._opener, self.window)
+            self._missed_dialog.refresh()  # those done or snoozed since the start go
+            if self.tray is not None:
+                self.tray.missed_dialog = self._missed_dialog
+        return self._missed_dialog
+
     def _show_missed(self) -> None:
         """List what came due while the app was closed (in the panel; their dialog only for
         a tray start); then :attr:`started`."""
-        # Start-up: what reminders need loads when they start (see the module's docstring).
-        from ui.reminders.panel import MissedRemindersDialog
-
-        if self.missed:
-            self.missed_dialog = MissedRemindersDialog(self.missed, self.scheduler,
-                                                       self._opener, self.window)
-            if self.tray is not None:
-                self.tray.missed_dialog = self.missed_dialog
-                if self.minimized:
-                    self.tray.notify_missed(self.missed)
+        if self.missed and self.tray is not None:
+            self.tray.missed_dialog_source = lambda: self.missed_dialog
+            if self.minimized:
+                self.tray.notify_missed(self.missed)
         log.info("reminders ready (%s tray; %d missed)", "with a" if self.tray else "no",
                  len(self.missed))
         self.ready = True

@@ -16,7 +16,7 @@ instead does not hold the quit back (Qt checks that no window is visible).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
@@ -68,7 +68,9 @@ class ReminderTray(QObject):
         self.scheduler = scheduler
         self.quitting = False
         self._message_click = False
+        #: The missed reminders' dialog once made; :attr:`missed_dialog_source` makes it.
         self.missed_dialog: MissedRemindersDialog | None = None
+        self.missed_dialog_source: Callable[[], MissedRemindersDialog | None] | None = None
         # The icon is set before the tray icon is shown (no "No Icon set" warning).
         self.icon = QSystemTrayIcon(app_icon(), self)
         self.icon.setToolTip("Next Steps")
@@ -156,6 +158,8 @@ class ReminderTray(QObject):
     def show_missed(self) -> None:
         """List the reminders that came due while the app was closed: in their dialog while
         the window (and its reminders panel) is hidden, else in the window."""
+        if self.missed_dialog is None and self.missed_dialog_source is not None:
+            self.missed_dialog = self.missed_dialog_source()
         if self.missed_dialog is None or (self.window.isVisible()
                                           and not self.window.isMinimized()):
             self.show_window()
