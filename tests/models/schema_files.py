@@ -1,5 +1,5 @@
 """What the migration tests share: the real old database files (:data:`V1_FILE`,
-:data:`V2_FILE`, :data:`V3_FILE`), what schema 4 added (:data:`MAILBOX_TABLES`,
+:data:`V2_FILE`, :data:`V3_FILE`, :data:`V4_FILE`), what schema 4 added (:data:`MAILBOX_TABLES`,
 :data:`SCHEMA4_COLUMNS`), and helpers that read a file without changing it
 (:func:`open_read_only`, :func:`schema_version`, :func:`schema_of`, :func:`rows_of`), give the
 rows an upgrade must leave (:func:`upgraded_rows`), put the v1 file in a data folder
@@ -18,6 +18,7 @@ from tests.conftest import FIXTURES
 V1_FILE = FIXTURES / "schema_v1.sqlite3"
 V2_FILE = FIXTURES / "schema_v2.sqlite3"
 V3_FILE = FIXTURES / "schema_v3.sqlite3"
+V4_FILE = FIXTURES / "schema_v4.sqlite3"
 
 #: The tables schema 4 added (the mailbox): an upgraded older file has them, empty.
 MAILBOX_TABLES = ("mail_folder", "inbox_message", "ignored_message", "sent_copy")
