@@ -2,13 +2,15 @@
 :data:`V2_FILE`, :data:`V3_FILE`, :data:`V4_FILE`), what schema 4 added (:data:`MAILBOX_TABLES`,
 :data:`SCHEMA4_COLUMNS`), and helpers that read a file without changing it
 (:func:`open_read_only`, :func:`schema_version`, :func:`schema_of`, :func:`rows_of`), give the
-rows an upgrade must leave (:func:`upgraded_rows`), put the v1 file in a data folder
-(:func:`place_v1`) and give the schema of a new file (:func:`fresh_schema`)."""
+rows an upgrade must leave (:func:`upgraded_rows`), put an old file in a data folder
+(:func:`place`, :func:`place_v1`), open one there (:func:`upgrading`) and give the schema of
+a new file (:func:`fresh_schema`)."""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 from services.core.paths import DATABASE_NAME, DataPaths
@@ -105,8 +107,26 @@ def upgraded_rows(before: dict[str, list[dict[str, str]]]) -> dict[str, list[dic
 
 def place_v1(paths: DataPaths) -> None:
     """Copy the v1 file into the data folder ``paths``."""
+    place(V1_FILE, paths)
+
+
+def place(source: Path, paths: DataPaths) -> None:
+    """Copy the old file ``source`` into the data folder ``paths``."""
     paths.root.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(V1_FILE, paths.root / DATABASE_NAME)
+    shutil.copyfile(source, paths.root / DATABASE_NAME)
+
+
+@contextmanager
+def upgrading(source: Path, paths: DataPaths):
+    """The old file ``source`` placed in ``paths`` and opened (so upgraded) by open_store:
+    (the opened store, the rows the file held before); closed afterwards."""
+    place(source, paths)
+    before = rows_of(paths.database)
+    opened = open_store(paths)
+    try:
+        yield opened, before
+    finally:
+        opened.close()
 
 
 def fresh_schema(tmp_path: Path) -> dict[str, dict]:

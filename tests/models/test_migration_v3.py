@@ -4,7 +4,6 @@ references working; a failed step leaves the file as it was."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -14,17 +13,18 @@ from models.application import Application
 from models.email import Email
 from models.inbox import IgnoredMessage, InboxMessage, MailFolder, SentCopy
 from models.schema import CURRENT_VERSION
-from services.core.paths import DATABASE_NAME, DataPaths
 from services.core.store import open_store
 from services.data import backups
 from tests.models.schema_files import (
     MAILBOX_TABLES,
     V3_FILE,
     fresh_schema,
+    place,
     rows_of,
     schema_of,
     schema_version,
     upgraded_rows,
+    upgrading,
 )
 
 DUE_INDEX = ("state", "due_at", "snoozed_until")
@@ -32,19 +32,11 @@ OLD_TABLES = ("application", "stage_change", "interview_round", "interviewer", "
               "offer", "email", "reminder", "template", "setting")
 
 
-def _place_v3(paths: DataPaths) -> None:
-    paths.root.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(V3_FILE, paths.root / DATABASE_NAME)
-
-
 @pytest.fixture
 def upgraded(data_paths):
     """The v3 file upgraded by open_store: (the opened store, the rows it held before)."""
-    _place_v3(data_paths)
-    before = rows_of(data_paths.database)
-    opened = open_store(data_paths)
-    yield opened, before
-    opened.close()
+    with upgrading(V3_FILE, data_paths) as result:
+        yield result
 
 
 def test_v3_fixture_is_what_it_claims():
@@ -128,7 +120,7 @@ def test_a_failed_v4_step_leaves_the_v3_file_as_it_was(data_paths, monkeypatch):
         raise _StepFailed("boom")
 
     monkeypatch.setitem(migrations.UPGRADES, 4, half_step)
-    _place_v3(data_paths)
+    place(V3_FILE, data_paths)
     schema, before = schema_of(data_paths.database), rows_of(data_paths.database)
 
     with pytest.raises(_StepFailed):

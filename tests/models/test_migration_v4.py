@@ -4,7 +4,6 @@ keys and a search answered from them shows what the whole list shows."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from contextlib import closing
 
@@ -14,8 +13,6 @@ from models.list_key import TRIGGERS
 from models.schema import CURRENT_VERSION
 from services.applications.index import ApplicationIndex
 from services.applications.list_keys import connect_for_filling, fill_missing
-from services.core.paths import DATABASE_NAME, DataPaths
-from services.core.store import open_store
 from services.data import backups
 from tests.applications.index_data import NOW
 from tests.models.schema_files import (
@@ -26,12 +23,8 @@ from tests.models.schema_files import (
     rows_of,
     schema_of,
     schema_version,
+    upgrading,
 )
-
-
-def _place_v4(paths: DataPaths) -> None:
-    paths.root.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(V4_FILE, paths.root / DATABASE_NAME)
 
 
 def _triggers(path) -> set[str]:
@@ -43,11 +36,8 @@ def _triggers(path) -> set[str]:
 @pytest.fixture
 def upgraded(data_paths):
     """The v4 file upgraded by open_store: (the opened store, the rows it held before)."""
-    _place_v4(data_paths)
-    before = rows_of(data_paths.database)
-    opened = open_store(data_paths)
-    yield opened, before
-    opened.close()
+    with upgrading(V4_FILE, data_paths) as result:
+        yield result
 
 
 def test_v4_fixture_is_what_it_claims():
