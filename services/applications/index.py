@@ -27,12 +27,12 @@ from datetime import datetime
 from itertools import compress
 from typing import NamedTuple
 
-from models.values import OPEN_STAGES
 from services.applications.list_reading import count_applications, first_ids, read_rows
 from services.applications.list_rows import ListRow, column_keys, default_order, position
 from services.applications.prospects import DEFAULT_RESPONSE_BUSINESS_DAYS
 from services.applications.quick_search import (
     OPEN_FILTER,
+    OPEN_VALUES,
     count_matches,
     first_matches,
     keys_complete,
@@ -61,14 +61,13 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_KEYS = frozenset(column.key for column in COLUMNS)
 
-_OPEN_VALUES = frozenset(stage.value for stage in OPEN_STAGES)
 
 
 def _stages_allowed(stage: str | None) -> frozenset[str] | None:
     if stage is None:
         return None
     if stage == OPEN_FILTER:
-        return _OPEN_VALUES
+        return OPEN_VALUES
     return frozenset((stage,))
 
 
@@ -96,7 +95,7 @@ class _Result:
     def contains(self, tokens: tuple[str, ...], stage: str | None) -> bool:
         """True when every row matching (tokens, stage) is among these rows."""
         if self.stage not in (None, stage) and not (
-                self.stage == OPEN_FILTER and stage in _OPEN_VALUES):
+                self.stage == OPEN_FILTER and stage in OPEN_VALUES):
             return False
         return all(any(mine in theirs for theirs in tokens) for mine in self.tokens)
 
@@ -173,7 +172,8 @@ class ApplicationIndex:
         if limit <= 0 or total == 0:
             return cls((), total=total, complete=False,
                        default_business_days=default_business_days)
-        ids = first_matches(con, (), None, limit) if keys_complete(con) else first_ids(con, limit)
+        ids = (first_matches(con, (), None, limit) if keys_complete(con, total)
+               else first_ids(con, limit))
         rows = read_rows(con, now, default_business_days, ids)
         return cls(rows, total=total, complete=False,
                    default_business_days=default_business_days)
@@ -187,11 +187,12 @@ class ApplicationIndex:
         :attr:`matched` counting every match: a search answered from the kept list keys
         (:mod:`services.applications.quick_search`) before every row is read. None when
         some application has no keys yet."""
-        if not keys_complete(con):
+        total = count_applications(con)
+        if not keys_complete(con, total):
             return None
         words, stage = words_of(text), stage or None
         rows = read_rows(con, now, default_business_days, first_matches(con, words, stage, limit))
-        index = cls(rows, total=count_applications(con), complete=False,
+        index = cls(rows, total=total, complete=False,
                     default_business_days=default_business_days)
         index.set_filter(text, stage)
         index.matched = count_matches(con, words, stage)

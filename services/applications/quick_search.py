@@ -25,12 +25,14 @@ from models.values import OPEN_STAGES
 from services.applications.folding import fold
 from services.applications.list_rows import STAGE_ORDER
 
-__all__ = ["OPEN_FILTER", "count_matches", "first_matches", "keys_complete", "words_of"]
+__all__ = ["OPEN_FILTER", "OPEN_VALUES", "count_matches", "first_matches", "keys_complete",
+           "words_of"]
 
 #: The stage filter meaning "any open stage".
 OPEN_FILTER = "open"
+#: The stage values :data:`OPEN_FILTER` stands for.
+OPEN_VALUES = frozenset(stage.value for stage in OPEN_STAGES)
 _KNOWN = tuple(stage.value for stage in STAGE_ORDER)
-_OPEN = frozenset(stage.value for stage in OPEN_STAGES)
 
 
 def words_of(text: str) -> tuple[str, ...]:
@@ -38,10 +40,12 @@ def words_of(text: str) -> tuple[str, ...]:
     return tuple(fold(text).split())
 
 
-def keys_complete(con: sqlite3.Connection) -> bool:
+def keys_complete(con: sqlite3.Connection, applications: int | None = None) -> bool:
     """True when every application has its keys (the triggers delete a key with its
-    application, so equal counts mean none is missing)."""
-    applications = con.execute("SELECT count(*) FROM application").fetchone()[0]
+    application, so equal counts mean none is missing). ``applications``: their number,
+    when the caller has already counted them."""
+    if applications is None:
+        applications = con.execute("SELECT count(*) FROM application").fetchone()[0]
     return applications == con.execute("SELECT count(*) FROM list_key").fetchone()[0]
 
 
@@ -55,7 +59,7 @@ def _stage_buckets(stage: str | None) -> list[str | None]:
     if stage is None:
         return [*_KNOWN, None]
     if stage == OPEN_FILTER:
-        return [value for value in _KNOWN if value in _OPEN]
+        return [value for value in _KNOWN if value in OPEN_VALUES]
     return [stage]
 
 
