@@ -8,8 +8,9 @@ and this module's bytecode is cached (about 2 ms of start-up).
     python main.py [--data-dir DIR] export [--format {json,csv,ics}] -o FILE
     python main.py [--data-dir DIR] mail check [--json]
     python main.py [--data-dir DIR] mail account --host H --port P --security S --user U
+    python main.py [--data-dir DIR] reminders check [--json]
 
-``import``, ``export`` and ``mail`` never start the window nor load Qt.
+``import``, ``export``, ``mail`` and ``reminders`` never start the window nor load Qt.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _add_file_commands(parser: argparse.ArgumentParser) -> None:
     # Each command imports only what it runs, so a plain start stays quick.
     import argparse
 
-    commands = parser.add_subparsers(dest="command", metavar="{import,export,mail}")
+    commands = parser.add_subparsers(dest="command", metavar="{import,export,mail,reminders}")
     data_dir = {"metavar": "DIR", "default": argparse.SUPPRESS,
                 "help": "the data folder (as for the app itself)"}
     importer = commands.add_parser(
@@ -107,6 +108,56 @@ def _add_file_commands(parser: argparse.ArgumentParser) -> None:
     exporter.add_argument("-o", "--output", required=True, metavar="FILE")
     exporter.add_argument("--data-dir", **data_dir)
     _add_mail_commands(commands, data_dir)
+    _add_reminder_commands(commands, data_dir)
+
+
+def _add_reminder_commands(commands, data_dir: dict) -> None:
+    """``reminders check`` (its ``--now``, ``--zone`` and ``--no-sync`` are the window's)."""
+    # Each command imports only what it runs, so a plain start stays quick.
+    import argparse
+
+    reminders = commands.add_parser("reminders", help="bring the reminders up to date")
+    actions = reminders.add_subparsers(dest="reminders_command", metavar="{check}",
+                                       required=True)
+    check = actions.add_parser(
+        "check", help="bring the reminders up to date and print those that came due",
+        description="Recompute the reminders from your applications, print the ones that "
+        "came due (they are then marked shown, as a notification would) and, on standard "
+        "error, how many are waiting and when the next comes due. Exit code 0, or 1 with a "
+        "sentence when the data cannot be opened or written.")
+    check.add_argument("--json", action="store_true",
+                       help="one JSON object: summary, changed, taken, outstanding, next_due")
+    check.add_argument("--now", type=_aware_instant, help=argparse.SUPPRESS)
+    check.add_argument("--zone", type=_zone, help=argparse.SUPPRESS)
+    check.add_argument("--no-sync", action="store_true", help=argparse.SUPPRESS)
+    check.add_argument("--data-dir", **data_dir)
+
+
+def _aware_instant(text: str):
+    """``--now``: an ISO 8601 instant with its offset."""
+    # Each command imports only what it runs, so a plain start stays quick.
+    import argparse
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 instant with an offset")
+    return when
+
+
+def _zone(text: str):
+    """``--zone``: an IANA time-zone name."""
+    # Each command imports only what it runs, so a plain start stays quick.
+    import argparse
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time-zone name") from exc
 
 
 def _add_mail_commands(commands, data_dir: dict) -> None:
@@ -283,6 +334,12 @@ def main(argv: list[str] | None = None) -> int:
         return run_export(paths, args.output, args.format)
     if args.command == "mail":
         return _run_mail(paths, args)
+    if args.command == "reminders":
+        # Each command imports only what it runs, so a plain start stays quick.
+        from services.reminders.commands import run_reminders_check
+
+        return run_reminders_check(paths, as_json=args.json, now=args.now, zone=args.zone,
+                                   resync=not args.no_sync, out=sys.stdout, err=sys.stderr)
     if args.self_test:
         return run_self_test(paths, args.demo)
     # Each command imports only what it runs, so a plain start stays quick.

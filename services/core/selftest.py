@@ -13,7 +13,7 @@ from models import database
 from models.base import database_proxy
 from models.schema import CURRENT_VERSION
 from services.core.paths import DataPaths
-from services.core.store import write_problem
+from services.core.write_problems import write_problem
 from services.mail.secrets import keyring_status
 
 

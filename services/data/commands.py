@@ -28,11 +28,8 @@ from typing import TextIO
 from services.calendar.ics_export import export_file
 from services.calendar.ics_import import import_files
 from services.core.paths import DataPaths
-from services.core.store import (
-    lost_data_problem,
-    open_for_command,
-    write_problem,
-)
+from services.core.store import lost_data_problem, open_for_command
+from services.core.write_problems import write_problem
 from services.data.csv_export import export_applications_csv
 from services.data.csv_import import import_applications_csv
 from services.data.csv_report import REJECTED, SKIPPED

@@ -34,7 +34,7 @@ import peewee
 from models.base import database_proxy
 from models.schema import CURRENT_VERSION
 from services.core import settings
-from services.core.store import write_problem
+from services.core.write_problems import write_problem
 from services.data.backup_format import (
     FORMAT,
     FORMAT_VERSION,

@@ -1,31 +1,26 @@
 """What the reminders say now: which are due, which to list, when the next one comes.
 
-:class:`ReminderItem` is one reminder as the tray, the panel and the
-notifications show it (:class:`OpenTarget`: where its "Open" leads).
-The scheduler (:mod:`ui.reminders.scheduler`) calls :func:`due` (notify
-these now), :func:`outstanding` (list these), :func:`missed_since_last_run`
-(once at start), :func:`next_due_instant` (when to look again; one indexed
-lookup with :data:`DUE_INDEX`) and :func:`get` (one by id). Every function
-takes ``now``, an aware instant.
+Each answer is a list of :class:`services.reminders.items.ReminderItem`. The
+reminders' pass (:func:`services.reminders.delivery.run_pass`) calls :func:`due`
+(notify these now; at start, those that came due while the app was closed:
+:func:`missed_since_last_run`), :func:`outstanding` (list these) and
+:func:`next_due_instant` (when to look again; one indexed lookup with :data:`DUE_INDEX`);
+:func:`get` reads one by id. Every function takes ``now``, an aware instant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
-from models import clock
 from models.base import database_proxy
 from services.core.instants import instant_from_text
-from services.reminders.rules import ReminderKind, interview_title, key_round_uid
+from services.reminders.items import ReminderItem
+from services.reminders.rules import ReminderKind, key_round_uid
 from services.reminders.table import PENDING, SHOWN, SNOOZED, aware, chunks, marks, stored
 
 __all__ = [
     "DUE_INDEX",
-    "OpenTarget",
-    "ReminderItem",
     "due",
     "get",
     "missed_since_last_run",
@@ -36,70 +31,6 @@ __all__ = [
 #: The index that makes :func:`next_due_instant` index-only (``Reminder.Meta.indexes``;
 #: schema 3 and later).
 DUE_INDEX = "reminder_state_due_at_snoozed_until"
-
-
-class OpenTarget(NamedTuple):
-    """What "Open" shows for a reminder.
-
-    ``what`` is ``"composer"`` (the notes of ``round_id`` with ``template_key``),
-    ``"editor"`` (the application ``application_id``), ``"new_application"``
-    (an empty editor) or ``"window"`` (just the main window).
-    """
-
-    what: str
-    application_id: int | None = None
-    round_id: int | None = None
-    template_key: str = ""
-
-
-@dataclass(frozen=True)
-class ReminderItem:
-    """One reminder as the tray, the panel and the notifications show it."""
-
-    id: int
-    key: str
-    kind: ReminderKind
-    text: str
-    due_at: datetime
-    state: str
-    application_id: int | None
-    round_id: int | None
-    custom: bool
-    snoozed_until: datetime | None = None
-    shown_at: datetime | None = None
-
-    @property
-    def title(self) -> str:
-        """The kind in words ("Send a thank-you note", "Offer deadline", …); for the
-        evening-before reminder of an interview, "Interview today" or "Interview tomorrow" as
-        seen from now (:func:`models.clock.now`, in the user's zone)."""
-        if self.kind == ReminderKind.INTERVIEW_TOMORROW:
-            return interview_title(self.key, clock.now(), clock.user_zone()) or self.kind.label
-        return self.kind.label
-
-    @property
-    def due_instant(self) -> datetime:
-        """When it is (or was) due: the end of its snooze, or its due instant."""
-        if self.state == SNOOZED and self.snoozed_until is not None:
-            return self.snoozed_until
-        return self.due_at
-
-    @property
-    def open_target(self) -> OpenTarget:
-        """Where "Open" leads: the composer for notes, the application otherwise."""
-        templates = {
-            ReminderKind.THANK_YOU: "thank_you",
-            ReminderKind.RECRUITER_UPDATE: "agency_update",
-            ReminderKind.FOLLOW_UP: "follow_up",
-        }
-        template = templates.get(self.kind)
-        if template and self.application_id is not None and self.round_id is not None:
-            return OpenTarget("composer", self.application_id, self.round_id, template)
-        if self.application_id is not None:
-            return OpenTarget("editor", self.application_id)
-        if self.kind == ReminderKind.SEARCH_STALLED:
-            return OpenTarget("new_application")
-        return OpenTarget("window")
 
 
 # -- reading ---------------------------------------------------------------------------------

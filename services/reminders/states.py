@@ -1,19 +1,17 @@
 """Changing a reminder's state: shown, snoozed (and the snooze choices), done.
 
 The scheduler and the tray call :func:`mark_shown` (notified or listed),
-:func:`snooze` (with one of :func:`snooze_presets`) and :func:`done`; each
+:func:`snooze` (with one of
+:func:`services.reminders.snooze_times.snooze_presets`) and :func:`done`; each
 change is committed at once, and a done reminder stays done.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from models.base import database_proxy
-from services.calendar.entry_types import to_instant
-from services.reminders.rules import MORNING
 from services.reminders.table import (
     DONE,
     SHOWN,
@@ -22,10 +20,9 @@ from services.reminders.table import (
     chunks,
     marks,
     stored,
-    zone_or_users,
 )
 
-__all__ = ["done", "mark_shown", "snooze", "snooze_presets"]
+__all__ = ["done", "mark_shown", "snooze"]
 
 
 def _ids(ids: Iterable[int]) -> list[int]:
@@ -67,28 +64,3 @@ def done(ids: Iterable[int], now: datetime) -> int:
     now_text = stored(aware(now, "now"))
     return _update_unless_done(ids, "state = ?, done_at = ?, snoozed_until = NULL",
                                (DONE, now_text))
-
-
-def snooze_presets(now: datetime, zone: ZoneInfo | str | None = None) -> dict[str, datetime]:
-    """The snooze choices offered with a reminder, in menu order, as UTC instants.
-
-    * "1 hour", "3 hours": from ``now``;
-    * "Tomorrow morning": 09:00 local on the next day — or today at 09:00
-      when it is not yet 05:00 (at 2 a.m., "tomorrow morning" means after
-      the night);
-    * "Next Monday morning": 09:00 local on the next Monday (a week ahead on
-      a Monday).
-
-    Local times follow the zone's daylight-saving rules.
-    """
-    now = aware(now, "now").replace(microsecond=0)
-    zone = zone_or_users(zone)
-    local = now.astimezone(zone)
-    morning_day = local.date() if local.hour < 5 else local.date() + timedelta(days=1)
-    monday = local.date() + timedelta(days=7 - local.weekday())
-    return {
-        "1 hour": now + timedelta(hours=1),
-        "3 hours": now + timedelta(hours=3),
-        "Tomorrow morning": to_instant(datetime.combine(morning_day, MORNING), zone),
-        "Next Monday morning": to_instant(datetime.combine(monday, MORNING), zone),
-    }

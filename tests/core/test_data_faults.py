@@ -24,12 +24,11 @@ from models.base import database_proxy
 from services.applications import editor_data, loading, saving
 from services.core import store as store_module
 from services.core.paths import DATABASE_NAME, DataPaths
-from services.core.store import (
+from services.core.store import StoreProblem, open_store
+from services.core.write_problems import (
     StorageFullError,
-    StoreProblem,
     WriteProblem,
     explain_write_error,
-    open_store,
     write_problem,
 )
 from services.data import backups
@@ -247,7 +246,8 @@ _UNPRIVILEGED_CHILD = textwrap.dedent("""
     from models.application import Application
     from services.applications import editor_data, saving
     from services.core.paths import DataPaths
-    from services.core.store import StoreProblem, explain_write_error, open_store
+    from services.core.store import StoreProblem, open_store
+    from services.core.write_problems import explain_write_error
     if os.geteuid() == 0:  # root ignores permissions: become nobody, imports already done
         os.setgid(65534)
         os.setuid(65534)

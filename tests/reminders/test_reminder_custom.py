@@ -12,6 +12,7 @@ from models.reminder import Reminder
 from services.calendar import entries as ce
 from services.calendar.entry_types import EntryKind
 from services.reminders import custom, queries, states
+from services.reminders.items import OpenTarget
 from services.reminders.rules import ReminderKind
 from tests.reminders.reminder_data import BERLIN, application, local, sync
 
@@ -26,7 +27,7 @@ def test_custom_reminders_crud(store):
     item = queries.get(rid)
     assert item.custom and item.kind == ReminderKind.CUSTOM
     assert item.text == "Call Ana about the referral"
-    assert item.open_target == queries.OpenTarget("editor", app.id)
+    assert item.open_target == OpenTarget("editor", app.id)
     assert queries.due(now + timedelta(hours=1))[0].id == rid
     states.mark_shown([rid], now + timedelta(hours=1))
     # A new time arms it again; the text and the application can change.

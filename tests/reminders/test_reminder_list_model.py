@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from models import clock
 from services.core.snapshot import read_snapshot
-from services.reminders.queries import ReminderItem
+from services.reminders.items import ReminderItem
 from services.reminders.rules import ReminderKind
 from tests.support.reminders_ready import reminders_started
 from ui.reminders.reminder_list import ReminderListModel

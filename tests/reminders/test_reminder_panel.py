@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QPushButton, QSystemTrayIcon, QToolB
 from models.reminder import Reminder
 from services.core.snapshot import read_snapshot
 from services.reminders import custom, queries
+from services.reminders.items import ReminderItem
 from services.reminders.rules import ReminderKind
 from tests.support.reminders_ready import reminders_started
 from ui.reminders import panel as reminder_panel
@@ -71,19 +72,19 @@ def test_the_missed_reminders_are_listed_once(qtbot, started, demo_store):
     assert isinstance(dialog, MissedRemindersDialog) and not dialog.isVisible()
     assert system.panel.isVisible()
     panel_ids = [i.id for i in system.panel.items()]
-    assert {i.id for i in system.missed} <= set(panel_ids)
+    assert set(system.missed_ids) <= set(panel_ids)
     assert len(panel_ids) == len(set(panel_ids))
     assert [w for w in QApplication.topLevelWidgets()
             if w.isVisible() and isinstance(w, MissedRemindersDialog)] == []
-    assert [i.id for i in dialog.items()] == [i.id for i in system.missed]
-    assert {Reminder.get_by_id(i.id).state for i in system.missed} == {"shown"}
-    assert str(len(system.missed)) in dialog.intro.text()
+    assert [i.id for i in dialog.items()] == system.missed_ids
+    assert {Reminder.get_by_id(i).state for i in system.missed_ids} == {"shown"}
+    assert str(len(system.missed_ids)) in dialog.intro.text()
     dialog.close()
     system.stop()
     # A second start on the same data: nothing came due meanwhile, so no list.
     again = reminders_started(qtbot, start_reminders(win))
     try:
-        assert again.missed == [] and again.missed_dialog is None
+        assert again.missed_ids == [] and again.missed_dialog is None
     finally:
         again.stop()
 
@@ -183,11 +184,11 @@ def test_open_without_a_composer_opens_the_application():
         def open_editor(self, application_id):
             calls.append(("editor", application_id))
 
-    item = queries.ReminderItem(1, "thanks:round:r:round", ReminderKind.THANK_YOU, "t",
+    item = ReminderItem(1, "thanks:round:r:round", ReminderKind.THANK_YOU, "t",
                                 datetime(2024, 5, 14, tzinfo=UTC), "shown", 4, 9, False)
     reminder_panel.open_reminder(Window(), item)
     assert calls == ["front", ("editor", 4)]
-    stall = queries.ReminderItem(2, "stall:2024-05-01", ReminderKind.SEARCH_STALLED, "t",
+    stall = ReminderItem(2, "stall:2024-05-01", ReminderKind.SEARCH_STALLED, "t",
                                  datetime(2024, 5, 14, tzinfo=UTC), "shown", None, None, False)
     reminder_panel.open_reminder(Window(), stall)
     assert calls[-1] == ("editor", None)
@@ -240,7 +241,7 @@ def test_the_panel_hides_when_nothing_is_due(qtbot, store):
 
 def test_grouped_notification_text():
     def item(n, kind=ReminderKind.THANK_YOU):
-        return queries.ReminderItem(n, f"k{n}", kind, f"Thank person {n}",
+        return ReminderItem(n, f"k{n}", kind, f"Thank person {n}",
                                     datetime(2024, 5, 14, tzinfo=UTC), "shown", 1, None, False)
 
     assert notification_text([item(1)]) == ("Send a thank-you note", "Thank person 1")

@@ -166,7 +166,7 @@ def test_becoming_active_runs_the_watch(scheduler, clock):
     scheduler.start()
     clock.jump(7200)
     calls = []
-    scheduler.check = lambda: calls.append(1) or []  # type: ignore[method-assign]
+    scheduler.check_in_background = lambda: calls.append(1)  # type: ignore[method-assign]
     scheduler._on_application_state(Qt.ApplicationState.ApplicationActive)
     assert calls == [1]
 

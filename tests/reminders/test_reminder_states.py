@@ -12,7 +12,9 @@ from models.reminder import Reminder
 from services.core import settings
 from services.reminders import custom, queries, states
 from services.reminders import sync as reminder_sync
+from services.reminders.items import OpenTarget
 from services.reminders.rules import ReminderKind
+from services.reminders.snooze_times import snooze_presets
 from tests.reminders.reminder_data import (
     BERLIN,
     application,
@@ -63,7 +65,7 @@ def test_stalled_opens_a_new_application(store):
     now = local(2024, 5, 10, 10)
     sync(now)
     (item,) = queries.due(now)
-    assert item.open_target == queries.OpenTarget("new_application")
+    assert item.open_target == OpenTarget("new_application")
 
 
 # -- states -------------------------------------------------------------------------------------
@@ -138,7 +140,7 @@ def test_snoozed_comes_back_at_the_snooze_time(lumen):
     sync(now)
     item, other = queries.due(now)
     states.mark_shown([item.id, other.id], now)
-    until = states.snooze_presets(now, BERLIN)["1 hour"]
+    until = snooze_presets(now, BERLIN)["1 hour"]
     assert states.snooze([item.id], until) == 1
     states.done([other.id], now)
     assert item.id not in [i.id for i in queries.outstanding(now)]
@@ -204,19 +206,19 @@ def test_old_rows_outside_the_look_back_are_left_alone(store):
 
 def test_snooze_presets():
     now = local(2024, 5, 14, 15)
-    presets = states.snooze_presets(now, BERLIN)
+    presets = snooze_presets(now, BERLIN)
     assert list(presets) == ["1 hour", "3 hours", "Tomorrow morning", "Next Monday morning"]
     assert presets["1 hour"] == now + timedelta(hours=1)
     assert presets["Tomorrow morning"] == local(2024, 5, 15, 9)
     assert presets["Next Monday morning"] == local(2024, 5, 20, 9)
     # At two in the morning, "tomorrow morning" is after the night.
-    assert states.snooze_presets(local(2024, 5, 14, 2), BERLIN)["Tomorrow morning"] == (
+    assert snooze_presets(local(2024, 5, 14, 2), BERLIN)["Tomorrow morning"] == (
         local(2024, 5, 14, 9))
 
 
 def test_tomorrow_morning_across_daylight_saving_changes():
-    spring = states.snooze_presets(local(2024, 3, 30, 20), BERLIN)["Tomorrow morning"]
+    spring = snooze_presets(local(2024, 3, 30, 20), BERLIN)["Tomorrow morning"]
     assert spring == datetime(2024, 3, 31, 7, tzinfo=UTC)  # 09:00 CEST
-    autumn = states.snooze_presets(local(2024, 10, 26, 20), BERLIN)["Tomorrow morning"]
+    autumn = snooze_presets(local(2024, 10, 26, 20), BERLIN)["Tomorrow morning"]
     assert autumn == datetime(2024, 10, 27, 8, tzinfo=UTC)  # 09:00 CET
     assert spring - local(2024, 3, 30, 20) == timedelta(hours=12)  # an hour less of night

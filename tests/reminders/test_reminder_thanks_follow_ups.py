@@ -10,6 +10,7 @@ from services.calendar import entries as ce
 from services.calendar.entry_types import EntryKind, to_instant
 from services.core import settings
 from services.reminders import queries
+from services.reminders.items import OpenTarget
 from services.reminders.rules import ReminderKind
 from tests.reminders.reminder_data import (
     BERLIN,
@@ -113,7 +114,7 @@ def test_open_target_of_a_thank_you_is_the_composer_of_its_round(lumen):
     now = local(2024, 5, 13, 18)
     sync(now)
     item = next(i for i in queries.due(now) if i.kind == ReminderKind.THANK_YOU)
-    assert item.open_target == queries.OpenTarget("composer", app.id, rnd.id, "thank_you")
+    assert item.open_target == OpenTarget("composer", app.id, rnd.id, "thank_you")
     assert item.title == "Send a thank-you note"
 
 

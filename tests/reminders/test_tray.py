@@ -111,17 +111,17 @@ def test_missed_reminders_at_a_minimized_start_are_one_notification(qtbot, deskt
     seen = len(desktop.notifications)
     system = reminders_started(qtbot, start_reminders(window, minimized=True))
     try:
-        assert system.missed and system._missed_dialog is None  # made only when asked for
+        assert system.missed_ids and system._missed_dialog is None  # made only when asked for
         desktop.wait_for(lambda: new_notifications(desktop, seen), pump=pump)
         (note,) = new_notifications(desktop, seen)
-        assert note.summary == f"{len(system.missed)} reminders came due while Next Steps " \
+        assert note.summary == f"{len(system.missed_ids)} reminders came due while Next Steps " \
                                "was closed"
         # Clicking it shows their list; the window stays in the tray until asked for.
         desktop.click(note.id)
         qtbot.waitUntil(lambda: system.tray.missed_dialog is not None
                         and system.tray.missed_dialog.isVisible(), timeout=5000)
         assert system.missed_dialog is system.tray.missed_dialog
-        assert [i.id for i in system.missed_dialog.items()] == [i.id for i in system.missed]
+        assert [i.id for i in system.missed_dialog.items()] == system.missed_ids
         assert not window.isVisible()
         # Opening the window closes the list: the panel shows the same reminders.
         system.tray.action("open").trigger()

@@ -26,7 +26,7 @@ from services.applications import editor_data, form_drafts, loading, saving, val
 from services.applications.editor_data import ApplicationData
 from services.applications.validation import ValidationError
 from services.core import settings
-from services.core.store import explain_write_error
+from services.core.write_problems import explain_write_error
 from services.mail.agency import missing_contact_address
 from services.mail.thanked import thanked_status
 from ui.applications.advice_message import AdviceMessage

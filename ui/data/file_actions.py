@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from services.calendar.ics_export import export_file
 from services.calendar.ics_import import user_addresses
 from services.calendar.invitation_files import read_invitation_files
-from services.core.store import explain_write_error
+from services.core.write_problems import explain_write_error
 from services.data.csv_export import export_applications_csv
 from services.data.csv_stream import apply_csv_plan, plan_csv
 from services.data.json_export import export_json

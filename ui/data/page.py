@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from models import clock
 from services.core import connection
 from services.core.paths import DataPaths
-from services.core.store import StoreProblem, write_problem
+from services.core.store import StoreProblem
+from services.core.write_problems import write_problem
 from services.data import backups
 
 log = logging.getLogger(__name__)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.values import InboxState
-from services.core.store import explain_write_error
+from services.core.write_problems import explain_write_error
 from services.mail.inbox import actions
 from services.mail.inbox.actions import InboxActionProblem, MessageView
 from ui.mail.message_detail import MessageDetail

@@ -119,14 +119,14 @@ class ReminderPanel(QFrame):
 class MissedRemindersDialog(QDialog):
     """The reminders that came due while Next Steps was closed, listed once at start."""
 
-    def __init__(self, items: Sequence, scheduler, opener: Callable[[object], None],
+    def __init__(self, ids: Sequence[int], scheduler, opener: Callable[[object], None],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("MissedRemindersDialog")
         self.setWindowTitle("Reminders while Next Steps was closed")
         self.scheduler = scheduler
-        self._ids = [item.id for item in items]
-        count = len(items)
+        self._ids = list(ids)
+        count = len(self._ids)
         self.intro = QLabel(self)
         self.intro.setWordWrap(True)
         self.intro.setText(
@@ -134,7 +134,6 @@ class MissedRemindersDialog(QDialog):
             + " came due while Next Steps was closed. Open one to act on it, mark it done, "
             "or snooze it until a better moment.")
         self.list = ReminderList(scheduler, opener, self, name="Missed reminders")
-        self.list.set_items(items)
         self.close_button = QPushButton("Close", self)
         self.close_button.setAccessibleName("Close the list of missed reminders")
         self.close_button.setDefault(True)
@@ -145,6 +144,7 @@ class MissedRemindersDialog(QDialog):
         layout.addWidget(self.list, 1)
         self.resize(720, 360)
         scheduler.changed.connect(self.refresh)
+        self.refresh()
 
     def refresh(self) -> None:
         """Keep only the listed reminders that are still outstanding."""

@@ -19,13 +19,20 @@ watch itself reads no database: idle, the app does nothing but compare two
 clocks once a minute. It also runs when the application becomes active
 again (``QGuiApplication.applicationStateChanged``), which is often the first
 thing that happens after a resume.
+
+Every check the timers start runs as one pass (``run_pass``): in the app, a child process
+(:class:`services.reminders.pass_process.ProcessPass`: the window's process then holds
+neither the ORM nor the reminders' engine at rest); by default, a worker thread of this
+process (:func:`services.reminders.delivery.run_pass_on_worker`). The pass answers with
+what came due, what to list and the next due instant (:class:`PassAnswer`). :meth:`start`
+and :meth:`check` run the engine in this process, on the calling thread.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,11 +40,9 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 
 from models import clock
-from services.core.connection import thread_connection
-from services.core.store import write_problem
-from services.reminders import queries, states
-from services.reminders.delivery import recompute, recompute_on_worker
-from services.reminders.queries import due, missed_since_last_run, next_due_instant
+from services.core.write_problems import write_problem
+from services.reminders.pass_answer import PassAnswer
+from ui.reminders.actions import ReminderActions
 from ui.shell.tasks import run_in_background
 
 log = logging.getLogger(__name__)
@@ -50,15 +55,19 @@ MAX_WAIT_MS = 60 * 60 * 1000
 WATCH_INTERVAL_MS = 60 * 1000
 #: A difference between the wall clock and the monotonic clock larger than this is a jump (s).
 JUMP_TOLERANCE_S = 30.0
+#: ``_arm``'s "the next due instant is not known yet: read it".
+_READ = object()
 
 
-class ReminderScheduler(QObject):
+class ReminderScheduler(ReminderActions, QObject):
     """Delivers reminders when they come due; the one place the UI changes their state.
 
     "Now" and the user's zone come from :mod:`models.clock` (tests pin them);
     ``monotonic`` (seconds) and ``zone`` (a :class:`ZoneInfo`, or a callable
     returning one; default: the user's) can be injected too, so that tests can
-    move the wall clock and the monotonic clock apart.
+    move the wall clock and the monotonic clock apart. ``run_pass(now, zone, resync)`` runs
+    one pass on a worker thread (see the module); ``open_store()`` opens the data through
+    the ORM before the engine runs in this process (the window's ``ensure_store``).
 
     Signals: :attr:`fired` carries the reminders that just came due (already
     marked shown: a crash after that never repeats them, and they stay listed
@@ -75,8 +84,16 @@ class ReminderScheduler(QObject):
         *,
         monotonic: Callable[[], float] = time.monotonic,
         zone: ZoneInfo | Callable[[], ZoneInfo] | None = None,
+        run_pass: Callable[[datetime, ZoneInfo, bool], PassAnswer] | None = None,
+        open_store: Callable[[], object] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._run_pass = run_pass or _pass_on_worker
+        self._open_store = open_store
+        #: What the last pass listed (None: read it); :attr:`_actions` counts the user's
+        #: changes, so that a pass that ran across one does not list what it changed.
+        self._listed: list | None = None
+        self._actions = 0
         self._monotonic = monotonic
         if zone is None:
             self._zone: Callable[[], ZoneInfo] = clock.user_zone
@@ -136,33 +153,35 @@ class ReminderScheduler(QObject):
         Returns those missed reminders (already marked shown): the caller shows
         them once, as a list. :meth:`start_in_background` does the same off the UI thread.
         """
+        # The engine, in this process: only this synchronous start (tests) and the actions.
+        from services.reminders.delivery import recompute
+        from services.reminders.queries import missed_since_last_run
+
         now, zone = self._begin()
+        self._reach_store()
         try:
             result, missed = recompute(now, zone, missed_since_last_run)
         except Exception as exc:
             if not self._wait_when_refused(exc):
                 raise
             return []
-        self._started(now, result, missed)
+        self._started(now, str(result), len(missed))
         return missed
 
     def start_in_background(self, on_started: Callable[[list, list | None], None]) -> None:
-        """As :meth:`start`, with the recomputing on a worker thread (a third of a second
-        with 10,000 applications: the window must not wait for it); then, on the UI thread,
-        ``on_started(missed, outstanding)`` (the reminders to list, read on the worker too;
-        None when the start failed)."""
+        """As :meth:`start`, with the pass run by ``run_pass`` (a child process in the app, a
+        third of a second with 10,000 applications: the window must not wait for it); then,
+        on the UI thread, ``on_started(missed, outstanding)`` (the reminders to list, read
+        by the pass too; None when the start failed)."""
         now, zone = self._begin()
         self._checking = True  # a check asked for meanwhile follows the start
+        actions = self._actions
 
-        def work() -> tuple:
-            with thread_connection():
-                return (*recompute(now, zone, missed_since_last_run), queries.outstanding(now))
-
-        def done(answer) -> None:
-            result, missed, outstanding = answer
-            self._started(now, result, missed)
+        def done(answer: PassAnswer) -> None:
+            self._keep_listed(answer, actions)
+            self._started(now, answer.summary, len(answer.taken), answer.next_due)
             self._checked_once()
-            on_started(missed, outstanding)
+            on_started(answer.taken, answer.outstanding)
 
         def failed(exc: BaseException) -> None:
             if not self._wait_when_refused(exc):
@@ -170,7 +189,7 @@ class ReminderScheduler(QObject):
             self._checked_once()
             on_started([], None)
 
-        run_in_background(work, done, failed)
+        run_in_background(lambda: self._run_pass(now, zone, True), done, failed)
 
     def _begin(self) -> tuple[datetime, ZoneInfo]:
         """Start the clock watch; the instant and zone the start computes for."""
@@ -186,11 +205,11 @@ class ReminderScheduler(QObject):
             self._state_connected = True
         return now, zone
 
-    def _started(self, now: datetime, result, missed: list) -> None:
-        log.info("reminders started: %s; %d came due while the app was closed", result,
-                 len(missed))
+    def _started(self, now: datetime, summary: str, missed: int, next_due=_READ) -> None:
+        log.info("reminders started: %s; %d came due while the app was closed", summary,
+                 missed)
         if self._running:
-            self._arm(now)
+            self._arm(now, next_due)
 
     def stop(self) -> None:
         """Stop every timer."""
@@ -228,16 +247,22 @@ class ReminderScheduler(QObject):
         (:meth:`check_in_background` does the same off the UI thread.)"""
         if not self._running:
             return []
+        # The engine, in this process: only this synchronous check (tests) and the actions.
+        from services.reminders.delivery import recompute
+        from services.reminders.queries import due
+
         self._soon.stop()
         self._stale = False
         now, zone = self.now(), self.zone()
+        self._reach_store()
         try:
             result, items = recompute(now, zone, due)
         except Exception as exc:
             if not self._wait_when_refused(exc):
                 raise
             return []
-        self._checked(now, zone, result, items)
+        self._listed = None
+        self._checked(now, zone, PassAnswer(str(result), result.changed, items))
         return items
 
     def check_in_background(self, recompute: bool = True) -> None:
@@ -255,10 +280,12 @@ class ReminderScheduler(QObject):
         now, zone = self.now(), self.zone()
         if recompute:
             self._stale = False
+        actions = self._actions
 
-        def done(answer) -> None:
+        def done(answer: PassAnswer) -> None:
             if self._running:
-                self._checked(now, zone, *answer)
+                self._keep_listed(answer, actions)
+                self._checked(now, zone, answer, answer.next_due)
             self._checked_once()
 
         def failed(exc: BaseException) -> None:
@@ -266,7 +293,7 @@ class ReminderScheduler(QObject):
                 log.error("reminders could not be checked", exc_info=exc)
             self._checked_once()
 
-        run_in_background(lambda: recompute_on_worker(now, zone, due, recompute), done, failed)
+        run_in_background(lambda: self._run_pass(now, zone, recompute), done, failed)
 
     def _checked_once(self) -> None:
         """A background recomputing ended: run the check asked for meanwhile, if any."""
@@ -274,16 +301,23 @@ class ReminderScheduler(QObject):
         if self._check_again:
             self.check_in_background(self._again_recompute)
 
-    def _checked(self, now: datetime, zone: ZoneInfo, result, items: list) -> None:
+    def _checked(self, now: datetime, zone: ZoneInfo, answer: PassAnswer,
+                 next_due=_READ) -> None:
         """Re-arm and tell what a check found."""
+        items = answer.taken
         if items:
             log.info("reminders shown: %s", ", ".join(str(item.id) for item in items))
         self._remember_clock(zone)
-        self._arm(now)
+        self._arm(now, next_due)
         if items:
             self.fired.emit(items)
-        if items or result.changed:
+        if items or answer.changed:
             self.changed.emit()
+
+    def _keep_listed(self, answer: PassAnswer, actions: int) -> None:
+        """Keep what ``answer`` lists, unless the user changed a reminder while its pass ran
+        (``actions``: :attr:`_actions` when it started)."""
+        self._listed = answer.outstanding if actions == self._actions else None
 
     def _wait_when_refused(self, exc: BaseException) -> bool:
         """When the data refused the write (another program holds a lock, a full or
@@ -322,7 +356,8 @@ class ReminderScheduler(QObject):
         if not reason:
             return False
         log.info("checking reminders: %s", reason)
-        self.check()
+        self._zone_key = zone.key  # a zone change is acted on once, not at each watch until then
+        self.check_in_background()
         return True
 
     def _on_application_state(self, state) -> None:
@@ -334,9 +369,14 @@ class ReminderScheduler(QObject):
         self._last_mono = self._monotonic()
         self._zone_key = zone.key
 
-    def _arm(self, now: datetime) -> None:
+    def _arm(self, now: datetime, next_due=_READ) -> None:
+        """Arm the timer for ``next_due`` (by default read now), at most an hour away."""
+        if next_due is _READ:
+            # The engine, in this process: after the user's actions (the ORM is loaded then).
+            from services.reminders.queries import next_due_instant
 
-        self._next_due = next_due_instant(now)
+            next_due = next_due_instant(now)
+        self._next_due = next_due
         if self._next_due is None:
             wait_ms = MAX_WAIT_MS
         else:
@@ -344,41 +384,12 @@ class ReminderScheduler(QObject):
             wait_ms = min(wait_ms, MAX_WAIT_MS)
         self._timer.start(wait_ms)
 
-    # -- what the user does ---------------------------------------------------------------------
-    def outstanding(self) -> list:
-        """The reminders to list (due, or shown and not yet done or snoozed)."""
 
-        return queries.outstanding(self.now())
+def _pass_on_worker(now: datetime, zone: ZoneInfo, resync: bool) -> PassAnswer:
+    """The default pass: :func:`services.reminders.delivery.run_pass_on_worker`, on the
+    worker thread it is called on, in this process."""
+    # The engine, in this process: a scheduler without a pass of its own (the tests').
+    from services.reminders.delivery import run_pass_on_worker
 
-    def snooze_presets(self) -> dict[str, datetime]:
-        """The snooze choices for now ("1 hour", "Tomorrow morning", …)."""
-
-        return states.snooze_presets(self.now(), self.zone())
-
-    def done(self, ids: Iterable[int]) -> int:
-        """Mark reminders done; committed at once."""
-
-        changed = states.done(list(ids), self.now())
-        self._after_action()
-        return changed
-
-    def snooze(self, ids: Iterable[int], until: datetime) -> int:
-        """Snooze reminders until ``until``; committed at once."""
-
-        changed = states.snooze(list(ids), until)
-        self._after_action()
-        return changed
-
-    def snooze_for(self, ids: Iterable[int], preset: str) -> int:
-        """Snooze reminders with one of :meth:`snooze_presets` ("1 hour", …)."""
-        return self.snooze(ids, self.snooze_presets()[preset])
-
-    def snooze_all_for_an_hour(self) -> int:
-        """Snooze every outstanding reminder for an hour."""
-        return self.snooze_for([item.id for item in self.outstanding()], "1 hour")
-
-    def _after_action(self) -> None:
-        if self._running:
-            self._arm(self.now())
-        self.changed.emit()
+    return run_pass_on_worker(now, zone, resync)
 

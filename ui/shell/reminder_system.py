@@ -6,7 +6,9 @@
 :class:`~ui.reminders.panel.ReminderPanel` above the window's sections, and,
 where the desktop has a system tray, shows a :class:`~ui.shell.tray.ReminderTray`.
 This module is imported right after the first paint, so it imports none of
-them itself: they load (with the ORM, about 5 MB) when reminders start.
+them itself: they load when reminders start. The scheduler's passes run in a child process
+(:class:`services.reminders.pass_process.ProcessPass`), so the ORM loads in this process
+only when the user acts on a reminder.
 """
 
 from __future__ import annotations
@@ -29,17 +31,17 @@ log = logging.getLogger(__name__)
 
 #: How long after the first paint a normal start waits before starting reminders (ms): the
 #: window, its list and the integrity check come first; nothing about reminders is urgent to
-#: the second, and they need the ORM (about 12 MB and 0.1-0.2 s at 10,000 applications).
+#: the second.
 AFTER_START_MS = 1500
 
 
 class ReminderSystem(QObject):
     """Everything reminders need while the app runs (kept by :class:`ui.shell.app.Startup`).
 
-    :meth:`start` opens the database if needed, starts the scheduler, puts the
-    panel above the window's sections, shows the tray icon where there is a
-    tray, and, once the scheduler has recomputed the reminders on a worker, lists the
-    reminders that came due while the app was closed and emits :attr:`started`.
+    :meth:`start` starts the scheduler (its passes in a child process on the window's data
+    folder), puts the panel above the window's sections, shows the tray icon where there
+    is a tray, and, once the first pass is done, lists the reminders that came due while
+    the app was closed (:attr:`missed_ids`) and emits :attr:`started`.
     """
 
     started = Signal()
@@ -53,7 +55,10 @@ class ReminderSystem(QObject):
         self.minimized = minimized
         self.panel: ReminderPanel | None = None
         self.tray: ReminderTray | None = None
-        self.missed: list = []
+        #: The reminders that came due while the app was closed (their ids: the panel lists
+        #: them; their dialog reads them when asked for).
+        self.missed_ids: list[int] = []
+        self._pass = None
         self._missed_dialog: MissedRemindersDialog | None = None
         self._timer: QTimer | None = None
         self._starting = False
@@ -81,12 +86,13 @@ class ReminderSystem(QObject):
             return
         self._starting = True
         # Start-up: what reminders need loads when they start (see the module's docstring).
+        from services.reminders.pass_process import ProcessPass
         from ui.reminders.scheduler import ReminderScheduler
 
         if self.scheduler is None:
-            self.scheduler = ReminderScheduler(self)
-        if hasattr(self.window, "ensure_store"):
-            self.window.ensure_store()
+            self._pass = ProcessPass(self.window.paths.root)
+            self.scheduler = ReminderScheduler(self, run_pass=self._pass,
+                                               open_store=self.window.ensure_store)
         self.scheduler.start_in_background(self._show)
 
     def _show(self, missed: list, outstanding: list | None) -> None:
@@ -95,18 +101,21 @@ class ReminderSystem(QObject):
         while the app was closed."""
         # Start-up: what reminders need loads when they start (see the module's docstring).
         from ui.reminders.panel import ReminderPanel, open_reminder
-        from ui.shell.tray import ReminderTray
 
         window = self.window
         self._opener = lambda item: open_reminder(window, item)
-        self.missed = missed
+        self.missed_ids = [item.id for item in missed]
         self.panel = ReminderPanel(self.scheduler, self._opener, window, outstanding)
         if hasattr(window, "add_banner"):
             window.add_banner(self.panel)
         if tray_available() if self.use_tray is None else self.use_tray:
+            # Start-up: the tray's module only where there is a tray.
+            from ui.shell.tray import ReminderTray
+
             self.tray = ReminderTray(window, self.scheduler, self)
             self.tray.show()
-        QTimer.singleShot(0, self._show_missed)
+        notify = missed if self.minimized and self.tray is not None else []
+        QTimer.singleShot(0, lambda: self._show_missed(notify))
 
     @property
     def missed_dialog(self) -> MissedRemindersDialog | None:
@@ -114,26 +123,25 @@ class ReminderSystem(QObject):
         (the tray's notification of a start minimised to it opens it; otherwise the panel
         lists them, and a dialog of thousands of rows nobody opens is not kept). None when
         nothing came due."""
-        if self._missed_dialog is None and self.missed:
+        if self._missed_dialog is None and self.missed_ids:
             # Start-up: what reminders need loads when they start (see the module's docstring).
             from ui.reminders.panel import MissedRemindersDialog
 
-            self._missed_dialog = MissedRemindersDialog(self.missed, self.scheduler,
+            self._missed_dialog = MissedRemindersDialog(self.missed_ids, self.scheduler,
                                                         self._opener, self.window)
-            self._missed_dialog.refresh()  # those done or snoozed since the start go
             if self.tray is not None:
                 self.tray.missed_dialog = self._missed_dialog
         return self._missed_dialog
 
-    def _show_missed(self) -> None:
+    def _show_missed(self, notify: list) -> None:
         """List what came due while the app was closed (in the panel; their dialog only for
-        a tray start); then :attr:`started`."""
-        if self.missed and self.tray is not None:
+        a tray start, which notifies ``notify``); then :attr:`started`."""
+        if self.missed_ids and self.tray is not None:
             self.tray.missed_dialog_source = lambda: self.missed_dialog
-            if self.minimized:
-                self.tray.notify_missed(self.missed)
+            if notify:
+                self.tray.notify_missed(notify)
         log.info("reminders ready (%s tray; %d missed)", "with a" if self.tray else "no",
-                 len(self.missed))
+                 len(self.missed_ids))
         self.ready = True
         self.started.emit()
 
@@ -149,6 +157,8 @@ class ReminderSystem(QObject):
             self._timer.stop()
         if self.scheduler is not None:
             self.scheduler.stop()
+        if self._pass is not None:
+            self._pass.cancel()
         if self.tray is not None:
             self.tray.hide()
 

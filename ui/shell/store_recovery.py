@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QLabel
 
 from services.core import connection
 from services.core.paths import DataPaths
-from services.core.store import keep_aside_and_restore, open_store, write_problem
+from services.core.store import keep_aside_and_restore, open_store
 from services.core.store_problems import StoreProblem, open_problem
+from services.core.write_problems import write_problem
 from services.mail.interrupted import recover_interrupted
 from ui.shell.startup_dialogs import ConfirmStartEmpty, StoreProblemDialog
 from ui.shell.tasks import run_in_background

@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 WARM_UP_AFTER_MS = 800
 #: The modules, in the order the reminders' start needs them.
 AFTER_PAINT_MODULES = (
-    "peewee", "services.core.store",
-    "services.reminders.sync", "services.reminders.queries", "services.reminders.states",
+    "subprocess", "json", "services.core.write_problems", "services.reminders.pass_answer",
+    "services.reminders.pass_process",
 )
 #: The mailbox watcher's, imported only once a mailbox is set up (ui.mail.mailbox_start).
 MAILBOX_MODULES = (

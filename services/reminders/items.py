@@ -1,0 +1,121 @@
+"""One reminder as the tray, the panel and the notifications show it: :class:`ReminderItem`
+(:class:`OpenTarget`: where its "Open" leads), and its JSON form.
+
+The engine (:mod:`services.reminders.queries`) reads items from the database; the window's
+process receives them from the reminders' pass in a child process
+(:mod:`services.reminders.pass_process`) as JSON (:func:`item_as_json`,
+:func:`item_from_json`). This module loads no ORM: the window holds items without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from models import clock
+from services.core.instants import instant_from_text
+from services.reminders.rules import ReminderKind, interview_title
+from services.reminders.table import SNOOZED
+
+__all__ = ["OpenTarget", "ReminderItem", "item_as_json", "item_from_json"]
+
+
+class OpenTarget(NamedTuple):
+    """What "Open" shows for a reminder.
+
+    ``what`` is ``"composer"`` (the notes of ``round_id`` with ``template_key``),
+    ``"editor"`` (the application ``application_id``), ``"new_application"``
+    (an empty editor) or ``"window"`` (just the main window).
+    """
+
+    what: str
+    application_id: int | None = None
+    round_id: int | None = None
+    template_key: str = ""
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    """One reminder as the tray, the panel and the notifications show it."""
+
+    id: int
+    key: str
+    kind: ReminderKind
+    text: str
+    due_at: datetime
+    state: str
+    application_id: int | None
+    round_id: int | None
+    custom: bool
+    snoozed_until: datetime | None = None
+    shown_at: datetime | None = None
+
+    @property
+    def title(self) -> str:
+        """The kind in words ("Send a thank-you note", "Offer deadline", …); for the
+        evening-before reminder of an interview, "Interview today" or "Interview tomorrow" as
+        seen from now (:func:`models.clock.now`, in the user's zone)."""
+        if self.kind == ReminderKind.INTERVIEW_TOMORROW:
+            return interview_title(self.key, clock.now(), clock.user_zone()) or self.kind.label
+        return self.kind.label
+
+    @property
+    def due_instant(self) -> datetime:
+        """When it is (or was) due: the end of its snooze, or its due instant."""
+        if self.state == SNOOZED and self.snoozed_until is not None:
+            return self.snoozed_until
+        return self.due_at
+
+    @property
+    def open_target(self) -> OpenTarget:
+        """Where "Open" leads: the composer for notes, the application otherwise."""
+        templates = {
+            ReminderKind.THANK_YOU: "thank_you",
+            ReminderKind.RECRUITER_UPDATE: "agency_update",
+            ReminderKind.FOLLOW_UP: "follow_up",
+        }
+        template = templates.get(self.kind)
+        if template and self.application_id is not None and self.round_id is not None:
+            return OpenTarget("composer", self.application_id, self.round_id, template)
+        if self.application_id is not None:
+            return OpenTarget("editor", self.application_id)
+        if self.kind == ReminderKind.SEARCH_STALLED:
+            return OpenTarget("new_application")
+        return OpenTarget("window")
+
+
+def item_as_json(item: ReminderItem) -> dict[str, Any]:
+    """``item`` as a JSON object (instants in ISO 8601, with their offset)."""
+    return {
+        "id": item.id, "key": item.key, "kind": item.kind.value, "text": item.text,
+        "due_at": _text(item.due_at), "state": item.state,
+        "application_id": item.application_id, "round_id": item.round_id,
+        "custom": item.custom,
+        "snoozed_until": _text(item.snoozed_until),
+        "shown_at": _text(item.shown_at),
+    }
+
+
+def item_from_json(data: dict[str, Any]) -> ReminderItem:
+    """The item :func:`item_as_json` wrote (a kind this copy does not know reads as custom).
+    Raises ``KeyError``, ``TypeError`` or ``ValueError`` for anything else."""
+    try:
+        kind = ReminderKind(data["kind"])
+    except ValueError:
+        kind = ReminderKind.CUSTOM
+    return ReminderItem(
+        int(data["id"]), str(data["key"]), kind, str(data["text"]),
+        instant_from_text(data["due_at"]), str(data["state"]),
+        _id_or_none(data["application_id"]), _id_or_none(data["round_id"]),
+        bool(data["custom"]), instant_from_text(data["snoozed_until"]),
+        instant_from_text(data["shown_at"]),
+    )
+
+
+def _text(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.isoformat()
+
+
+def _id_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)

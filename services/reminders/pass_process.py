@@ -1,0 +1,138 @@
+"""The window's reminders' passes, each in a process of its own.
+
+A pass recomputes the derived reminders from every application (a third of a second of
+CPU with 10,000 applications), takes what is due and reads what to list. Run in the
+window's process it needed the ORM and the reminders' engine loaded for the app's whole
+life, and it left the memory it allocated scattered over the interpreter's arenas: 14 MB
+held at rest with 10,000 applications for work done once an hour or after a save. So the
+window's scheduler (:mod:`ui.reminders.scheduler`) runs each pass as the command line's
+``reminders check --json`` (:mod:`services.reminders.commands`) in a child process
+(:class:`ProcessPass`), with its own "now" and zone. The child opens the same data folder
+(SQLite allows the two writers, one transaction at a time), runs the pass, prints the
+answer (:mod:`services.reminders.pass_answer`) and exits; its memory goes with it.
+
+A refused write (the data busy, read-only, the disk full) comes back as the
+:class:`~services.core.write_problems.WriteProblem` the child named, so the scheduler tries
+again as it always did; anything else (a crash, a timeout, an answer it cannot read) is a
+:class:`ReminderPassError`, with the child's output in the log.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from services.core.paths import project_root
+from services.core.write_problems import WriteProblem
+from services.reminders.pass_answer import PassAnswer, answer_from_json
+
+__all__ = ["PASS_TIMEOUT_S", "ProcessPass", "ReminderPassError", "pass_command"]
+
+log = logging.getLogger(__name__)
+
+#: The longest one pass may take (a pass over 10,000 applications takes about half a second).
+PASS_TIMEOUT_S = 5 * 60
+
+
+class ReminderPassError(RuntimeError):
+    """A pass did not run to its end for a reason other than a refused write."""
+
+
+def pass_command(data_dir: Path, now: datetime, zone: ZoneInfo, resync: bool = True,
+                 head: Sequence[str] | None = None) -> list[str]:
+    """``reminders check --json`` on ``data_dir`` at ``now`` in ``zone``, as this copy of the
+    app runs it (``head``: the frozen build's executable, or ``python main.py``)."""
+    if head is None:
+        head = ([sys.executable] if getattr(sys, "frozen", False)
+                else [sys.executable, str(project_root() / "main.py")])
+    command = [*head, "--data-dir", str(data_dir), "reminders", "check", "--json",
+               "--now", now.isoformat(), "--zone", zone.key]
+    return command if resync else [*command, "--no-sync"]
+
+
+class ProcessPass:
+    """Runs one reminders' pass per call in a child process; see the module.
+
+    Called from a worker thread as ``run_pass(now, zone, resync)``, like
+    :func:`services.reminders.delivery.run_pass_on_worker`. :meth:`cancel` ends a running
+    pass at once, from any thread, and refuses the ones after it (the app is closing).
+    """
+
+    def __init__(self, data_dir: Path, *, env: Mapping[str, str] | None = None,
+                 timeout_s: float = PASS_TIMEOUT_S, head: Sequence[str] | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self._head = head
+        self._env = {**os.environ, **(env or {})}
+        self._timeout_s = timeout_s
+        self._lock = threading.Lock()
+        self._child: subprocess.Popen | None = None
+        self._cancelled = False
+
+    def __call__(self, now: datetime, zone: ZoneInfo, resync: bool = True) -> PassAnswer:
+        """Run one pass; its answer. Raises :class:`WriteProblem` when the child's write was
+        refused, :class:`ReminderPassError` when the pass did not end otherwise."""
+        command = pass_command(self.data_dir, now, zone, resync, self._head)
+        with self._lock:
+            if self._cancelled:
+                raise ReminderPassError("the reminders' pass was stopped")
+            self._child = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, env=self._env, text=True, encoding="utf-8")
+        child = self._child
+        try:
+            out, err = child.communicate(timeout=self._timeout_s)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise ReminderPassError(
+                f"the reminders' pass took longer than {self._timeout_s:.0f} s") from None
+        finally:
+            with self._lock:
+                self._child = None
+        return self._answer(child.returncode, out, err)
+
+    def _answer(self, code: int, out: str, err: str) -> PassAnswer:
+        """What the child's exit code and output say (see the module)."""
+        if code == 0:
+            log.info("reminders' pass: %s", err.strip())
+            try:
+                return answer_from_json(out)
+            except ValueError as exc:
+                log.error("the reminders' pass answered what cannot be read: %r", out[:2000])
+                raise ReminderPassError("the reminders' pass gave no answer") from exc
+        if self._cancelled:
+            raise ReminderPassError("the reminders' pass was stopped")
+        problem = _problem(out) if code == 1 else None
+        if problem is not None:
+            raise WriteProblem(problem.get("message", ""), problem.get("kind", "other"))
+        log.error("the reminders' pass stopped (exit code %s): %s", code, err[-4000:])
+        raise ReminderPassError(f"the reminders' pass stopped unexpectedly (exit code {code})")
+
+    def cancel(self) -> None:
+        """End a running pass (the child is killed; nothing it did not commit is kept) and
+        refuse further passes."""
+        with self._lock:
+            self._cancelled = True
+            child = self._child
+        if child is not None and child.poll() is None:
+            child.kill()
+
+
+def _problem(out: str) -> dict | None:
+    """The ``{"problem": kind, "message": sentence}`` a failed child printed, as
+    ``{"kind", "message"}``; None when it printed none."""
+    try:
+        data = json.loads(out)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or "problem" not in data:
+        return None
+    return {"kind": str(data["problem"]), "message": str(data.get("message", ""))}
