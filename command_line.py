@@ -112,7 +112,8 @@ def _add_file_commands(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_reminder_commands(commands, data_dir: dict) -> None:
-    """``reminders check`` (its ``--now``, ``--zone`` and ``--no-sync`` are the window's)."""
+    """``reminders check`` (its ``--now``, ``--zone``, ``--no-sync`` and ``--ids`` are the
+    window's)."""
     # Each command imports only what it runs, so a plain start stays quick.
     import argparse
 
@@ -130,6 +131,7 @@ def _add_reminder_commands(commands, data_dir: dict) -> None:
     check.add_argument("--now", type=_aware_instant, help=argparse.SUPPRESS)
     check.add_argument("--zone", type=_zone, help=argparse.SUPPRESS)
     check.add_argument("--no-sync", action="store_true", help=argparse.SUPPRESS)
+    check.add_argument("--ids", action="store_true", help=argparse.SUPPRESS)
     check.add_argument("--data-dir", **data_dir)
 
 
@@ -339,7 +341,8 @@ def main(argv: list[str] | None = None) -> int:
         from services.reminders.commands import run_reminders_check
 
         return run_reminders_check(paths, as_json=args.json, now=args.now, zone=args.zone,
-                                   resync=not args.no_sync, out=sys.stdout, err=sys.stderr)
+                                   resync=not args.no_sync, ids_only=args.ids,
+                                   out=sys.stdout, err=sys.stderr)
     if args.self_test:
         return run_self_test(paths, args.demo)
     # Each command imports only what it runs, so a plain start stays quick.

@@ -179,9 +179,11 @@ def next_due_ms(root: Path, runs: int) -> tuple[float, float]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a live process and all its threads, from /proc (seconds)."""
+    """User + system CPU time of a live process and all its threads, and of the child
+    processes it waited for (the app's reminders' and mailbox passes), from /proc
+    (seconds)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
 def memory_mb(pid: int, field: str) -> float:

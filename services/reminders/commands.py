@@ -5,7 +5,8 @@ shown, as a notification would) and prints them: one line each, or, with ``--jso
 pass's answer as one JSON object (:mod:`services.reminders.pass_answer`): what came due, what
 is outstanding, and when the next one comes. The window runs it in a child process for each
 of its passes (:mod:`services.reminders.pass_process`), giving its own "now" and zone
-(``--now``, ``--zone``; hidden from the help) so that a pinned clock holds in the child too.
+(``--now``, ``--zone``; hidden from the help) so that a pinned clock holds in the child too,
+and asking for the reminders as ids (``--ids``: it reads them when it shows them).
 
 Exit code 0; or 1 with a sentence on standard error when the data cannot be opened or
 written. With ``--json`` the failure is also one JSON object on standard output,
@@ -32,9 +33,10 @@ OK, FAILED = 0, 1
 
 def run_reminders_check(paths: DataPaths, *, as_json: bool, now: datetime | None = None,
                         zone: ZoneInfo | None = None, resync: bool = True,
-                        out: TextIO, err: TextIO) -> int:
+                        ids_only: bool = False, out: TextIO, err: TextIO) -> int:
     """``reminders check [--json]``: one pass at ``now`` in ``zone`` (default: the clock's);
-    without ``resync`` only what is due is taken. The exit code."""
+    without ``resync`` only what is due is taken; ``ids_only``: the JSON names each reminder
+    by its id (the window's pass). The exit code."""
     # The ORM and the reminders' engine: only this command loads them.
     from services.core.store import StoreProblem, open_store
     from services.reminders.delivery import run_pass
@@ -53,7 +55,7 @@ def run_reminders_check(paths: DataPaths, *, as_json: bool, now: datetime | None
     finally:
         store.close()
     if as_json:
-        print(answer_as_json(answer), file=out, flush=True)
+        print(answer_as_json(answer, ids_only), file=out, flush=True)
     else:
         for item in answer.taken:
             print(f"{item.due_instant.astimezone(zone):%Y-%m-%d %H:%M}  {item.title}: "

@@ -9,16 +9,22 @@ process receives them from the reminders' pass in a child process
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from models import clock
 from services.core.instants import instant_from_text
-from services.reminders.rules import ReminderKind, interview_title
-from services.reminders.table import SNOOZED
+from services.reminders.rules import ReminderKind, interview_title, key_round_uid
+from services.reminders.table import SNOOZED, chunks, marks
 
-__all__ = ["OpenTarget", "ReminderItem", "item_as_json", "item_from_json"]
+__all__ = ["ITEM_COLUMNS", "OpenTarget", "ReminderItem", "item_as_json", "item_from_json",
+           "items_from_rows"]
+
+#: The ``reminder`` table's columns :func:`items_from_rows` reads, in its order.
+ITEM_COLUMNS = ("id, key, kind, text, due_at, state, application_id, custom, snoozed_until, "
+                "shown_at")
 
 
 class OpenTarget(NamedTuple):
@@ -83,6 +89,32 @@ class ReminderItem:
         if self.kind == ReminderKind.SEARCH_STALLED:
             return OpenTarget("new_application")
         return OpenTarget("window")
+
+
+def items_from_rows(rows: Sequence[tuple], execute: Callable[[str, Sequence], Any]
+                    ) -> list[ReminderItem]:
+    """The items of ``rows`` (:data:`ITEM_COLUMNS`), earliest due first; ``execute(sql,
+    params)`` runs a query on the same database (the ORM's or a plain connection's), for
+    the ids of the interview rounds the derived keys name."""
+    uids = sorted({uid for row in rows if (uid := key_round_uid(row[1]))})
+    round_ids: dict[str, int] = {}
+    for chunk in chunks(uids):
+        round_ids.update(execute(
+            f"SELECT uid, id FROM interview_round WHERE uid IN ({marks(chunk)})", chunk))
+    items = []
+    for (row_id, key, kind, text, due_at, state, app_id, custom, snoozed_until,
+         shown_at) in rows:
+        try:
+            kind_value = ReminderKind(kind)
+        except ValueError:
+            kind_value = ReminderKind.CUSTOM
+        items.append(ReminderItem(
+            row_id, key, kind_value, text or "", instant_from_text(due_at), state, app_id,
+            round_ids.get(key_round_uid(key) or ""), bool(custom), instant_from_text(snoozed_until),
+            instant_from_text(shown_at),
+        ))
+    items.sort(key=lambda item: (item.due_instant, item.id))
+    return items
 
 
 def item_as_json(item: ReminderItem) -> dict[str, Any]:

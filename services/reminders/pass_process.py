@@ -9,7 +9,9 @@ window's scheduler (:mod:`ui.reminders.scheduler`) runs each pass as the command
 ``reminders check --json`` (:mod:`services.reminders.commands`) in a child process
 (:class:`ProcessPass`), with its own "now" and zone. The child opens the same data folder
 (SQLite allows the two writers, one transaction at a time), runs the pass, prints the
-answer (:mod:`services.reminders.pass_answer`) and exits; its memory goes with it.
+answer (:mod:`services.reminders.pass_answer`) and exits; its memory goes with it. The
+reminders come back as ids, read when shown
+(:class:`~services.reminders.listing.ReminderRows`).
 
 A refused write (the data busy, read-only, the disk full) comes back as the
 :class:`~services.core.write_problems.WriteProblem` the child named, so the scheduler tries
@@ -30,8 +32,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from services.core.paths import project_root
+from services.core.paths import DataPaths, project_root
 from services.core.write_problems import WriteProblem
+from services.reminders.listing import ReminderRows
 from services.reminders.pass_answer import PassAnswer, answer_from_json
 
 __all__ = ["PASS_TIMEOUT_S", "ProcessPass", "ReminderPassError", "pass_command"]
@@ -48,12 +51,12 @@ class ReminderPassError(RuntimeError):
 
 def pass_command(data_dir: Path, now: datetime, zone: ZoneInfo, resync: bool = True,
                  head: Sequence[str] | None = None) -> list[str]:
-    """``reminders check --json`` on ``data_dir`` at ``now`` in ``zone``, as this copy of the
-    app runs it (``head``: the frozen build's executable, or ``python main.py``)."""
+    """``reminders check --json --ids`` on ``data_dir`` at ``now`` in ``zone``, as this copy
+    of the app runs it (``head``: the frozen build's executable, or ``python main.py``)."""
     if head is None:
         head = ([sys.executable] if getattr(sys, "frozen", False)
                 else [sys.executable, str(project_root() / "main.py")])
-    command = [*head, "--data-dir", str(data_dir), "reminders", "check", "--json",
+    command = [*head, "--data-dir", str(data_dir), "reminders", "check", "--json", "--ids",
                "--now", now.isoformat(), "--zone", zone.key]
     return command if resync else [*command, "--no-sync"]
 
@@ -104,7 +107,7 @@ class ProcessPass:
         if code == 0:
             log.info("reminders' pass: %s", err.strip())
             try:
-                return answer_from_json(out)
+                return answer_from_json(out, self.listing)
             except ValueError as exc:
                 log.error("the reminders' pass answered what cannot be read: %r", out[:2000])
                 raise ReminderPassError("the reminders' pass gave no answer") from exc
@@ -115,6 +118,10 @@ class ProcessPass:
             raise WriteProblem(problem.get("message", ""), problem.get("kind", "other"))
         log.error("the reminders' pass stopped (exit code %s): %s", code, err[-4000:])
         raise ReminderPassError(f"the reminders' pass stopped unexpectedly (exit code {code})")
+
+    def listing(self, ids: list[int]) -> ReminderRows:
+        """The reminders ``ids`` of this data folder, read when shown."""
+        return ReminderRows(DataPaths(self.data_dir), ids)
 
     def cancel(self) -> None:
         """End a running pass (the child is killed; nothing it did not commit is kept) and

@@ -10,14 +10,12 @@ reminders' pass (:func:`services.reminders.delivery.run_pass`) calls :func:`due`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 
 from models.base import database_proxy
 from services.core.instants import instant_from_text
-from services.reminders.items import ReminderItem
-from services.reminders.rules import ReminderKind, key_round_uid
-from services.reminders.table import PENDING, SHOWN, SNOOZED, aware, chunks, marks, stored
+from services.reminders.items import ITEM_COLUMNS, ReminderItem, items_from_rows
+from services.reminders.table import PENDING, SHOWN, SNOOZED, aware, stored
 
 __all__ = [
     "DUE_INDEX",
@@ -26,6 +24,7 @@ __all__ = [
     "missed_since_last_run",
     "next_due_instant",
     "outstanding",
+    "outstanding_ids",
 ]
 
 #: The index that makes :func:`next_due_instant` index-only (``Reminder.Meta.indexes``;
@@ -35,54 +34,42 @@ DUE_INDEX = "reminder_state_due_at_snoozed_until"
 
 # -- reading ---------------------------------------------------------------------------------
 
-_COLUMNS = ("id, key, kind, text, due_at, state, application_id, custom, snoozed_until, "
-            "shown_at")
-
-
-def _items(rows: Sequence[tuple]) -> list[ReminderItem]:
-    uids = sorted({uid for row in rows if (uid := key_round_uid(row[1]))})
-    round_ids: dict[str, int] = {}
-    for chunk in chunks(uids):
-        round_ids.update(database_proxy.execute_sql(
-            f"SELECT uid, id FROM interview_round WHERE uid IN ({marks(chunk)})", chunk))
-    items = []
-    for (row_id, key, kind, text, due_at, state, app_id, custom, snoozed_until,
-         shown_at) in rows:
-        try:
-            kind_value = ReminderKind(kind)
-        except ValueError:
-            kind_value = ReminderKind.CUSTOM
-        items.append(ReminderItem(
-            row_id, key, kind_value, text or "", instant_from_text(due_at), state, app_id,
-            round_ids.get(key_round_uid(key) or ""), bool(custom), instant_from_text(snoozed_until),
-            instant_from_text(shown_at),
-        ))
-    items.sort(key=lambda item: (item.due_instant, item.id))
-    return items
-
 
 def due(now: datetime) -> list[ReminderItem]:
     """The reminders to notify now: pending and due, or snoozed until ``now`` or earlier."""
     now_text = stored(aware(now, "now"))
     rows = database_proxy.execute_sql(
-        f"SELECT {_COLUMNS} FROM reminder WHERE state = ? AND due_at <= ? "
-        f"UNION ALL SELECT {_COLUMNS} FROM reminder WHERE state = ? AND snoozed_until <= ?",
+        f"SELECT {ITEM_COLUMNS} FROM reminder WHERE state = ? AND due_at <= ? "
+        f"UNION ALL SELECT {ITEM_COLUMNS} FROM reminder WHERE state = ? AND snoozed_until <= ?",
         (PENDING, now_text, SNOOZED, now_text),
     ).fetchall()
-    return _items(rows)
+    return items_from_rows(rows, database_proxy.execute_sql)
 
 
 def outstanding(now: datetime) -> list[ReminderItem]:
     """What the tray menu and the panel list: the due reminders and those shown but not yet
     done or snoozed, earliest first."""
+    rows = _outstanding_rows(ITEM_COLUMNS, now)
+    return items_from_rows(rows, database_proxy.execute_sql)
+
+
+def outstanding_ids(now: datetime) -> list[int]:
+    """The ids of :func:`outstanding`, in its order (for a list that reads its items when
+    shown: :class:`services.reminders.listing.ReminderRows`)."""
+    rows = _outstanding_rows("id, state, due_at, snoozed_until", now)
+    rows.sort(key=lambda row: (instant_from_text(row[3] if row[1] == SNOOZED and row[3]
+                                                 else row[2]), row[0]))
+    return [row[0] for row in rows]
+
+
+def _outstanding_rows(columns: str, now: datetime) -> list[tuple]:
     now_text = stored(aware(now, "now"))
-    rows = database_proxy.execute_sql(
-        f"SELECT {_COLUMNS} FROM reminder WHERE state = ? AND due_at <= ? "
-        f"UNION ALL SELECT {_COLUMNS} FROM reminder WHERE state = ? AND snoozed_until <= ? "
-        f"UNION ALL SELECT {_COLUMNS} FROM reminder WHERE state = ?",
+    return database_proxy.execute_sql(
+        f"SELECT {columns} FROM reminder WHERE state = ? AND due_at <= ? "
+        f"UNION ALL SELECT {columns} FROM reminder WHERE state = ? AND snoozed_until <= ? "
+        f"UNION ALL SELECT {columns} FROM reminder WHERE state = ?",
         (PENDING, now_text, SNOOZED, now_text, SHOWN),
     ).fetchall()
-    return _items(rows)
 
 
 def missed_since_last_run(now: datetime) -> list[ReminderItem]:
@@ -98,9 +85,9 @@ def missed_since_last_run(now: datetime) -> list[ReminderItem]:
 
 def get(reminder_id: int) -> ReminderItem | None:
     """One reminder by id (None when it no longer exists)."""
-    rows = database_proxy.execute_sql(f"SELECT {_COLUMNS} FROM reminder WHERE id = ?",
+    rows = database_proxy.execute_sql(f"SELECT {ITEM_COLUMNS} FROM reminder WHERE id = ?",
                                       (reminder_id,)).fetchall()
-    items = _items(rows)
+    items = items_from_rows(rows, database_proxy.execute_sql)
     return items[0] if items else None
 
 

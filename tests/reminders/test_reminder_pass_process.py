@@ -18,6 +18,7 @@ from services.core.write_problems import WriteProblem
 from services.reminders import custom
 from services.reminders.delivery import run_pass
 from services.reminders.items import item_as_json, item_from_json
+from services.reminders.listing import ReminderRows
 from services.reminders.pass_answer import PassAnswer, answer_as_json, answer_from_json
 from services.reminders.pass_process import ProcessPass, ReminderPassError, pass_command
 from services.reminders.rules import ReminderKind
@@ -39,7 +40,7 @@ def test_the_command_takes_what_is_due_and_answers_in_json(store):
     result = _cli(store.paths.root, "--json", "--now", START.isoformat(), "--zone",
                   "Europe/Berlin")
     assert result.returncode == 0, result.stderr
-    answer = answer_from_json(result.stdout)
+    answer = answer_from_json(result.stdout, lambda ids: ReminderRows(store.paths, ids))
     assert [item.id for item in answer.taken] == [due]
     assert [item.text for item in answer.outstanding] == ["Call Ana"]
     assert answer.next_due == START + timedelta(days=2)
@@ -48,8 +49,9 @@ def test_the_command_takes_what_is_due_and_answers_in_json(store):
     assert "1 reminder came due; 1 to act on; the next comes due at 2024-05-16 10:00 " \
            "(Europe/Berlin)." in result.stderr
     # A second pass at the same instant takes nothing again: the state was stored.
-    again = answer_from_json(_cli(store.paths.root, "--json", "--now", START.isoformat()).stdout)
-    assert again.taken == [] and [item.id for item in again.outstanding] == [due]
+    again = answer_from_json(_cli(store.paths.root, "--json", "--ids", "--now",
+                                  START.isoformat()).stdout, list)
+    assert again.taken == [] and again.outstanding == [due]
 
 
 def test_the_command_prints_a_line_per_reminder_without_json(store):
@@ -75,7 +77,10 @@ def test_a_process_pass_answers_as_the_pass_in_this_process(store):
     custom.add_custom("Update CV", START + timedelta(hours=3), now=START)
     answer = ProcessPass(store.paths.root, env=subprocess_env())(START, BERLIN)
     here = run_pass(START, BERLIN)  # taken already: nothing again, the same list
-    assert here.taken == [] and answer.outstanding == here.outstanding
+    assert here.taken == [] and list(answer.outstanding) == here.outstanding
+    assert isinstance(answer.outstanding, ReminderRows)
+    assert [item.text for item in answer.taken] == ["Call Ana"]  # read back: shown now
+    assert [item.state for item in answer.taken] == ["shown"]
     assert answer.next_due == here.next_due == START + timedelta(hours=3)
     assert answer.changed is False and answer.summary.startswith("SyncResult(")
 
@@ -88,13 +93,15 @@ def test_an_item_and_an_answer_read_back_as_written():
         "shown_at": "2024-05-14T08:00:01.250000+00:00"})
     assert item_from_json(item_as_json(item)) == item
     answer = PassAnswer("s", True, [item], [item], START)
-    assert answer_from_json(answer_as_json(answer)) == answer
+    assert answer_from_json(answer_as_json(answer), list) == answer
+    assert answer_from_json(answer_as_json(answer, ids_only=True),
+                            lambda ids: [item] if ids == [7] else []) == answer
     unknown = dict(item_as_json(item), kind="from_a_newer_version")
     assert item_from_json(unknown).kind == ReminderKind.CUSTOM
     with pytest.raises(ValueError):
-        answer_from_json('{"summary": "s"}')
+        answer_from_json('{"summary": "s"}', list)
     with pytest.raises(ValueError):
-        answer_from_json("not json")
+        answer_from_json("not json", list)
 
 
 def _child(tmp_path, code: str) -> list[str]:
@@ -155,7 +162,7 @@ def test_cancel_ends_a_running_pass_and_refuses_the_next(tmp_path):
 def test_the_command_names_the_pass_as_it_runs(tmp_path):
     command = pass_command(tmp_path, START, BERLIN, resync=False)
     assert command[:2] == [sys.executable, str(ROOT / "main.py")]
-    assert command[2:] == ["--data-dir", str(tmp_path), "reminders", "check", "--json",
+    assert command[2:] == ["--data-dir", str(tmp_path), "reminders", "check", "--json", "--ids",
                            "--now", "2024-05-14T08:00:00+00:00", "--zone", "Europe/Berlin",
                            "--no-sync"]
 
@@ -202,3 +209,44 @@ def test_the_window_holds_no_orm_once_reminders_run(tmp_path):
                             cwd=ROOT, env=subprocess_env(), timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "2", "False", "False", "1", "True"], result.stderr
+
+
+def test_listed_reminders_are_read_a_chunk_at_a_time_when_shown(store, monkeypatch):
+    from services.reminders import listing
+
+    monkeypatch.setattr(listing, "CHUNK", 3)
+    monkeypatch.setattr(listing, "KEPT_CHUNKS", 2)
+    ids = [custom.add_custom(f"Call {n}", START - timedelta(minutes=n), now=START)
+           for n in range(8)]
+    reads: list[int] = []
+    real_read = ReminderRows._read
+    monkeypatch.setattr(ReminderRows, "_read",
+                        lambda self, chunk: reads.append(len(chunk)) or real_read(self, chunk))
+    rows = ReminderRows(store.paths, ids)
+    assert len(rows) == 8 and reads == []  # nothing read until a row is asked for
+    assert rows[0].text == "Call 0" and rows[2].text == "Call 2" and reads == [3]
+    assert rows[-1].text == "Call 7" and reads == [3, 2]
+    assert [item.text for item in rows[3:5]] == ["Call 3", "Call 4"] and reads == [3, 2, 3]
+    assert rows[0].text == "Call 0" and reads == [3, 2, 3, 3]  # only two chunks are kept
+    with pytest.raises(IndexError):
+        rows[8]
+    Reminder.delete_by_id(ids[1])  # removed since the pass: None, and left out when iterating
+    fresh = ReminderRows(store.paths, ids)
+    assert fresh[1] is None
+    assert [item.id for item in fresh] == ids[:1] + ids[2:]
+    assert fresh == ReminderRows(store.paths, ids) and fresh != rows[0:1]
+
+
+def test_a_row_removed_since_the_pass_reads_as_gone_in_the_list(qtbot, store):
+    from ui.reminders.reminder_list import ReminderListModel
+
+    ids = [custom.add_custom(f"Call {n}", START - timedelta(minutes=n), now=START)
+           for n in range(2)]
+    Reminder.delete_by_id(ids[0])
+    model = ReminderListModel(lambda: BERLIN)
+    model.set_items(ReminderRows(store.paths, ids))
+    assert model.rowCount() == 2 and model.ids() == ids
+    assert model.data(model.index(0, 2)) == "This reminder is no longer there."
+    assert model.data(model.index(1, 2)) == "Call 1"
+    assert model.item(0) is None and model.item(1).id == ids[1] and model.item(2) is None
+    assert [item.id for item in model.items()] == [ids[1]]

@@ -10,9 +10,10 @@ this process, opening the data through the ORM when first needed (the scheduler'
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from services.reminders.listing import ids_of
 from services.reminders.snooze_times import snooze_presets
 
 __all__ = ["ReminderActions"]
@@ -21,19 +22,24 @@ __all__ = ["ReminderActions"]
 class ReminderActions:
     """The user's side of :class:`ui.reminders.scheduler.ReminderScheduler` (see the
     module). The scheduler provides ``now()``, ``zone()``, ``changed``, ``_arm(now)``,
-    ``_running``, ``_open_store``, ``_listed`` (what its last pass listed, or None) and
-    ``_actions`` (how many changes the user made)."""
+    ``_running``, ``_open_store``, ``_listing`` (ids to a list read when shown, or None),
+    ``_listed`` (what its last pass listed, or None) and ``_actions`` (how many changes the
+    user made)."""
 
-    def outstanding(self) -> list:
+    def outstanding(self) -> Sequence:
         """The reminders to list (due, or shown and not yet done or snoozed): what the last
-        pass listed, or, after the user changed one, read now."""
+        pass listed, or, after the user changed one, read now (as ids whose items are read
+        when shown, with the scheduler's ``listing``)."""
         if self._listed is not None:
-            return list(self._listed)
+            return self._listed
         # The engine, in this process: only after the user's actions (or without a pass).
-        from services.reminders.queries import outstanding
+        from services.reminders import queries
 
         self._reach_store()
-        return outstanding(self.now())
+        if self._listing is not None:
+            self._listed = self._listing(queries.outstanding_ids(self.now()))
+            return self._listed
+        return queries.outstanding(self.now())
 
     def snooze_presets(self) -> dict[str, datetime]:
         """The snooze choices for now ("1 hour", "Tomorrow morning", …)."""
@@ -65,7 +71,7 @@ class ReminderActions:
 
     def snooze_all_for_an_hour(self) -> int:
         """Snooze every outstanding reminder for an hour."""
-        return self.snooze_for([item.id for item in self.outstanding()], "1 hour")
+        return self.snooze_for(ids_of(self.outstanding()), "1 hour")
 
     def _after_action(self) -> None:
         self._actions += 1

@@ -32,10 +32,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from services.reminders.listing import ReminderRows, ids_of
 from services.reminders.rules import when_text
 from ui.reminders.snooze_dialog import SnoozeDialog
 
 CUSTOM_SNOOZE = "Choose a time…"
+#: A row whose reminder was removed since the list was read (until the next pass).
+_GONE = "This reminder is no longer there."
 
 
 class ReminderListModel(QAbstractTableModel):
@@ -54,10 +57,12 @@ class ReminderListModel(QAbstractTableModel):
         self._zone = zone_provider
 
     def set_items(self, items: Sequence) -> None:
-        """Replace the rows (their texts are made when a row is first shown: a long search
-        can have thousands of reminders outstanding)."""
+        """Replace the rows: a list of items, or the ids a pass listed
+        (:class:`services.reminders.listing.ReminderRows`, read when shown). A row's texts are
+        made when it is first shown: a long search can have thousands of reminders
+        outstanding."""
         self.beginResetModel()
-        self._items = list(items)
+        self._items = items if isinstance(items, ReminderRows) else list(items)
         self._rows = {}
         self.endResetModel()
 
@@ -66,13 +71,22 @@ class ReminderListModel(QAbstractTableModel):
         texts = self._rows.get(row)
         if texts is None:
             item = self._items[row]
-            texts = (item.title, when_text(item.due_instant, self._zone()), item.text)
+            texts = (item.title, when_text(item.due_instant, self._zone()), item.text) \
+                if item is not None else ("", "", _GONE)
             self._rows[row] = texts
         return texts
 
     def items(self) -> list:
         """The reminders shown, in order."""
         return list(self._items)
+
+    def ids(self) -> list[int]:
+        """The ids of the reminders shown, in order."""
+        return ids_of(self._items)
+
+    def item(self, row: int):
+        """The reminder of ``row`` (None when it is no longer there)."""
+        return self._items[row] if 0 <= row < len(self._items) else None
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()  # noqa: B008
                  ) -> int:
@@ -184,7 +198,8 @@ class ReminderList(QWidget):
         selected = set(self.selected_ids())
         self.model.set_items(items)
         selection = self.view.selectionModel()
-        rows = [row for row, item in enumerate(self.model.items()) if item.id in selected]
+        rows = [row for row, reminder_id in enumerate(self.model.ids())
+                if reminder_id in selected]
         if not rows and self.model.rowCount():
             rows = [0]
         for row in rows:
@@ -200,13 +215,16 @@ class ReminderList(QWidget):
 
     def selected_items(self) -> list:
         """The selected reminders, in list order."""
-        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
-        items = self.model.items()
-        return [items[row] for row in rows if row < len(items)]
+        return [item for row in self._selected_rows()
+                if (item := self.model.item(row)) is not None]
 
     def selected_ids(self) -> list[int]:
         """The ids of the selected reminders."""
-        return [item.id for item in self.selected_items()]
+        ids = self.model.ids()
+        return [ids[row] for row in self._selected_rows() if row < len(ids)]
+
+    def _selected_rows(self) -> list[int]:
+        return sorted(index.row() for index in self.view.selectionModel().selectedRows())
 
     def select_rows(self, rows: Sequence[int]) -> None:
         """Select these rows (tests and keyboard helpers)."""

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,7 +67,9 @@ class ReminderScheduler(ReminderActions, QObject):
     returning one; default: the user's) can be injected too, so that tests can
     move the wall clock and the monotonic clock apart. ``run_pass(now, zone, resync)`` runs
     one pass on a worker thread (see the module); ``open_store()`` opens the data through
-    the ORM before the engine runs in this process (the window's ``ensure_store``).
+    the ORM before the engine runs in this process (the window's ``ensure_store``);
+    ``listing(ids)`` makes the list it reads itself after the user's changes (the pass's
+    :class:`services.reminders.listing.ReminderRows`; default: a list of items).
 
     Signals: :attr:`fired` carries the reminders that just came due (already
     marked shown: a crash after that never repeats them, and they stay listed
@@ -86,10 +88,12 @@ class ReminderScheduler(ReminderActions, QObject):
         zone: ZoneInfo | Callable[[], ZoneInfo] | None = None,
         run_pass: Callable[[datetime, ZoneInfo, bool], PassAnswer] | None = None,
         open_store: Callable[[], object] | None = None,
+        listing: Callable[[list[int]], Sequence] | None = None,
     ) -> None:
         super().__init__(parent)
         self._run_pass = run_pass or _pass_on_worker
         self._open_store = open_store
+        self._listing = listing
         #: What the last pass listed (None: read it); :attr:`_actions` counts the user's
         #: changes, so that a pass that ran across one does not list what it changed.
         self._listed: list | None = None
@@ -310,7 +314,7 @@ class ReminderScheduler(ReminderActions, QObject):
         self._remember_clock(zone)
         self._arm(now, next_due)
         if items:
-            self.fired.emit(items)
+            self.fired.emit(list(items))
         if items or answer.changed:
             self.changed.emit()
 

@@ -92,7 +92,8 @@ class ReminderSystem(QObject):
         if self.scheduler is None:
             self._pass = ProcessPass(self.window.paths.root)
             self.scheduler = ReminderScheduler(self, run_pass=self._pass,
-                                               open_store=self.window.ensure_store)
+                                               open_store=self.window.ensure_store,
+                                               listing=self._pass.listing)
         self.scheduler.start_in_background(self._show)
 
     def _show(self, missed: list, outstanding: list | None) -> None:
@@ -100,11 +101,12 @@ class ReminderSystem(QObject):
         then (on the next turn of the event loop, to keep each step short) what came due
         while the app was closed."""
         # Start-up: what reminders need loads when they start (see the module's docstring).
+        from services.reminders.listing import ids_of
         from ui.reminders.panel import ReminderPanel, open_reminder
 
         window = self.window
         self._opener = lambda item: open_reminder(window, item)
-        self.missed_ids = [item.id for item in missed]
+        self.missed_ids = ids_of(missed)
         self.panel = ReminderPanel(self.scheduler, self._opener, window, outstanding)
         if hasattr(window, "add_banner"):
             window.add_banner(self.panel)
