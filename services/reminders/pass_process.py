@@ -23,16 +23,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from services.core.paths import DataPaths, project_root
+from services.core.child_process import ChildRunner, ChildStopped, ChildTimedOut, app_command
+from services.core.paths import DataPaths
 from services.core.write_problems import WriteProblem
 from services.reminders.listing import ReminderRows
 from services.reminders.pass_answer import PassAnswer, answer_from_json
@@ -52,12 +49,11 @@ class ReminderPassError(RuntimeError):
 def pass_command(data_dir: Path, now: datetime, zone: ZoneInfo, resync: bool = True,
                  head: Sequence[str] | None = None) -> list[str]:
     """``reminders check --json --ids`` on ``data_dir`` at ``now`` in ``zone``, as this copy
-    of the app runs it (``head``: the frozen build's executable, or ``python main.py``)."""
-    if head is None:
-        head = ([sys.executable] if getattr(sys, "frozen", False)
-                else [sys.executable, str(project_root() / "main.py")])
-    command = [*head, "--data-dir", str(data_dir), "reminders", "check", "--json", "--ids",
-               "--now", now.isoformat(), "--zone", zone.key]
+    of the app runs it (:func:`services.core.child_process.app_command`; ``head`` instead of
+    the app, for the tests)."""
+    arguments = ["--data-dir", str(data_dir), "reminders", "check", "--json", "--ids",
+                 "--now", now.isoformat(), "--zone", zone.key]
+    command = app_command(*arguments) if head is None else [*head, *arguments]
     return command if resync else [*command, "--no-sync"]
 
 
@@ -73,34 +69,21 @@ class ProcessPass:
                  timeout_s: float = PASS_TIMEOUT_S, head: Sequence[str] | None = None) -> None:
         self.data_dir = Path(data_dir)
         self._head = head
-        self._env = {**os.environ, **(env or {})}
-        self._timeout_s = timeout_s
-        self._lock = threading.Lock()
-        self._child: subprocess.Popen | None = None
-        self._cancelled = False
+        #: What runs the child (:class:`services.core.child_process.ChildRunner`).
+        self.runner = ChildRunner(env=env, timeout_s=timeout_s)
 
     def __call__(self, now: datetime, zone: ZoneInfo, resync: bool = True) -> PassAnswer:
         """Run one pass; its answer. Raises :class:`WriteProblem` when the child's write was
         refused, :class:`ReminderPassError` when the pass did not end otherwise."""
         command = pass_command(self.data_dir, now, zone, resync, self._head)
-        with self._lock:
-            if self._cancelled:
-                raise ReminderPassError("the reminders' pass was stopped")
-            self._child = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, env=self._env, text=True, encoding="utf-8")
-        child = self._child
         try:
-            out, err = child.communicate(timeout=self._timeout_s)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.communicate()
-            raise ReminderPassError(
-                f"the reminders' pass took longer than {self._timeout_s:.0f} s") from None
-        finally:
-            with self._lock:
-                self._child = None
-        return self._answer(child.returncode, out, err)
+            code, out, err = self.runner.run(command)
+        except ChildStopped:
+            raise ReminderPassError("the reminders' pass was stopped") from None
+        except ChildTimedOut:
+            raise ReminderPassError(f"the reminders' pass took longer than "
+                                    f"{self.runner.timeout_s:.0f} s") from None
+        return self._answer(code, out, err)
 
     def _answer(self, code: int, out: str, err: str) -> PassAnswer:
         """What the child's exit code and output say (see the module)."""
@@ -111,8 +94,6 @@ class ProcessPass:
             except ValueError as exc:
                 log.error("the reminders' pass answered what cannot be read: %r", out[:2000])
                 raise ReminderPassError("the reminders' pass gave no answer") from exc
-        if self._cancelled:
-            raise ReminderPassError("the reminders' pass was stopped")
         problem = _problem(out) if code == 1 else None
         if problem is not None:
             raise WriteProblem(problem.get("message", ""), problem.get("kind", "other"))
@@ -126,11 +107,7 @@ class ProcessPass:
     def cancel(self) -> None:
         """End a running pass (the child is killed; nothing it did not commit is kept) and
         refuse further passes."""
-        with self._lock:
-            self._cancelled = True
-            child = self._child
-        if child is not None and child.poll() is None:
-            child.kill()
+        self.runner.cancel()
 
 
 def _problem(out: str) -> dict | None:

@@ -149,7 +149,7 @@ def test_cancel_ends_a_running_pass_and_refuses_the_next(tmp_path):
     worker = threading.Thread(target=run)
     worker.start()
     deadline = time.monotonic() + 30
-    while runner._child is None and time.monotonic() < deadline:
+    while not runner.runner.running and time.monotonic() < deadline:
         time.sleep(0.01)
     runner.cancel()
     worker.join(30)

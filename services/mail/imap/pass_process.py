@@ -20,14 +20,10 @@ goes to the log, never to the user.
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
-import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from services.core.paths import project_root
+from services.core.child_process import ChildRunner, ChildStopped, ChildTimedOut, app_command
 from services.mail.imap.connection import ImapProblem
 from services.mail.imap.mail_pass import PassSummary
 
@@ -45,13 +41,9 @@ _TOO_LONG = ("Reading your mail took longer than {minutes} minutes and was stopp
 
 
 def pass_command(data_dir: Path) -> list[str]:
-    """``mail check --json`` on ``data_dir``, as this copy of the app runs it (the frozen
-    build's executable, or ``python main.py``)."""
-    if getattr(sys, "frozen", False):
-        head = [sys.executable]
-    else:
-        head = [sys.executable, str(project_root() / "main.py")]
-    return [*head, "--data-dir", str(data_dir), "mail", "check", "--json"]
+    """``mail check --json`` on ``data_dir``, as this copy of the app runs it
+    (:func:`services.core.child_process.app_command`)."""
+    return app_command("--data-dir", str(data_dir), "mail", "check", "--json")
 
 
 class PassProcess:
@@ -67,44 +59,24 @@ class PassProcess:
                  timeout_s: float = PASS_TIMEOUT_S,
                  command: Sequence[str] | None = None) -> None:
         self.command = list(command) if command is not None else pass_command(data_dir)
-        self._env = {**os.environ, **(env or {})}
-        self._timeout_s = timeout_s
-        self._lock = threading.Lock()
-        self._child: subprocess.Popen | None = None
-        self._cancelled = False
+        #: What runs the child (:class:`services.core.child_process.ChildRunner`).
+        self.runner = ChildRunner(env=env, timeout_s=timeout_s)
 
     def __call__(self, _client=None) -> PassSummary:
         """Run one pass; its summary. Raises :class:`ImapProblem` (kind ``"pass"``) with
         the sentence to show when the pass did not run to its end."""
-        with self._lock:
-            if self._cancelled:
-                raise ImapProblem(_STOPPED, kind="pass")
-            self._child = subprocess.Popen(
-                self.command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE, env=self._env,
-                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
-        child = self._child
         try:
-            out, err = child.communicate(timeout=self._timeout_s)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.communicate()
-            minutes = round(self._timeout_s / 60)
+            code, out, err = self.runner.run(self.command)
+        except ChildStopped:
+            raise ImapProblem(_STOPPED, kind="pass") from None
+        except ChildTimedOut:
+            minutes = round(self.runner.timeout_s / 60)
             raise ImapProblem(_TOO_LONG.format(minutes=minutes), kind="pass") from None
-        finally:
-            with self._lock:
-                self._child = None
-        if self._cancelled:
-            raise ImapProblem(_STOPPED, kind="pass")
-        return _summary(child.returncode, out.decode("utf-8", "replace"),
-                        err.decode("utf-8", "replace"))
+        return _summary(code, out, err)
 
     def cancel(self) -> None:
         """End a running pass now, and refuse new ones (what was stored stays stored)."""
-        with self._lock:
-            self._cancelled = True
-            if self._child is not None and self._child.poll() is None:
-                self._child.kill()
+        self.runner.cancel()
 
 
 def _summary(code: int, out: str, err: str) -> PassSummary:

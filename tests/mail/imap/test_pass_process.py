@@ -113,7 +113,7 @@ def test_cancel_ends_a_running_pass_at_once_and_refuses_the_next(tmp_path):
     thread = threading.Thread(target=work)
     thread.start()
     deadline = time.monotonic() + 10
-    while run._child is None and time.monotonic() < deadline:  # the child has started
+    while not run.runner.running and time.monotonic() < deadline:  # the child has started
         time.sleep(0.01)
     run.cancel()
     thread.join(10)  # a correctness bound: the sleep would take 60 s
