@@ -255,12 +255,19 @@ class Startup:
         QTimer.singleShot(SERVICES_AFTER_MS, self._start_services)
 
     def _start_services(self) -> None:
-        """Logging and the integrity check; then, a turn later, :meth:`_start_writers`."""
+        """Logging; a turn later the integrity check, and a turn after it
+        :meth:`_start_writers` (each step a few milliseconds)."""
         if self._shut_down:
             return
         self._start_logging()
         if self._theme_corrected:
             log.info("colour scheme corrected after the first paint")
+        QTimer.singleShot(0, self._start_checking)
+
+    def _start_checking(self) -> None:
+        """The integrity check, on a worker; then :meth:`_start_writers`."""
+        if self._shut_down:
+            return
         if self.store is None:
             self._check_integrity_in_background()
         QTimer.singleShot(0, self._start_writers)

@@ -14,6 +14,7 @@ only when the user acts on a reminder.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -96,10 +97,10 @@ class ReminderSystem(QObject):
                                                listing=self._pass.listing)
         self.scheduler.start_in_background(self._show)
 
-    def _show(self, missed: list, outstanding: list | None) -> None:
-        """The start's recomputing is done: the panel above the sections and the tray icon,
-        then (on the next turn of the event loop, to keep each step short) what came due
-        while the app was closed."""
+    def _show(self, missed: Sequence, outstanding: Sequence | None) -> None:
+        """The start's pass is done: the panel; then, a turn of the event loop each (no step
+        holds the UI thread long: ``make bench`` counts its stalls), its place above the
+        sections, the tray icon, and what came due while the app was closed."""
         # Start-up: what reminders need loads when they start (see the module's docstring).
         from services.reminders.listing import ids_of
         from ui.reminders.panel import ReminderPanel, open_reminder
@@ -108,16 +109,24 @@ class ReminderSystem(QObject):
         self._opener = lambda item: open_reminder(window, item)
         self.missed_ids = ids_of(missed)
         self.panel = ReminderPanel(self.scheduler, self._opener, window, outstanding)
-        if hasattr(window, "add_banner"):
-            window.add_banner(self.panel)
+        QTimer.singleShot(0, self, lambda: self._place_panel(missed))
+
+    def _place_panel(self, missed: Sequence) -> None:
+        """Put the panel above the sections (the window lays itself out again)."""
+        if hasattr(self.window, "add_banner"):
+            self.window.add_banner(self.panel)
+        QTimer.singleShot(0, self, lambda: self._show_tray(missed))
+
+    def _show_tray(self, missed: Sequence) -> None:
+        """Show the tray icon where there is a tray."""
         if tray_available() if self.use_tray is None else self.use_tray:
             # Start-up: the tray's module only where there is a tray.
             from ui.shell.tray import ReminderTray
 
-            self.tray = ReminderTray(window, self.scheduler, self)
+            self.tray = ReminderTray(self.window, self.scheduler, self)
             self.tray.show()
         notify = missed if self.minimized and self.tray is not None else []
-        QTimer.singleShot(0, lambda: self._show_missed(notify))
+        QTimer.singleShot(0, self, lambda: self._show_missed(notify))
 
     @property
     def missed_dialog(self) -> MissedRemindersDialog | None:
@@ -135,7 +144,7 @@ class ReminderSystem(QObject):
                 self.tray.missed_dialog = self._missed_dialog
         return self._missed_dialog
 
-    def _show_missed(self, notify: list) -> None:
+    def _show_missed(self, notify: Sequence) -> None:
         """List what came due while the app was closed (in the panel; their dialog only for
         a tray start, which notifies ``notify``); then :attr:`started`."""
         if self.missed_ids and self.tray is not None:
