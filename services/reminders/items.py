@@ -19,8 +19,8 @@ from services.core.instants import instant_from_text
 from services.reminders.rules import ReminderKind, interview_title, key_round_uid
 from services.reminders.table import SNOOZED, chunks, marks
 
-__all__ = ["ITEM_COLUMNS", "OpenTarget", "ReminderItem", "item_as_json", "item_from_json",
-           "items_from_rows"]
+__all__ = ["ITEM_COLUMNS", "OpenTarget", "ReminderItem", "due_instant_of", "item_as_json",
+           "item_from_json", "items_from_rows"]
 
 #: The ``reminder`` table's columns :func:`items_from_rows` reads, in its order.
 ITEM_COLUMNS = ("id, key, kind, text, due_at, state, application_id, custom, snoozed_until, "
@@ -69,9 +69,7 @@ class ReminderItem:
     @property
     def due_instant(self) -> datetime:
         """When it is (or was) due: the end of its snooze, or its due instant."""
-        if self.state == SNOOZED and self.snoozed_until is not None:
-            return self.snoozed_until
-        return self.due_at
+        return due_instant_of(self.state, self.due_at, self.snoozed_until)
 
     @property
     def open_target(self) -> OpenTarget:
@@ -89,6 +87,14 @@ class ReminderItem:
         if self.kind == ReminderKind.SEARCH_STALLED:
             return OpenTarget("new_application")
         return OpenTarget("window")
+
+
+def due_instant_of(state: str, due_at: datetime, snoozed_until: datetime | None) -> datetime:
+    """When a reminder in ``state`` is (or was) due: the end of its snooze, or ``due_at``
+    (the order the panel lists them in)."""
+    if state == SNOOZED and snoozed_until is not None:
+        return snoozed_until
+    return due_at
 
 
 def items_from_rows(rows: Sequence[tuple], execute: Callable[[str, Sequence], Any]

@@ -14,7 +14,12 @@ from datetime import datetime
 
 from models.base import database_proxy
 from services.core.instants import instant_from_text
-from services.reminders.items import ITEM_COLUMNS, ReminderItem, items_from_rows
+from services.reminders.items import (
+    ITEM_COLUMNS,
+    ReminderItem,
+    due_instant_of,
+    items_from_rows,
+)
 from services.reminders.table import PENDING, SHOWN, SNOOZED, aware, stored
 
 __all__ = [
@@ -57,8 +62,8 @@ def outstanding_ids(now: datetime) -> list[int]:
     """The ids of :func:`outstanding`, in its order (for a list that reads its items when
     shown: :class:`services.reminders.listing.ReminderRows`)."""
     rows = _outstanding_rows("id, state, due_at, snoozed_until", now)
-    rows.sort(key=lambda row: (instant_from_text(row[3] if row[1] == SNOOZED and row[3]
-                                                 else row[2]), row[0]))
+    rows.sort(key=lambda row: (due_instant_of(row[1], instant_from_text(row[2]),
+                                              instant_from_text(row[3])), row[0]))
     return [row[0] for row in rows]
 
 

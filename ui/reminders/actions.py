@@ -21,7 +21,7 @@ __all__ = ["ReminderActions"]
 
 class ReminderActions:
     """The user's side of :class:`ui.reminders.scheduler.ReminderScheduler` (see the
-    module). The scheduler provides ``now()``, ``zone()``, ``changed``, ``_arm(now)``,
+    module). The scheduler provides ``now()``, ``zone()``, ``changed``, ``_arm(now, next_due)``,
     ``_running``, ``_open_store``, ``_listing`` (ids to a list read when shown, or None),
     ``_listed`` (what its last pass listed, or None) and ``_actions`` (how many changes the
     user made)."""
@@ -77,7 +77,11 @@ class ReminderActions:
         self._actions += 1
         self._listed = None
         if self._running:
-            self._arm(self.now())
+            # The engine, in this process: after the user's actions (the ORM is loaded then).
+            from services.reminders.queries import next_due_instant
+
+            now = self.now()
+            self._arm(now, next_due_instant(now))
         self.changed.emit()
 
     def _reach_store(self) -> None:

@@ -55,8 +55,6 @@ MAX_WAIT_MS = 60 * 60 * 1000
 WATCH_INTERVAL_MS = 60 * 1000
 #: A difference between the wall clock and the monotonic clock larger than this is a jump (s).
 JUMP_TOLERANCE_S = 30.0
-#: ``_arm``'s "the next due instant is not known yet: read it".
-_READ = object()
 
 
 class ReminderScheduler(ReminderActions, QObject):
@@ -157,20 +155,13 @@ class ReminderScheduler(ReminderActions, QObject):
         Returns those missed reminders (already marked shown): the caller shows
         them once, as a list. :meth:`start_in_background` does the same off the UI thread.
         """
-        # The engine, in this process: only this synchronous start (tests) and the actions.
-        from services.reminders.delivery import recompute
-        from services.reminders.queries import missed_since_last_run
-
         now, zone = self._begin()
-        self._reach_store()
-        try:
-            result, missed = recompute(now, zone, missed_since_last_run)
-        except Exception as exc:
-            if not self._wait_when_refused(exc):
-                raise
+        answer = self._pass_here(now, zone)
+        if answer is None:
             return []
-        self._started(now, str(result), len(missed))
-        return missed
+        self._keep_listed(answer, self._actions)
+        self._started(now, answer)
+        return list(answer.taken)
 
     def start_in_background(self, on_started: Callable[[list, list | None], None]) -> None:
         """As :meth:`start`, with the pass run by ``run_pass`` (a child process in the app, a
@@ -183,7 +174,7 @@ class ReminderScheduler(ReminderActions, QObject):
 
         def done(answer: PassAnswer) -> None:
             self._keep_listed(answer, actions)
-            self._started(now, answer.summary, len(answer.taken), answer.next_due)
+            self._started(now, answer)
             self._checked_once()
             on_started(answer.taken, answer.outstanding)
 
@@ -209,11 +200,11 @@ class ReminderScheduler(ReminderActions, QObject):
             self._state_connected = True
         return now, zone
 
-    def _started(self, now: datetime, summary: str, missed: int, next_due=_READ) -> None:
-        log.info("reminders started: %s; %d came due while the app was closed", summary,
-                 missed)
+    def _started(self, now: datetime, answer: PassAnswer) -> None:
+        log.info("reminders started: %s; %d came due while the app was closed",
+                 answer.summary, len(answer.taken))
         if self._running:
-            self._arm(now, next_due)
+            self._arm(now, answer.next_due)
 
     def stop(self) -> None:
         """Stop every timer."""
@@ -251,23 +242,29 @@ class ReminderScheduler(ReminderActions, QObject):
         (:meth:`check_in_background` does the same off the UI thread.)"""
         if not self._running:
             return []
-        # The engine, in this process: only this synchronous check (tests) and the actions.
-        from services.reminders.delivery import recompute
-        from services.reminders.queries import due
-
         self._soon.stop()
         self._stale = False
         now, zone = self.now(), self.zone()
+        answer = self._pass_here(now, zone)
+        if answer is None:
+            return []
+        self._keep_listed(answer, self._actions)
+        self._checked(now, zone, answer)
+        return list(answer.taken)
+
+    def _pass_here(self, now: datetime, zone: ZoneInfo) -> PassAnswer | None:
+        """One pass in this process, on the calling thread (:meth:`start`, :meth:`check`);
+        None when the data refused the write (see :meth:`_wait_when_refused`)."""
+        # The engine, in this process: only these synchronous calls (the tests').
+        from services.reminders.delivery import run_pass
+
         self._reach_store()
         try:
-            result, items = recompute(now, zone, due)
+            return run_pass(now, zone)
         except Exception as exc:
             if not self._wait_when_refused(exc):
                 raise
-            return []
-        self._listed = None
-        self._checked(now, zone, PassAnswer(str(result), result.changed, items))
-        return items
+            return None
 
     def check_in_background(self, recompute: bool = True) -> None:
         """:meth:`check` with the recomputing on a worker thread: what the timers run (after
@@ -289,7 +286,7 @@ class ReminderScheduler(ReminderActions, QObject):
         def done(answer: PassAnswer) -> None:
             if self._running:
                 self._keep_listed(answer, actions)
-                self._checked(now, zone, answer, answer.next_due)
+                self._checked(now, zone, answer)
             self._checked_once()
 
         def failed(exc: BaseException) -> None:
@@ -305,14 +302,13 @@ class ReminderScheduler(ReminderActions, QObject):
         if self._check_again:
             self.check_in_background(self._again_recompute)
 
-    def _checked(self, now: datetime, zone: ZoneInfo, answer: PassAnswer,
-                 next_due=_READ) -> None:
+    def _checked(self, now: datetime, zone: ZoneInfo, answer: PassAnswer) -> None:
         """Re-arm and tell what a check found."""
         items = answer.taken
         if items:
             log.info("reminders shown: %s", ", ".join(str(item.id) for item in items))
         self._remember_clock(zone)
-        self._arm(now, next_due)
+        self._arm(now, answer.next_due)
         if items:
             self.fired.emit(list(items))
         if items or answer.changed:
@@ -373,13 +369,8 @@ class ReminderScheduler(ReminderActions, QObject):
         self._last_mono = self._monotonic()
         self._zone_key = zone.key
 
-    def _arm(self, now: datetime, next_due=_READ) -> None:
-        """Arm the timer for ``next_due`` (by default read now), at most an hour away."""
-        if next_due is _READ:
-            # The engine, in this process: after the user's actions (the ORM is loaded then).
-            from services.reminders.queries import next_due_instant
-
-            next_due = next_due_instant(now)
+    def _arm(self, now: datetime, next_due: datetime | None) -> None:
+        """Arm the timer for ``next_due`` (None: nothing waits), at most an hour away."""
         self._next_due = next_due
         if self._next_due is None:
             wait_ms = MAX_WAIT_MS

@@ -1,8 +1,8 @@
 """Importing, on a worker thread, the modules the first seconds after the paint need.
 
-The reminders' start (1.5 s after the first paint) imports the data's ORM and the
-reminders' engine, and the mailbox's watcher its client; imported by the UI thread, each
-import was a stall of tens of milliseconds (a key typed then waited for it).
+The reminders' start (1.5 s after the first paint) imports what runs their pass in a child
+process, and the mailbox's watcher its client; imported by the UI thread, such imports were
+stalls of tens of milliseconds (a key typed then waited for them).
 :func:`warm_up_imports` imports :data:`AFTER_PAINT_MODULES` on a daemon thread shortly
 before (:data:`WARM_UP_AFTER_MS` after the paint, not at once: modules the first second
 does not use would raise the start-up's memory peak), so the UI thread finds them loaded;
